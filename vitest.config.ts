@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'exchange/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
