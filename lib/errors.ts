@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'invalid_request'
   // What the exchange answered
   | 'unauthorized'
+  | 'wrong_environment'
   | 'usage_tier'
   | 'forbidden'
   | 'bad_request'
@@ -29,6 +30,7 @@ export type ErrorCode =
   | 'timeout'
   // Inside the extension
   | 'no_signing_key'
+  | 'lockout_unconfirmed'
   | 'storage_failed'
   | 'sender_refused'
   | 'internal';
@@ -80,6 +82,10 @@ const WORDS: Record<ErrorCode, [message: string, hint: string]> = {
     'Kalshi refused the signature (401).',
     'Check that the key ID belongs to this private key, that the key is for this environment (demo keys fail on Production and the other way round), and that your computer’s clock is right.',
   ],
+  wrong_environment: [
+    'This key belongs to Kalshi’s other environment.',
+    'Demo keys work only on Demo and production keys only on Production: switch the environment and try again.',
+  ],
   usage_tier: [
     'Your Kalshi account’s API usage level may not upload its own public key (403).',
     'Only Premier and Market Maker levels may do that. Kalshi can generate the key for you instead.',
@@ -96,6 +102,10 @@ const WORDS: Record<ErrorCode, [message: string, hint: string]> = {
   no_signing_key: [
     'No API key is set up in this browser for this environment.',
     'Open the extension’s options page and import your Kalshi API key.',
+  ],
+  lockout_unconfirmed: [
+    'This is the only key this browser signs with here: deleting it locks the extension out.',
+    'Confirm that you understand, or import or create another key first.',
   ],
   storage_failed: ['The browser could not save or read the key store.', 'Make sure the browser is not in a mode that blocks storage, then try again.'],
   sender_refused: ['This request did not come from the extension’s own pages.', 'Use the extension’s popup or options page.'],

@@ -1,0 +1,20 @@
+import type { ErrorInfo } from '../lib/errors';
+
+export type Status = { kind: 'idle' } | { kind: 'busy'; text: string } | { kind: 'success'; text: string } | { kind: 'error'; error: ErrorInfo };
+
+/** The one live region of a page: screen readers hear every result. */
+export function StatusMessage({ status }: { status: Status }) {
+  return (
+    <div role="status" class={`status status-${status.kind}`} aria-live="polite">
+      {status.kind === 'busy' && <p>{status.text}</p>}
+      {status.kind === 'success' && <p>{status.text}</p>}
+      {status.kind === 'error' && (
+        <>
+          <p class="status-title">{status.error.message}</p>
+          {status.error.detail && <p class="status-detail">{status.error.detail}</p>}
+          <p>{status.error.hint}</p>
+        </>
+      )}
+    </div>
+  );
+}

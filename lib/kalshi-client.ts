@@ -1,0 +1,109 @@
+import { API_PREFIX, HOSTS, type Environment } from './environments';
+import { AppError, type ErrorCode } from './errors';
+import {
+  parseApiKeyList,
+  parseBalance,
+  parseCreated,
+  parseExchangeStatus,
+  parseGenerated,
+  parseKalshiError,
+  parseLimits,
+  type CreateApiKeyRequest,
+  type GenerateApiKeyRequest,
+} from './kalshi-types';
+import { signRequest, type SigningKey } from './signer';
+
+export interface KalshiClientDeps {
+  environment: Environment;
+  /** The key that signs; omit for public endpoints only. */
+  signingKey?: SigningKey;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export type KalshiClient = ReturnType<typeof createKalshiClient>;
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** A small client for the Kalshi endpoints this extension needs; every answer is checked before use. */
+export function createKalshiClient(deps: KalshiClientDeps) {
+  const host = HOSTS[deps.environment].preferred;
+  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
+  const now = deps.now ?? Date.now;
+
+  async function request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    parse: (body: unknown) => T | undefined,
+    options: { body?: unknown; signed?: boolean } = {},
+  ): Promise<T> {
+    const fullPath = API_PREFIX + path;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const signed = options.signed ?? true;
+    const timestamp = now();
+    if (signed) {
+      if (!deps.signingKey) throw new AppError('no_signing_key');
+      Object.assign(headers, await signRequest(deps.signingKey, method, fullPath, timestamp));
+    }
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await doFetch(`https://${host}${fullPath}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(deps.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (cause) {
+      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      throw new AppError(timedOut ? 'timeout' : 'unreachable', `${method} https://${host}${fullPath}`, { cause });
+    }
+
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) {
+      const code = errorCodeFor(response.status, parseKalshiError(body)?.code ?? '');
+      const detail =
+        code === 'unauthorized'
+          ? `Signed “${timestamp}${method}${fullPath}” with key ${deps.signingKey?.keyId ?? '(none)'} on ${host}.`
+          : `${method} ${fullPath} on ${host} answered ${response.status}.`;
+      throw new AppError(code, detail);
+    }
+    const parsed = parse(body);
+    if (parsed === undefined) throw new AppError('unexpected_response', `${method} ${fullPath} on ${host}`);
+    return parsed;
+  }
+
+  return {
+    environment: deps.environment,
+    host,
+    listApiKeys: () => request('GET', '/api_keys', parseApiKeyList),
+    createApiKey: (body: CreateApiKeyRequest) => request('POST', '/api_keys', parseCreated, { body }),
+    generateApiKey: (body: GenerateApiKeyRequest) => request('POST', '/api_keys/generate', parseGenerated, { body }),
+    deleteApiKey: (apiKeyId: string) =>
+      request('DELETE', `/api_keys/${encodeURIComponent(apiKeyId)}`, () => true as const),
+    getAccountLimits: () => request('GET', '/account/limits', parseLimits),
+    getPortfolioBalance: () => request('GET', '/portfolio/balance', parseBalance),
+    getExchangeStatus: () => request('GET', '/exchange/status', parseExchangeStatus, { signed: false }),
+  };
+}
+
+function errorCodeFor(status: number, kalshiCode: string): ErrorCode {
+  if (status === 400) return 'bad_request';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return /usage.level|usage_level|tier/i.test(kalshiCode) ? 'usage_tier' : 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'exchange_error';
+  return 'unexpected_response';
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from '@playwright/test';
+
+// Drives the production build (.output/chrome-mv3) in Debian's Chromium; see tests/e2e/fixtures.ts.
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 60_000,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? 'list' : [['list']],
+  use: { trace: 'off' },
+});
