@@ -34,7 +34,7 @@ if (!existsSync(CHROMIUM)) {
     viewport: null,
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const extensionUrl = new URL(worker.url()).origin;
+  const extensionUrl = `chrome-extension://${new URL(worker.url()).host}`;
 
   // Import the sandbox demo key exactly as a person would, on the options page.
   const options = await context.newPage();
