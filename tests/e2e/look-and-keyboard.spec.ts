@@ -1,0 +1,67 @@
+import { expect, importThroughOptions, test } from './fixtures';
+
+const SHOTS = 'test-results/screens';
+
+test('keyboard alone creates and deletes a key, with focus always visible', async ({ exchange, openPage }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'premier' });
+  const options = await openPage('options');
+  await importThroughOptions(options, 'Demo', account.keyId, account.privateKeyPem);
+  await expect(options.getByRole('status')).toContainText('Imported');
+
+  const popup = await openPage('popup');
+  await expect(popup.getByRole('listitem')).toHaveCount(1);
+  // Tab order: environment, delete, key name.
+  await popup.keyboard.press('Tab');
+  await expect(popup.getByLabel('Environment')).toBeFocused();
+  await popup.keyboard.press('Tab');
+  await expect(popup.getByRole('button', { name: 'Delete sandbox' })).toBeFocused();
+  await popup.keyboard.press('Tab');
+  await expect(popup.getByLabel('Key name')).toBeFocused();
+  const outline = await popup.getByLabel('Key name').evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe('none');
+  await popup.keyboard.type('desk');
+  await popup.keyboard.press('Enter');
+  await expect(popup.getByRole('status')).toContainText('Created “desk”');
+
+  await popup.getByRole('button', { name: 'Delete desk' }).focus();
+  await popup.keyboard.press('Enter');
+  const dialog = popup.getByRole('alertdialog');
+  // Focus starts on Cancel: Enter alone never deletes.
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await popup.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(exchange.keys('demo')).toHaveLength(2);
+
+  await popup.getByRole('button', { name: 'Delete desk' }).focus();
+  await popup.keyboard.press('Enter');
+  await popup.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Delete' })).toBeFocused();
+  await popup.keyboard.press('Enter');
+  await expect(popup.getByRole('status')).toContainText('Deleted “desk”');
+  expect(exchange.keys('demo')).toHaveLength(1);
+});
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`screens in ${colorScheme} mode`, async ({ exchange, openPage }) => {
+    const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'premier' });
+    exchange.seedAccount('demo', { name: 'market maker bot', scopes: ['read', 'write::trade'] });
+    const options = await openPage('options');
+    await options.emulateMedia({ colorScheme });
+    await importThroughOptions(options, 'Demo', account.keyId, account.privateKeyPem);
+    await expect(options.getByRole('status')).toContainText('Imported');
+    await options.screenshot({ path: `${SHOTS}/options-${colorScheme}.png` });
+
+    const popup = await openPage('popup');
+    await popup.emulateMedia({ colorScheme });
+    await expect(popup.getByRole('listitem')).toHaveCount(2);
+    // Text and background differ in the chosen scheme.
+    const [fg, bg] = await popup.locator('body').evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+    expect(fg).not.toBe(bg);
+    expect(bg).toBe(colorScheme === 'dark' ? 'rgb(21, 24, 28)' : 'rgb(255, 255, 255)');
+    await popup.screenshot({ path: `${SHOTS}/popup-${colorScheme}.png` });
+
+    await popup.getByRole('button', { name: 'Delete sandbox' }).click();
+    await expect(popup.getByRole('alertdialog')).toBeVisible();
+    await popup.screenshot({ path: `${SHOTS}/popup-delete-${colorScheme}.png` });
+  });
+}
