@@ -59,6 +59,11 @@ const CURVES: Record<string, string> = {
 
 // ---- Public API --------------------------------------------------------------
 
+/**
+ * A pasted private key → PKCS#8 for WebCrypto. Accepts PEM (any label, text around it,
+ * any line endings/whitespace, bundles: the first private key wins), bare base64 DER,
+ * base64 of a whole PEM, and PEM with JSON "\n" escapes. Throws AppError only.
+ */
 export function parsePrivateKeyPem(text: string): ParsedPrivateKey {
   return guard(() => {
     if (typeof text !== 'string') throw new AppError('not_pem', 'not text');
@@ -101,7 +106,9 @@ interface Block {
 
 /** Whitespace a paste may carry, including zero-width characters from web pages. */
 const SPACE = /[\s\u200b-\u200d\u2060\ufeff]+/g;
-const MARKER = /-{3,}\s*(BEGIN|END)\s+([^-\n]+?)\s*-{3,}/gi;
+// The label starts and ends with a non-space so the whitespace runs cannot overlap
+// (overlapping quantifiers made this regex quadratic on long runs of spaces or dashes).
+const MARKER = /(?<!-)-{3,}[ \t]*(BEGIN|END)[ \t]+([^-\s](?:[^-\n]*[^-\s])?)[ \t]*-{3,}/gi;
 
 function parseText(raw: string, allowNested: boolean): ParsedPrivateKey {
   const text = raw
