@@ -1,12 +1,20 @@
 import type { ErrorInfo } from '../lib/errors';
 
-export type Status = { kind: 'idle' } | { kind: 'busy'; text: string } | { kind: 'success'; text: string } | { kind: 'error'; error: ErrorInfo };
+export type Status =
+  | { kind: 'idle' }
+  | { kind: 'busy'; text: string }
+  | { kind: 'success'; text: string; lines?: string[] }
+  | { kind: 'error'; error: ErrorInfo; lines?: string[] };
 
 /** The one live region of a page: screen readers hear every result. */
 export function StatusMessage({ status }: { status: Status }) {
   return (
     <div role="status" class={`status status-${status.kind}`} aria-live="polite">
-      {status.kind === 'busy' && <p>{status.text}</p>}
+      {status.kind === 'busy' && (
+        <p>
+          <span class="spinner" aria-hidden="true" /> {status.text}
+        </p>
+      )}
       {status.kind === 'success' && <p>{status.text}</p>}
       {status.kind === 'error' && (
         <>
@@ -15,6 +23,7 @@ export function StatusMessage({ status }: { status: Status }) {
           <p>{status.error.hint}</p>
         </>
       )}
+      {(status.kind === 'success' || status.kind === 'error') && status.lines?.map((line) => <p key={line}>{line}</p>)}
     </div>
   );
 }

@@ -27,9 +27,12 @@ const GENERATE_PARAMS: Record<KeyAlgorithm, RsaHashedKeyGenParams | Algorithm> =
   Ed25519: { name: 'Ed25519' },
 };
 
-/** Makes a key pair whose private half is born non-extractable. */
-export async function generateKeyPair(algorithm: KeyAlgorithm): Promise<GeneratedKeyPair> {
-  const pair = (await crypto.subtle.generateKey(GENERATE_PARAMS[algorithm], false, ['sign', 'verify'])) as CryptoKeyPair;
+/**
+ * Makes a key pair whose private half is born non-extractable, unless the caller must hand it
+ * to the user (a key for a bot), in which case the caller exports it once and drops it.
+ */
+export async function generateKeyPair(algorithm: KeyAlgorithm, { extractable = false } = {}): Promise<GeneratedKeyPair> {
+  const pair = (await crypto.subtle.generateKey(GENERATE_PARAMS[algorithm], extractable, ['sign', 'verify'])) as CryptoKeyPair;
   const spki = await crypto.subtle.exportKey('spki', pair.publicKey);
   return { privateKey: pair.privateKey, spki };
 }

@@ -11,10 +11,16 @@ export type ErrorCode =
   | 'public_key_given'
   | 'certificate_given'
   | 'encrypted_key'
+  | 'passphrase_required'
+  | 'wrong_passphrase'
+  | 'unsupported_encryption'
   | 'unsupported_key_type'
   | 'invalid_key_id'
   | 'invalid_name'
   | 'invalid_request'
+  | 'invalid_scopes'
+  | 'invalid_subaccount'
+  | 'invalid_fcm_subtrader'
   // What the exchange answered
   | 'unauthorized'
   | 'wrong_environment'
@@ -30,6 +36,8 @@ export type ErrorCode =
   | 'timeout'
   // Inside the extension
   | 'no_signing_key'
+  | 'not_held'
+  | 'signing_key_cannot_manage'
   | 'lockout_unconfirmed'
   | 'storage_failed'
   | 'sender_refused'
@@ -66,7 +74,19 @@ const WORDS: Record<ErrorCode, [message: string, hint: string]> = {
   ],
   encrypted_key: [
     'This private key is protected by a passphrase.',
-    'Decrypt it first, e.g. `openssl pkcs8 -in key.pem -out plain.pem`, then import plain.pem and delete it.',
+    'Enter its passphrase to import it. A key in the old “Proc-Type: 4,ENCRYPTED” format must be converted first: `openssl pkcs8 -topk8 -in key.pem -out new.pem` (it asks for the old and a new passphrase), then import new.pem.',
+  ],
+  passphrase_required: [
+    'This private key is protected by a passphrase.',
+    'Enter its passphrase below; it is used once and never stored.',
+  ],
+  wrong_passphrase: [
+    'That passphrase does not unlock this private key.',
+    'Check the passphrase (capital letters, keyboard layout) and enter it again.',
+  ],
+  unsupported_encryption: [
+    'This private key is encrypted in a way the browser cannot undo.',
+    'Re-encrypt it with AES-256, e.g. `openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -out new.pem`, then import new.pem.',
   ],
   unsupported_key_type: [
     'Kalshi keys are RSA or Ed25519; this key is of another type.',
@@ -77,6 +97,9 @@ const WORDS: Record<ErrorCode, [message: string, hint: string]> = {
     'Copy the key ID from Kalshi’s API keys page; it looks like a952bcbe-ec3b-4b5b-b8f9-11dae589608c.',
   ],
   invalid_name: ['The key name must be 1 to 100 characters.', 'Type a short name such as “laptop”.'],
+  invalid_scopes: ['These scopes cannot be granted together.', 'Pick a preset, or add “read” when you grant “write”.'],
+  invalid_subaccount: ['The subaccount must be a whole number from 0 to 63.', 'Leave it empty to use the main account.'],
+  invalid_fcm_subtrader: ['That FCM subtrader ID cannot be used.', 'Use the ID your FCM gave you, and leave the subaccount empty.'],
   invalid_request: ['The request was not understood.', 'Reload the extension page and try again.'],
   unauthorized: [
     'Kalshi refused the signature (401).',
@@ -102,6 +125,11 @@ const WORDS: Record<ErrorCode, [message: string, hint: string]> = {
   no_signing_key: [
     'No API key is set up in this browser for this environment.',
     'Open the extension’s options page and import your Kalshi API key.',
+  ],
+  not_held: ['This browser does not hold that key’s private half.', 'Import the key on the options page first.'],
+  signing_key_cannot_manage: [
+    'The key this extension signs with cannot manage API keys.',
+    'Managing keys needs the “read” and “write” scopes: import or switch to a full-access key.',
   ],
   lockout_unconfirmed: [
     'This is the only key this browser signs with here: deleting it locks the extension out.',

@@ -12,12 +12,15 @@ export interface CreateApiKeyRequest {
   public_key: string;
   scopes?: string[];
   subaccount?: number;
+  fcm_subtrader_id?: string;
 }
 
 export interface GenerateApiKeyRequest {
   name: string;
   scopes?: string[];
   subaccount?: number;
+  fcm_subtrader_id?: string;
+  /** Newer servers only: sent only for Ed25519. */
   key_type?: 'rsa' | 'ed25519';
 }
 

@@ -13,6 +13,9 @@ export interface StoredKey {
   /** ms since the epoch. */
   createdAt: number;
   scopes: string[];
+  subaccount?: number | null;
+  /** When a signed request with this key last succeeded (ms). */
+  lastVerifiedAt?: number;
 }
 
 interface Settings {
@@ -96,6 +99,27 @@ function createKeyStore(db: IDBPDatabase<KeyManagerDB>) {
           else delete settings.signingKeyId[environment];
           await settingsStore.put(settings, 'settings');
         }
+        await tx.done;
+      }),
+
+    /** Records a successful signed request with this key. */
+    markVerified: (environment: Environment, keyId: string, at: number): Promise<void> =>
+      storageCall(async () => {
+        const tx = db.transaction('keys', 'readwrite');
+        const key = await tx.store.get([environment, keyId]);
+        if (key) await tx.store.put({ ...key, lastVerifiedAt: at });
+        await tx.done;
+      }),
+
+    /** Makes a held key the one that signs for its environment. */
+    setSigningKey: (environment: Environment, keyId: string): Promise<void> =>
+      storageCall(async () => {
+        const tx = db.transaction(['keys', 'settings'], 'readwrite');
+        if (!(await tx.objectStore('keys').get([environment, keyId]))) throw new AppError('not_held');
+        const settingsStore = tx.objectStore('settings');
+        const settings = (await settingsStore.get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
+        settings.signingKeyId[environment] = keyId;
+        await settingsStore.put(settings, 'settings');
         await tx.done;
       }),
 

@@ -4,7 +4,11 @@
  */
 import { isEnvironment, type Environment } from './environments';
 import { AppError, type ErrorInfo } from './errors';
+import type { NewKeyOptions, OneTimeSecret } from './minting';
 import type { KeyAlgorithm } from './pem';
+import type { RotationReport } from './rotation';
+import { validFcmSubtrader, validScopes, validSubaccount } from './scopes';
+import type { KeySource } from './tiers';
 
 /** What the pages may know about a held key: never the CryptoKey itself. */
 export interface KeySummary {
@@ -13,7 +17,9 @@ export interface KeySummary {
   name: string;
   algorithm: KeyAlgorithm;
   scopes: string[];
+  subaccount: number | null;
   createdAt: number;
+  lastVerifiedAt: number | null;
 }
 
 /** A key as the exchange lists it, marked with what this browser holds. */
@@ -26,6 +32,7 @@ export interface KeyListItem {
   held: boolean;
   /** The extension signs its requests with this key. */
   signing: boolean;
+  lastVerifiedAt: number | null;
 }
 
 export interface Overview {
@@ -34,16 +41,36 @@ export interface Overview {
   heldKeys: KeySummary[];
 }
 
+export interface AccountInfo {
+  /** Kalshi's API usage level, or null when it could not be read. */
+  tier: string | null;
+  /** Where new key pairs should be made for this tier. */
+  keySource: KeySource;
+}
+
+export interface CreatedKey {
+  keyId: string;
+  name: string;
+  /** The private half is kept in this browser. */
+  held: boolean;
+  /** The private key for a bot: shown once, then dropped. */
+  secret: OneTimeSecret | null;
+}
+
+type KeyRef = { environment: Environment; keyId: string };
+
 export interface Protocol {
   getOverview: { request: { environment?: Environment }; response: Overview };
   setEnvironment: { request: { environment: Environment }; response: Overview };
-  importKey: { request: { environment: Environment; keyId: string; pem: string }; response: KeySummary };
+  getAccount: { request: { environment: Environment }; response: AccountInfo };
+  importKey: { request: KeyRef & { pem: string; passphrase?: string }; response: KeySummary };
   listApiKeys: { request: { environment: Environment }; response: { keys: KeyListItem[] } };
-  createApiKey: { request: { environment: Environment; name: string }; response: KeySummary };
-  deleteApiKey: {
-    request: { environment: Environment; keyId: string; confirmLockout: boolean };
-    response: { deletedKeyId: string };
-  };
+  createApiKey: { request: { environment: Environment } & NewKeyOptions; response: CreatedKey };
+  setSigningKey: { request: KeyRef; response: Overview };
+  testKey: { request: KeyRef; response: { balanceCents: number; verifiedAt: number } };
+  rotateKey: { request: KeyRef; response: RotationReport };
+  forgetKey: { request: KeyRef & { confirmLockout: boolean }; response: Overview };
+  deleteApiKey: { request: KeyRef & { confirmLockout: boolean }; response: { deletedKeyId: string } };
 }
 
 export type MessageType = keyof Protocol;
@@ -54,6 +81,9 @@ export interface Message<K extends MessageType = MessageType> {
   type: K;
   data: RequestOf<K>;
 }
+
+/** One async handler per message: what the background implements. */
+export type Handlers = { [K in MessageType]: (request: RequestOf<K>) => Promise<ResponseOf<K>> };
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
@@ -92,17 +122,49 @@ function pem(value: unknown): string {
   return value;
 }
 
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new AppError('invalid_request');
+  return value as T;
+}
+
+function passphrase(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 1024) throw new AppError('invalid_request');
+  return value;
+}
+
+function newKeyOptions(d: Fields): NewKeyOptions {
+  const subaccount = validSubaccount(d.subaccount);
+  const fcmSubtraderId = validFcmSubtrader(d.fcmSubtraderId, subaccount);
+  return {
+    name: validKeyName(d.name),
+    algorithm: oneOf(d.algorithm, ['RSA-PSS', 'Ed25519'] as const),
+    scopes: validScopes(d.scopes),
+    ...(subaccount === undefined ? {} : { subaccount }),
+    ...(fcmSubtraderId === undefined ? {} : { fcmSubtraderId }),
+    source: oneOf(d.source, ['local', 'kalshi'] as const),
+    destination: oneOf(d.destination, ['browser', 'download'] as const),
+    privateKeyFormat: d.privateKeyFormat === undefined ? 'pkcs8' : oneOf(d.privateKeyFormat, ['pkcs8', 'pkcs1'] as const),
+  };
+}
+
+const keyRef = (d: Fields) => ({ environment: environment(d), keyId: validKeyId(d.keyId) });
+
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
-  importKey: (d) => ({ environment: environment(d), keyId: validKeyId(d.keyId), pem: pem(d.pem) }),
+  getAccount: (d) => ({ environment: environment(d) }),
+  importKey: (d) => {
+    const p = passphrase(d.passphrase);
+    return { ...keyRef(d), pem: pem(d.pem), ...(p === undefined ? {} : { passphrase: p }) };
+  },
   listApiKeys: (d) => ({ environment: environment(d) }),
-  createApiKey: (d) => ({ environment: environment(d), name: validKeyName(d.name) }),
-  deleteApiKey: (d) => ({
-    environment: environment(d),
-    keyId: validKeyId(d.keyId),
-    confirmLockout: d.confirmLockout === true,
-  }),
+  createApiKey: (d) => ({ environment: environment(d), ...newKeyOptions(d) }),
+  setSigningKey: keyRef,
+  testKey: keyRef,
+  rotateKey: keyRef,
+  forgetKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
+  deleteApiKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
 };
 
 /** Checks an untrusted value is a known message with well-formed data; throws AppError otherwise. */

@@ -37,18 +37,49 @@ test('creates a key in the popup: only the public half goes to Kalshi', async ({
   await expect(item).toContainText('held here');
 });
 
-test('a usage tier that may not upload keys gets a plain 403 message and nothing changes', async ({ exchange, openPage }) => {
+test('a usage tier that may not upload keys is told why, and Generate on Kalshi adopts the key unseen', async ({ exchange, openPage }) => {
   const account = exchange.seedAccount('demo', { usageTier: 'basic' });
   const options = await openPage('options');
   await importThroughOptions(options, 'Demo', account.keyId, account.privateKeyPem);
   await expect(options.getByRole('status')).toContainText('Imported');
 
   const popup = await openPage('popup');
+  await expect(popup.getByText('Usage level Basic')).toBeVisible();
+  await expect(popup.getByText('may not upload its own public key')).toBeVisible();
+  await expect(popup.getByRole('button', { name: 'Create key' })).toHaveCount(0);
+  await popup.getByLabel('Key name').fill('laptop');
+  await popup.getByRole('button', { name: 'Generate on Kalshi' }).click();
+  await expect(popup.getByRole('status')).toContainText('Created “laptop”. Its private key is kept in this browser');
+
+  const created = exchange.keys('demo').find((k) => k.name === 'laptop')!;
+  expect(exchange.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/trade-api/v2/api_keys/generate']);
+  await expect(popup.getByRole('listitem').filter({ hasText: created.api_key_id })).toContainText('held here');
+  // The adopted key works: Test signs GET /portfolio/balance with it.
+  await popup.getByRole('button', { name: 'Test laptop' }).click();
+  await expect(popup.getByRole('status')).toContainText('“laptop” works');
+  expect(exchange.requests).toContainEqual(
+    expect.objectContaining({ path: '/trade-api/v2/portfolio/balance', keyId: created.api_key_id, status: 200 }),
+  );
+});
+
+test('an unknown tier tries Create key; a 403 says why and offers Generate on Kalshi', async ({ exchange, openPage }) => {
+  const account = exchange.seedAccount('demo', { usageTier: 'advanced' });
+  const options = await openPage('options');
+  await importThroughOptions(options, 'Demo', account.keyId, account.privateKeyPem);
+  await expect(options.getByRole('status')).toContainText('Imported');
+
+  exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500 });
+  const popup = await openPage('popup');
+  await expect(popup.getByText('Usage level unknown: Create key tries to make the pair here first.')).toBeVisible();
   await popup.getByLabel('Key name').fill('laptop');
   await popup.getByRole('button', { name: 'Create key' }).click();
-  await expect(popup.getByRole('status')).toContainText('may not upload its own public key');
+  await expect(popup.getByRole('status')).toContainText('may not upload its own public key (403)');
   await expect(popup.getByRole('status')).toContainText('Kalshi can generate the key');
   expect(exchange.keys('demo')).toHaveLength(1);
+  await expect(popup.getByRole('button', { name: 'Create key' })).toHaveCount(0);
+  await popup.getByRole('button', { name: 'Generate on Kalshi' }).click();
+  await expect(popup.getByRole('status')).toContainText('Created “laptop”');
+  expect(exchange.keys('demo')).toHaveLength(2);
 });
 
 test('deletes a key after confirmation; the list and the exchange agree', async ({ exchange, openPage }) => {

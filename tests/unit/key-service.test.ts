@@ -6,6 +6,7 @@ import { AppError, type ErrorCode } from '../../lib/errors';
 import { createKalshiClient } from '../../lib/kalshi-client';
 import { createKeyService, type Handlers } from '../../lib/key-service';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
+import type { NewKeyOptions } from '../../lib/minting';
 import { exchangeFetch } from '../helpers/exchange-fetch';
 
 let exchange: Exchange;
@@ -32,6 +33,20 @@ async function expectCode(promise: Promise<unknown>, code: ErrorCode) {
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe(code);
   return error as AppError;
+}
+
+/** A full-access RSA key made here and kept here, unless overridden. */
+function newKey(name: string, overrides: Partial<NewKeyOptions> = {}) {
+  return {
+    environment: 'demo' as const,
+    name,
+    algorithm: 'RSA-PSS' as const,
+    scopes: ['read', 'write'],
+    source: 'local' as const,
+    destination: 'browser' as const,
+    privateKeyFormat: 'pkcs8' as const,
+    ...overrides,
+  };
 }
 
 async function importSeeded(env: 'demo' | 'production' = 'demo', opts: Parameters<Exchange['seedAccount']>[1] = {}) {
@@ -83,7 +98,7 @@ describe('importKey', () => {
     [
       'an encrypted key',
       generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }),
-      'encrypted_key',
+      'passphrase_required',
     ],
     ['an EC P-256 key', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }), 'unsupported_key_type'],
   ] as const)('%s is refused before any request and stores nothing', async (_, pem, code) => {
@@ -112,7 +127,7 @@ describe('listApiKeys', () => {
   it('marks the signing key and keys held here; without a key it says how to get one', async () => {
     await expectCode(service.listApiKeys({ environment: 'demo' }), 'no_signing_key');
     const seeded = await importSeeded('demo', { usageTier: 'premier' });
-    const created = await service.createApiKey({ environment: 'demo', name: 'bot' });
+    const created = await service.createApiKey(newKey('bot'));
     exchange.seedAccount('demo', { name: 'elsewhere' });
     const { keys } = await service.listApiKeys({ environment: 'demo' });
     expect(keys.map((k) => [k.name, k.held, k.signing])).toEqual([
@@ -134,7 +149,7 @@ describe('listApiKeys', () => {
 describe('createApiKey', () => {
   it('uploads only a public key; the new private key is stored and signs requests the exchange accepts', async () => {
     await importSeeded('demo', { usageTier: 'premier' });
-    const created = await service.createApiKey({ environment: 'demo', name: 'laptop' });
+    const created = await service.createApiKey(newKey('laptop'));
     const record = exchange.keys('demo').find((k) => k.api_key_id === created.keyId);
     expect(record).toMatchObject({ name: 'laptop', scopes: ['read', 'write'] });
     const stored = await store.getKey('demo', created.keyId);
@@ -145,7 +160,7 @@ describe('createApiKey', () => {
 
   it('a tier that may not upload public keys gets usage_tier, and nothing is stored or created', async () => {
     await importSeeded('demo', { usageTier: 'basic' });
-    await expectCode(service.createApiKey({ environment: 'demo', name: 'laptop' }), 'usage_tier');
+    await expectCode(service.createApiKey(newKey('laptop')), 'usage_tier');
     expect(exchange.keys('demo')).toHaveLength(1);
     expect(await store.listKeys('demo')).toHaveLength(1);
   });
@@ -154,7 +169,7 @@ describe('createApiKey', () => {
 describe('deleteApiKey', () => {
   it('deletes on the exchange and drops the local private key', async () => {
     await importSeeded('demo', { usageTier: 'premier' });
-    const created = await service.createApiKey({ environment: 'demo', name: 'old' });
+    const created = await service.createApiKey(newKey('old'));
     await service.deleteApiKey({ environment: 'demo', keyId: created.keyId, confirmLockout: false });
     expect(exchange.keys('demo').some((k) => k.api_key_id === created.keyId)).toBe(false);
     expect(await store.getKey('demo', created.keyId)).toBeUndefined();
@@ -179,7 +194,7 @@ describe('deleteApiKey', () => {
 
   it('deleting the signing key while another is held switches signing to it', async () => {
     const seeded = await importSeeded('demo', { usageTier: 'premier' });
-    const spare = await service.createApiKey({ environment: 'demo', name: 'spare' });
+    const spare = await service.createApiKey(newKey('spare'));
     await service.deleteApiKey({ environment: 'demo', keyId: seeded.keyId, confirmLockout: false });
     expect((await store.getSigningKey('demo'))?.keyId).toBe(spare.keyId);
     expect((await service.listApiKeys({ environment: 'demo' })).keys.map((k) => k.keyId)).toEqual([spare.keyId]);

@@ -1,0 +1,18 @@
+/** Kalshi's API usage levels; only the upper ones may upload their own public key (POST /api_keys). */
+export const UPLOAD_TIERS: readonly string[] = ['premier', 'paragon', 'prime', 'prestige'];
+
+export type KeySource = 'local' | 'kalshi';
+
+/**
+ * Where a new key pair should come from. The tier is a hint (the 403 is the authority):
+ * an unknown tier tries the local pair first, and a 403 then falls back to Kalshi.
+ */
+export function keySourceFor(tier: string | null): KeySource {
+  if (tier === null) return 'local';
+  return UPLOAD_TIERS.includes(tier.toLowerCase()) ? 'local' : 'kalshi';
+}
+
+export function tierLabel(tier: string | null): string {
+  if (tier === null) return 'Unknown';
+  return tier.charAt(0).toUpperCase() + tier.slice(1).toLowerCase();
+}
