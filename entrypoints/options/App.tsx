@@ -12,6 +12,10 @@ export function App() {
   const [keyId, setKeyId] = useState('');
   const [pemText, setPemText] = useState('');
   const [fileName, setFileName] = useState<string | null>(null);
+  // Shown once the key turns out to be passphrase-protected; never stored.
+  const [needsPassphrase, setNeedsPassphrase] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const passphraseInput = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [held, setHeld] = useState<KeySummary[]>([]);
   // The chosen file's text stays in memory only, never in the DOM.
@@ -43,11 +47,14 @@ export function App() {
   function forgetPem() {
     setPemText('');
     clearFile();
+    setPassphrase('');
+    setNeedsPassphrase(false);
   }
 
   async function onFile(file: File | undefined) {
     fileText.current = null;
     setFileName(null);
+    setNeedsPassphrase(false);
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {
       setStatus({ kind: 'error', error: { code: 'malformed_key', message: 'That file is far larger than any private key.', hint: 'Pick the .key or .pem file Kalshi gave you.' } });
@@ -63,7 +70,8 @@ export function App() {
     if (busy) return;
     setStatus({ kind: 'busy', text: `Checking the key with Kalshi ${ENVIRONMENT_LABEL[environment]}…` });
     try {
-      const key = await send('importKey', { environment, keyId, pem: fileText.current ?? pemText });
+      const pem = fileText.current ?? pemText;
+      const key = await send('importKey', { environment, keyId, pem, ...(needsPassphrase ? { passphrase } : {}) });
       forgetPem();
       setKeyId('');
       setStatus({
@@ -72,7 +80,13 @@ export function App() {
       });
       void refreshHeld();
     } catch (error) {
-      setStatus({ kind: 'error', error: errorInfoOf(error) });
+      const info = errorInfoOf(error);
+      setStatus({ kind: 'error', error: info });
+      if (info.code === 'passphrase_required' || info.code === 'wrong_passphrase') {
+        setNeedsPassphrase(true);
+        setPassphrase('');
+        setTimeout(() => passphraseInput.current?.focus());
+      }
     }
   }
 
@@ -121,6 +135,7 @@ export function App() {
             aria-describedby="private-key-hint"
             onInput={(e) => {
               setPemText(e.currentTarget.value);
+              setNeedsPassphrase(false);
               if (fileText.current !== null) clearFile();
             }}
           />
@@ -140,6 +155,24 @@ export function App() {
           />
           {fileName && <p class="hint">Using {fileName}.</p>}
         </div>
+        {needsPassphrase && (
+          <div class="field">
+            <label for="passphrase">Passphrase</label>
+            <input
+              id="passphrase"
+              ref={passphraseInput}
+              type="password"
+              autocomplete="off"
+              value={passphrase}
+              disabled={busy}
+              aria-describedby="passphrase-hint"
+              onInput={(e) => setPassphrase(e.currentTarget.value)}
+            />
+            <p id="passphrase-hint" class="hint">
+              Used once, inside the extension, to decrypt the key; it is never stored.
+            </p>
+          </div>
+        )}
         <button type="submit" class="primary" disabled={busy}>
           Import key
         </button>

@@ -55,6 +55,7 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
   return (
     <form
       class="create"
+      noValidate
       aria-labelledby="new-key-heading"
       onSubmit={(e) => {
         e.preventDefault();
