@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../lib/errors';
+import { secretFileName } from '../../lib/minting';
+import { canManageKeys, PRESETS, SCOPES, validFcmSubtrader, validScopes, validSubaccount } from '../../lib/scopes';
+import { keySourceFor, tierLabel } from '../../lib/tiers';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof AppError ? e.code : 'not an AppError';
+  }
+  return 'no error';
+};
+
+describe('scopes', () => {
+  it('presets are valid, and Full access is the only one that can manage keys', () => {
+    for (const preset of Object.values(PRESETS)) expect(validScopes(preset.scopes)).toEqual(preset.scopes);
+    expect(canManageKeys(PRESETS.full.scopes)).toBe(true);
+    expect(canManageKeys(PRESETS.trade.scopes)).toBe(false);
+    expect(canManageKeys(PRESETS['read-only'].scopes)).toBe(false);
+    expect(PRESETS.full.note).toMatch(/moving money/);
+  });
+
+  it('write without read is refused; child scopes stand alone', () => {
+    expect(codeOf(() => validScopes(['write']))).toBe('invalid_scopes');
+    expect(codeOf(() => validScopes(['write', 'write::trade']))).toBe('invalid_scopes');
+    expect(validScopes(['write::trade'])).toEqual(['write::trade']);
+    expect(validScopes(['read::portfolio_balance', 'write::transfer'])).toEqual(['read::portfolio_balance', 'write::transfer']);
+  });
+
+  it('unknown, empty and non-list scopes are refused; duplicates collapse into canonical order', () => {
+    expect(codeOf(() => validScopes([]))).toBe('invalid_scopes');
+    expect(codeOf(() => validScopes(['admin']))).toBe('invalid_scopes');
+    expect(codeOf(() => validScopes('read'))).toBe('invalid_scopes');
+    expect(validScopes(['write', 'read', 'write'])).toEqual(['read', 'write']);
+  });
+
+  it('property: any list either validates to a subset of SCOPES honouring write ⇒ read, or throws invalid_scopes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...SCOPES), fc.string())), (list) => {
+        const code = codeOf(() => validScopes(list));
+        if (code === 'no error') {
+          const scopes = validScopes(list);
+          expect(scopes.every((s) => SCOPES.includes(s))).toBe(true);
+          if (scopes.includes('write')) expect(scopes).toContain('read');
+        } else {
+          expect(code).toBe('invalid_scopes');
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('subaccount is absent or an integer 0–63', () => {
+    expect(validSubaccount(undefined)).toBeUndefined();
+    expect(validSubaccount('')).toBeUndefined();
+    expect(validSubaccount(0)).toBe(0);
+    expect(validSubaccount('63')).toBe(63);
+    for (const bad of [64, -1, 1.5, Number.NaN, 'abc', '1e1', true]) {
+      expect(codeOf(() => validSubaccount(bad)), String(bad)).toBe(bad === '1e1' ? 'no error' : 'invalid_subaccount');
+    }
+  });
+
+  it('an FCM subtrader id is exclusive with a subaccount', () => {
+    expect(validFcmSubtrader('  ', undefined)).toBeUndefined();
+    expect(validFcmSubtrader('ST-42', undefined)).toBe('ST-42');
+    expect(codeOf(() => validFcmSubtrader('ST-42', 3))).toBe('invalid_fcm_subtrader');
+    expect(codeOf(() => validFcmSubtrader('has space', undefined))).toBe('invalid_fcm_subtrader');
+  });
+});
+
+describe('usage tiers', () => {
+  it('only Premier and Market Maker levels upload their own public key; unknown tries locally first', () => {
+    expect(['basic', 'advanced', 'expert'].map(keySourceFor)).toEqual(['kalshi', 'kalshi', 'kalshi']);
+    expect(['premier', 'paragon', 'prime', 'prestige', 'Premier'].map(keySourceFor)).toEqual(['local', 'local', 'local', 'local', 'local']);
+    expect(keySourceFor(null)).toBe('local');
+    expect(tierLabel('premier')).toBe('Premier');
+    expect(tierLabel(null)).toBe('Unknown');
+  });
+});
+
+describe('secretFileName', () => {
+  it('names environment, key name and the start of the key id', () => {
+    expect(secretFileName('demo', 'Market Bot #1', 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c')).toBe('kalshi-demo-market-bot-1-a952bcbe.key');
+    expect(secretFileName('production', '☃☃', 'a952bcbe-ec3b')).toBe('kalshi-production-key-a952bcbe.key');
+  });
+});
