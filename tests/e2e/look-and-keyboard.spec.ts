@@ -39,6 +39,7 @@ test('keyboard alone creates and deletes a key, with focus always visible', asyn
 
   await popup.getByRole('button', { name: 'Delete desk' }).focus();
   await popup.keyboard.press('Enter');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await popup.keyboard.press('Tab');
   await expect(dialog.getByRole('button', { name: 'Delete' })).toBeFocused();
   await popup.keyboard.press('Enter');
