@@ -166,3 +166,9 @@ export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
 }
+
+/** The element itself when it has the expected tag; a DerError otherwise. */
+export function expectTag(tlv: Tlv, tag: number): Tlv {
+  if (tlv.tag !== tag) throw new DerError('unexpected DER element');
+  return tlv;
+}

@@ -9,7 +9,8 @@
  * Whatever the input, the functions here return or throw an AppError; details
  * name structures and algorithms, never key or passphrase bytes.
  */
-import { DerError, TAG, base64ToBytes, decodeOid, readChildren, readSingle, type Tlv } from './der';
+import { DerError, TAG, base64ToBytes, decodeOid, expectTag, readChildren, readSingle, type Tlv } from './der';
+import { toKeyError } from './pem';
 import { AppError } from './errors';
 
 /** Denial-of-service guard: PBKDF2 runs on the page's thread pool; 10M iterations is already seconds. */
@@ -116,7 +117,7 @@ export async function decryptPrivateKeyPem(text: string, passphrase: string): Pr
   try {
     params = parseEncryptedPrivateKeyInfo(findEncryptedDer(text));
   } catch (e) {
-    throw toAppError(e);
+    throw toKeyError(e, 'an encrypted key');
   }
   if (typeof passphrase !== 'string' || passphrase === '') throw new AppError('passphrase_required');
   return decrypt(params, passphrase);
@@ -224,26 +225,26 @@ function isEncryptedShape(der: Uint8Array): boolean {
 
 /** Throws AppError (malformed_key, unsupported_encryption) or DerError. */
 function parseEncryptedPrivateKeyInfo(der: Uint8Array): Pbes2 {
-  const [algId, data, ...extra] = readChildren(expect(readSingle(der), TAG.SEQUENCE).value);
+  const [algId, data, ...extra] = readChildren(expectTag(readSingle(der), TAG.SEQUENCE).value);
   if (!algId || !data || extra.length > 0) throw new AppError('malformed_key', 'bad EncryptedPrivateKeyInfo');
-  expect(data, TAG.OCTET_STRING);
+  expectTag(data, TAG.OCTET_STRING);
 
   const [schemeOid, schemeParams] = algorithmIdentifier(algId, 'encryption scheme');
   if (schemeOid !== OID_PBES2) {
     const pbes1 = PBES1[schemeOid];
     throw new AppError('unsupported_encryption', pbes1 ? `PBES1 (${pbes1})` : `encryption scheme OID ${schemeOid}`);
   }
-  const [kdf, cipher, ...more] = readChildren(expect(required(schemeParams), TAG.SEQUENCE).value);
+  const [kdf, cipher, ...more] = readChildren(expectTag(required(schemeParams), TAG.SEQUENCE).value);
   if (!kdf || !cipher || more.length > 0) throw new AppError('malformed_key', 'bad PBES2 parameters');
 
   // Key derivation: PBKDF2 only.
   const [kdfOid, kdfParams] = algorithmIdentifier(kdf, 'key derivation');
   if (kdfOid !== OID_PBKDF2) throw new AppError('unsupported_encryption', OTHER_KDFS[kdfOid] ?? `key derivation OID ${kdfOid}`);
-  const [saltTlv, iterTlv, ...optional] = readChildren(expect(required(kdfParams), TAG.SEQUENCE).value);
+  const [saltTlv, iterTlv, ...optional] = readChildren(expectTag(required(kdfParams), TAG.SEQUENCE).value);
   if (!saltTlv || !iterTlv) throw new AppError('malformed_key', 'bad PBKDF2 parameters');
   if (saltTlv.tag === TAG.SEQUENCE) throw new AppError('unsupported_encryption', 'PBKDF2 salt from another source');
-  const salt = expect(saltTlv, TAG.OCTET_STRING).value;
-  const iterations = readUnsigned(expect(iterTlv, TAG.INTEGER));
+  const salt = expectTag(saltTlv, TAG.OCTET_STRING).value;
+  const iterations = readUnsigned(expectTag(iterTlv, TAG.INTEGER));
   if (iterations < 1) throw new AppError('malformed_key', 'PBKDF2 iteration count must be at least 1');
   if (iterations > MAX_PBKDF2_ITERATIONS) {
     const count = Number.isFinite(iterations) ? String(iterations) : 'an enormous number of';
@@ -257,7 +258,7 @@ function parseEncryptedPrivateKeyInfo(der: Uint8Array): Pbes2 {
     next = optional.shift();
   }
   if (next !== undefined) {
-    const [prfOid, prfParams] = algorithmIdentifier(expect(next, TAG.SEQUENCE), 'PBKDF2 PRF');
+    const [prfOid, prfParams] = algorithmIdentifier(expectTag(next, TAG.SEQUENCE), 'PBKDF2 PRF');
     if (prfParams !== undefined && !(prfParams.tag === TAG.NULL && prfParams.value.length === 0)) {
       throw new AppError('malformed_key', 'bad PBKDF2 PRF parameters');
     }
@@ -271,7 +272,7 @@ function parseEncryptedPrivateKeyInfo(der: Uint8Array): Pbes2 {
   const [cipherOid, cipherParams] = algorithmIdentifier(cipher, 'cipher');
   const keyBytes = AES_CBC[cipherOid];
   if (keyBytes === undefined) throw new AppError('unsupported_encryption', OTHER_CIPHERS[cipherOid] ?? `cipher OID ${cipherOid}`);
-  const iv = expect(required(cipherParams), TAG.OCTET_STRING).value;
+  const iv = expectTag(required(cipherParams), TAG.OCTET_STRING).value;
   if (iv.length !== 16) throw new AppError('malformed_key', 'the AES-CBC IV must be 16 bytes');
   if (keyLength !== undefined && keyLength !== keyBytes) {
     throw new AppError('malformed_key', 'the PBKDF2 key length does not match the cipher');
@@ -285,7 +286,7 @@ function parseEncryptedPrivateKeyInfo(der: Uint8Array): Pbes2 {
 
 /** AlgorithmIdentifier { OID, parameters? } → [dotted OID, parameters]. */
 function algorithmIdentifier(tlv: Tlv, what: string): [string, Tlv | undefined] {
-  const [oid, params, ...extra] = readChildren(expect(tlv, TAG.SEQUENCE).value);
+  const [oid, params, ...extra] = readChildren(expectTag(tlv, TAG.SEQUENCE).value);
   if (!oid || oid.tag !== TAG.OID || extra.length > 0) throw new AppError('malformed_key', `bad ${what} identifier`);
   return [decodeOid(oid.value), params];
 }
@@ -340,16 +341,6 @@ function isPrivateKeyInfoShape(der: Uint8Array): boolean {
 
 // ---- Small helpers ------------------------------------------------------------------
 
-function toAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  if (e instanceof DerError) return new AppError('malformed_key', e.message, { cause: e });
-  return new AppError('internal', 'unexpected failure while reading an encrypted key', { cause: e });
-}
-
-function expect(tlv: Tlv, tag: number): Tlv {
-  if (tlv.tag !== tag) throw new DerError('unexpected DER element');
-  return tlv;
-}
 
 function required(tlv: Tlv | undefined): Tlv {
   if (!tlv) throw new DerError('missing algorithm parameters');

@@ -16,6 +16,7 @@ import {
   encodeOid,
   encodeSequence,
   encodeSmallInteger,
+  expectTag,
   readChildren,
   readSingle,
   type Tlv,
@@ -126,7 +127,7 @@ function parseText(raw: string, allowNested: boolean): ParsedPrivateKey {
     try {
       return parseBlock(block);
     } catch (e) {
-      const error = toAppError(e);
+      const error = toKeyError(e);
       if (best === undefined || RANK.indexOf(error.code) > RANK.indexOf(best.code)) best = error;
     }
   }
@@ -301,19 +302,15 @@ function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw toAppError(e);
+    throw toKeyError(e);
   }
 }
 
-function toAppError(e: unknown): AppError {
+/** Broken DER means a damaged key; anything else unexpected stays 'internal', never hidden. */
+export function toKeyError(e: unknown, what = 'a key'): AppError {
   if (e instanceof AppError) return e;
   if (e instanceof DerError) return new AppError('malformed_key', e.message, { cause: e });
-  return new AppError('internal', 'unexpected failure while reading a key', { cause: e });
-}
-
-function expectTag(tlv: Tlv, tag: number): Tlv {
-  if (tlv.tag !== tag) throw new DerError('unexpected DER element');
-  return tlv;
+  return new AppError('internal', `unexpected failure while reading ${what}`, { cause: e });
 }
 
 function isSmallInt(tlv: Tlv, n: number): boolean {
