@@ -23,7 +23,7 @@ beforeEach(async () => {
   exchange.reset();
   store = await openKeyStore(`manager-${++db}`);
   // The exchange checks timestamps against the real clock; ours only stamps records.
-  service = createKeyService({ store, fetch: exchangeFetch(exchange), timeoutMs: 2_000 });
+  service = createKeyService({ store, fetch: exchangeFetch(exchange), timeoutMs: 2_000, sleep: async () => {} });
 });
 afterEach(() => store.close());
 
@@ -64,7 +64,7 @@ describe('minting', () => {
     ['a local Ed25519 pair', { source: 'local', algorithm: 'Ed25519' }, '-----BEGIN PRIVATE KEY-----'],
     ['a Kalshi RSA key', { source: 'kalshi' }, '-----BEGIN RSA PRIVATE KEY-----'],
     ['a Kalshi Ed25519 key', { source: 'kalshi', algorithm: 'Ed25519' }, '-----BEGIN PRIVATE KEY-----'],
-  ] as const)('for a bot, %s: handed over once, matching the key Kalshi holds; nothing kept here', async (_, o, header) => {
+  ] as Array<[string, Partial<NewKeyOptions>, string]>)('for a bot, %s: handed over once, matching the key Kalshi holds; nothing kept here', async (_, o, header) => {
     await signedIn();
     const created = await service.createApiKey(options({ destination: 'download', name: 'bot', ...o }));
     expect(created.held).toBe(false);
@@ -101,7 +101,7 @@ describe('account', () => {
 
   it('unreadable limits leave the tier unknown and try locally', async () => {
     await signedIn();
-    exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500 });
+    exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500, times: 3 });
     expect(await service.getAccount({ environment: 'demo' })).toEqual({ tier: null, keySource: 'local' });
   });
 });
@@ -127,7 +127,7 @@ describe('rotateKey', () => {
 
   it('a failed delete leaves the new key signing and the old key alive, and says so', async () => {
     const seeded = await signedIn();
-    exchange.failNext({ method: 'DELETE', path: `/trade-api/v2/api_keys/${seeded.keyId}` }, { status: 500 });
+    exchange.failNext({ method: 'DELETE', path: `/trade-api/v2/api_keys/${seeded.keyId}` }, { status: 500, times: 3 });
     const report = await service.rotateKey({ environment: 'demo', keyId: seeded.keyId });
     expect(report).toMatchObject({ completed: false, failedStep: 'delete_old', oldKeyState: 'active', newKeyState: 'signing' });
     expect(exchange.keys('demo')).toHaveLength(2);
