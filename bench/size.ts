@@ -1,0 +1,165 @@
+/**
+ * Gzipped size of what the built extension loads, read from the build output
+ * (.output/chrome-mv3). Used by `npm run bench` and by tests/e2e/size.spec.ts.
+ *
+ * - popup (the budget): every file popup.html loads when it opens: its <script src>,
+ *   <link rel=stylesheet|modulepreload>, and, transitively, what those JS modules import
+ *   statically (`from "…"`, `import "…"`) and what the CSS @imports.
+ * - popup, lazy (reported): what dynamic `import("…")` (and Vite's preload list for it) would
+ *   load later, on demand, minus what is already loaded at open.
+ * - all JS: every .js file in the output.
+ * Each file is gzipped on its own (zlib level 9) and the sizes are summed. 1 kB = 1000 bytes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const SIZE_BUDGETS = { popupGzipBytes: 15_000, allJsGzipBytes: 40_000 } as const;
+
+export interface FileSize {
+  /** Path inside the output directory, with forward slashes. */
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface SizeReport {
+  dir: string;
+  /** Files popup.html loads when it opens (JS and CSS), largest gzipped first. */
+  popup: FileSize[];
+  popupGzipBytes: number;
+  /** Files only dynamic imports reach, loaded when the popup needs them. */
+  popupLazy: FileSize[];
+  popupLazyGzipBytes: number;
+  /** All .js files in the build, largest gzipped first. */
+  allJs: FileSize[];
+  allJsGzipBytes: number;
+}
+
+export function gzipSize(data: Uint8Array | string): number {
+  return gzipSync(data, { level: 9 }).length;
+}
+
+function fileSize(dir: string, file: string): FileSize {
+  const data = readFileSync(join(dir, file));
+  return { file, bytes: data.length, gzipBytes: gzipSize(data) };
+}
+
+const bySizeDesc = (a: FileSize, b: FileSize) => b.gzipBytes - a.gzipBytes || a.file.localeCompare(b.file);
+const sum = (files: FileSize[]) => files.reduce((n, f) => n + f.gzipBytes, 0);
+
+/** Resolves a URL found in `fromFile` (a path inside the output) to a path inside the output, or undefined if external. */
+function resolveRef(fromFile: string, ref: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('//')) return undefined; // http:, data:, chrome-extension:…
+  const clean = ref.split(/[?#]/)[0]!;
+  if (clean === '') return undefined;
+  return clean.startsWith('/') ? posix.normalize(clean.slice(1)) : posix.join(posix.dirname(fromFile), clean);
+}
+
+/** The local scripts and stylesheets an HTML page loads. */
+export function htmlRefs(html: string): string[] {
+  const refs: string[] = [];
+  for (const m of html.matchAll(/<script\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/gi)) refs.push(m[1]!);
+  for (const m of html.matchAll(/<link\b[^>]*>/gi)) {
+    const tag = m[0];
+    const rel = /\brel\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1]?.toLowerCase() ?? '';
+    const href = /\bhref\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1];
+    if (href && /\b(stylesheet|modulepreload|preload)\b/.test(rel)) refs.push(href);
+  }
+  return refs;
+}
+
+/** Relative module specifiers a (minified) ES module imports statically: `from "…"` and `import "…"`. */
+export function jsImports(code: string): string[] {
+  const specs = new Set<string>();
+  for (const re of [/\bfrom\s*["'](\.{0,2}\/[^"']+)["']/g, /\bimport\s*["'](\.{0,2}\/[^"']+)["']/g]) {
+    for (const m of code.matchAll(re)) specs.add(m[1]!);
+  }
+  return [...specs];
+}
+
+/**
+ * What a module may load later: `import("./x.js")`, and the files in Vite's preload list for
+ * dynamic imports (`__vite__mapDeps`, paths relative to the extension root, made absolute here).
+ */
+export function jsDynamicImports(code: string): string[] {
+  const specs = new Set<string>();
+  for (const m of code.matchAll(/\bimport\s*\(\s*["'](\.{0,2}\/[^"']+)["']\s*\)/g)) specs.add(m[1]!);
+  for (const list of code.matchAll(/\.f\s*\|\|\s*\(\s*\w+\.f\s*=\s*\[([^\]]*)\]/g)) {
+    for (const m of list[1]!.matchAll(/["']([^"']+\.(?:m?js|css))["']/g)) specs.add(m[1]!.startsWith('.') ? m[1]! : `/${m[1]!}`);
+  }
+  return [...specs];
+}
+
+/** Local stylesheets a CSS file @imports. */
+export function cssImports(css: string): string[] {
+  return [...css.matchAll(/@import\s+(?:url\(\s*)?["']?([^"')\s;]+)["']?/gi)].map((m) => m[1]!);
+}
+
+type Edge = [from: string, ref: string];
+
+/** Follows static edges from `start`; returns the files reached, and the dynamic edges seen on the way. */
+function follow(dir: string, start: Edge[], seen: Set<string>): Edge[] {
+  const queue = [...start];
+  const dynamic: Edge[] = [];
+  while (queue.length > 0) {
+    const [from, ref] = queue.shift()!;
+    const file = resolveRef(from, ref);
+    if (file === undefined || seen.has(file)) continue;
+    seen.add(file);
+    if (/\.m?js$/.test(file)) {
+      const code = readFileSync(join(dir, file), 'utf8');
+      for (const spec of jsImports(code)) queue.push([file, spec]);
+      for (const spec of jsDynamicImports(code)) dynamic.push([file, spec]);
+    } else if (file.endsWith('.css')) {
+      for (const spec of cssImports(readFileSync(join(dir, file), 'utf8'))) queue.push([file, spec]);
+    }
+  }
+  return dynamic;
+}
+
+const isCode = (f: string) => /\.(m?js|css)$/.test(f);
+
+/** The JS and CSS files inside `dir` that `page` (e.g. "popup.html") loads when it opens, and those it may load later. */
+export function pageFiles(dir: string, page: string): { eager: string[]; lazy: string[] } {
+  const eager = new Set<string>();
+  let dynamic = follow(dir, htmlRefs(readFileSync(join(dir, page), 'utf8')).map((ref): Edge => [page, ref]), eager);
+  const reached = new Set(eager);
+  while (dynamic.length > 0) dynamic = follow(dir, dynamic, reached);
+  return { eager: [...eager].filter(isCode), lazy: [...reached].filter((f) => !eager.has(f) && isCode(f)) };
+}
+
+function walk(dir: string, root = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    return entry.isDirectory() ? walk(full, root) : [relative(root, full).split(/[\\/]/).join('/')];
+  });
+}
+
+export function measureSizes(dir: string = resolve('.output/chrome-mv3'), page = 'popup.html'): SizeReport {
+  const files = pageFiles(dir, page);
+  const popup = files.eager.map((f) => fileSize(dir, f)).sort(bySizeDesc);
+  const popupLazy = files.lazy.map((f) => fileSize(dir, f)).sort(bySizeDesc);
+  const allJs = walk(dir)
+    .filter((f) => /\.m?js$/.test(f))
+    .map((f) => fileSize(dir, f))
+    .sort(bySizeDesc);
+  return { dir, popup, popupGzipBytes: sum(popup), popupLazy, popupLazyGzipBytes: sum(popupLazy), allJs, allJsGzipBytes: sum(allJs) };
+}
+
+export const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+
+/** A plain-text listing of the report, for logs. */
+export function formatSizes(report: SizeReport): string {
+  const rows = (files: FileSize[]) =>
+    files.map((f) => `    ${kB(f.gzipBytes).padStart(9)} gz  ${kB(f.bytes).padStart(9)} raw  ${f.file}`).join('\n');
+  return [
+    `  popup.html loads ${report.popup.length} files when it opens, ${kB(report.popupGzipBytes)} gzipped (budget ≤ ${kB(SIZE_BUDGETS.popupGzipBytes)}):`,
+    rows(report.popup),
+    ...(report.popupLazy.length
+      ? [`  …and may load ${report.popupLazy.length} more on demand (dynamic import), ${kB(report.popupLazyGzipBytes)} gzipped:`, rows(report.popupLazy)]
+      : []),
+    `  all extension JS: ${report.allJs.length} files, ${kB(report.allJsGzipBytes)} gzipped (budget ≤ ${kB(SIZE_BUDGETS.allJsGzipBytes)}):`,
+    rows(report.allJs),
+  ].join('\n');
+}
