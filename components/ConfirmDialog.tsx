@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from './i18n';
 
 /**
  * A modal confirmation whose focus starts on Cancel, so Enter alone never confirms.
@@ -40,7 +41,7 @@ export function ConfirmDialog(props: {
       )}
       <div class="dialog-actions">
         <button type="button" onClick={props.onCancel} autofocus>
-          Cancel
+          {t('dialog_cancel')}
         </button>
         <button
           type="button"

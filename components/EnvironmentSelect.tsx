@@ -1,9 +1,17 @@
-import { ENVIRONMENT_LABEL, ENVIRONMENTS, isEnvironment, type Environment } from '../lib/environments';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../lib/environments';
+import { t, type MessageKey } from './i18n';
+
+const ENVIRONMENT_NAME: Record<Environment, MessageKey> = { production: 'environment_production', demo: 'environment_demo' };
+
+/** An environment's name in the user's language. */
+export function environmentName(env: Environment): string {
+  return t(ENVIRONMENT_NAME[env]);
+}
 
 export function EnvironmentSelect(props: { id: string; value: Environment; disabled?: boolean; onChange: (env: Environment) => void }) {
   return (
     <div class="field field-inline">
-      <label for={props.id}>Environment</label>
+      <label for={props.id}>{t('environment_label')}</label>
       <select
         id={props.id}
         value={props.value}
@@ -15,7 +23,7 @@ export function EnvironmentSelect(props: { id: string; value: Environment; disab
       >
         {ENVIRONMENTS.map((env) => (
           <option key={env} value={env}>
-            {ENVIRONMENT_LABEL[env]}
+            {environmentName(env)}
           </option>
         ))}
       </select>

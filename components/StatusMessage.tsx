@@ -1,10 +1,10 @@
-import type { ErrorInfo } from '../lib/errors';
+import type { ShownError } from './i18n';
 
 export type Status =
   | { kind: 'idle' }
   | { kind: 'busy'; text: string }
   | { kind: 'success'; text: string; lines?: string[] }
-  | { kind: 'error'; error: ErrorInfo; lines?: string[] };
+  | { kind: 'error'; error: ShownError; lines?: string[] };
 
 /** The one live region of a page: screen readers hear every result. */
 export function StatusMessage({ status }: { status: Status }) {

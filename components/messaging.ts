@@ -1,10 +1,10 @@
 import { browser } from 'wxt/browser';
-import type { ErrorInfo } from '../lib/errors';
 import type { MessageType, Reply, RequestOf, ResponseOf } from '../lib/protocol';
+import { localizeError, t, type ShownError } from './i18n';
 
-/** An error the background reported, carrying its words for the user. */
+/** An error the background reported, carrying its words for the user (in the user's language). */
 export class ReplyError extends Error {
-  constructor(readonly info: ErrorInfo) {
+  constructor(readonly info: ShownError) {
     super(info.message);
   }
 }
@@ -12,13 +12,13 @@ export class ReplyError extends Error {
 /** Sends one typed message to the background and unwraps its reply. */
 export async function send<K extends MessageType>(type: K, data: RequestOf<K>): Promise<ResponseOf<K>> {
   const reply = (await browser.runtime.sendMessage({ type, data })) as Reply<ResponseOf<K>> | undefined;
-  if (!reply) throw new ReplyError({ code: 'internal', message: 'The extension’s background did not answer.', hint: 'Reload the extension and try again.' });
-  if (!reply.ok) throw new ReplyError(reply.error);
+  if (!reply) throw new ReplyError({ code: 'internal', message: t('messaging_no_answer'), hint: t('messaging_no_answer_hint') });
+  if (!reply.ok) throw new ReplyError(localizeError(reply.error));
   return reply.value;
 }
 
-export function errorInfoOf(error: unknown): ErrorInfo {
+export function errorInfoOf(error: unknown): ShownError {
   return error instanceof ReplyError
     ? error.info
-    : { code: 'internal', message: 'Something went wrong inside the extension.', hint: 'Try again; if it persists, reload the extension.' };
+    : localizeError({ code: 'internal' });
 }

@@ -14,15 +14,22 @@ export default defineBackground({
     const getHandlers = () => (handlers ??= openKeyStore().then((store) => createKeyService({ store })));
     const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/').replace(/\/$/, '') };
 
-    // webextension-polyfill sends back whatever the returned promise resolves to.
-    browser.runtime.onMessage.addListener((message, sender): Promise<Reply<unknown>> =>
-      getHandlers().then(
-        (h) => route(h, message, sender, self),
-        (error: unknown) => {
-          handlers = undefined; // let the next message try to open the store again
-          return { ok: false, error: toErrorInfo(error) };
-        },
-      ),
-    );
+    // Only runtime.onMessage: no onMessageExternal or onConnectExternal, and the manifest has no
+    // externally_connectable, so web pages and other extensions cannot reach this worker at all.
+    // route() still checks every sender (our id, our origin) before anything runs.
+    // sendResponse + `return true` keeps the channel open in Chrome and Firefox alike
+    // (Chrome does not send back a promise a listener returns).
+    browser.runtime.onMessage.addListener((message, sender, sendResponse: (reply: Reply<unknown>) => void) => {
+      getHandlers()
+        .then(
+          (h) => route(h, message, sender, self),
+          (error: unknown): Reply<unknown> => {
+            handlers = undefined; // let the next message try to open the store again
+            return { ok: false, error: toErrorInfo(error) };
+          },
+        )
+        .then(sendResponse);
+      return true;
+    });
   },
 });

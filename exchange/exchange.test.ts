@@ -112,6 +112,7 @@ function call(path: string, o: CallOptions = {}): Promise<Answer> {
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject); // an answer cut off in the middle
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           let json: unknown = undefined;
@@ -667,6 +668,105 @@ describe('failNext', () => {
     await other.close();
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await pending).toBeInstanceOf(Error); // the connection was cut
+  });
+});
+
+describe('fault modes', () => {
+  const freshSpkiPem = () => generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) as string;
+
+  it('times: the next n matching requests get the fault, then the real answer', async () => {
+    const key = ex.seedAccount('demo');
+    ex.failNext({ method: 'GET', path: `${PREFIX}/api_keys` }, { status: 503, times: 2 });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call('/api_keys', { key })).status);
+    expect(statuses).toEqual([503, 503, 200]);
+  });
+
+  it('faultMode: every matching request (a trailing * matches a prefix) until cleared; a one-off fault goes first', async () => {
+    const key = ex.seedAccount('demo');
+    ex.faultMode({ method: 'DELETE', path: `${PREFIX}/api_keys/*` }, { status: 500 });
+    ex.failNext({ method: 'DELETE', path: `${PREFIX}/api_keys/${key.keyId}` }, { status: 503 });
+    expect((await call(`/api_keys/${key.keyId}`, { method: 'DELETE', key })).status).toBe(503);
+    expect((await call(`/api_keys/${randomUUID()}`, { method: 'DELETE', key })).status).toBe(500);
+    expect((await call(`/api_keys/${key.keyId}`, { method: 'DELETE', key })).status).toBe(500);
+    ex.faultMode({ method: 'DELETE', path: `${PREFIX}/api_keys/*` }, null);
+    expect((await call(`/api_keys/${key.keyId}`, { method: 'DELETE', key })).status).toBe(204);
+  });
+
+  it("reset 'before': the connection drops and nothing happens", async () => {
+    const key = ex.seedAccount('demo', { usageTier: 'premier' });
+    ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys` }, { reset: 'before' });
+    await expect(call('/api_keys', { method: 'POST', key, body: { name: 'x', public_key: freshSpkiPem() } })).rejects.toThrow();
+    expect(ex.keys('demo')).toHaveLength(1);
+    expect(ex.requests.at(-1)?.status).toBe(0);
+  });
+
+  it.each([
+    ['POST /api_keys', 'POST', '/api_keys', 'premier'],
+    ['POST /api_keys/generate', 'POST', '/api_keys/generate', 'basic'],
+  ] as const)("reset 'after' on %s: the key is made, then the connection drops without a byte", async (_, method, path, tier) => {
+    const key = ex.seedAccount('demo', { usageTier: tier });
+    ex.failNext({ method, path: `${PREFIX}${path}` }, { reset: 'after' });
+    await expect(call(path, { method, key, body: { name: 'made', public_key: freshSpkiPem() } })).rejects.toThrow();
+    expect(ex.keys('demo').map((k) => k.name).sort()).toEqual(['made', 'sandbox']);
+  });
+
+  it("reset 'after' on DELETE: the key is gone, the answer lost; asking again gets 404", async () => {
+    const key = ex.seedAccount('demo');
+    const other = ex.seedAccount('demo');
+    ex.failNext({ method: 'DELETE', path: `${PREFIX}/api_keys/${other.keyId}` }, { reset: 'after' });
+    await expect(call(`/api_keys/${other.keyId}`, { method: 'DELETE', key })).rejects.toThrow();
+    expect(ex.keys('demo').map((k) => k.api_key_id)).toEqual([key.keyId]);
+    expect((await call(`/api_keys/${other.keyId}`, { method: 'DELETE', key })).status).toBe(404);
+  });
+
+  it("reset 'mid-answer': the key is made and half the answer arrives", async () => {
+    const key = ex.seedAccount('demo');
+    ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys/generate` }, { reset: 'mid-answer' });
+    await expect(call('/api_keys/generate', { method: 'POST', key, body: { name: 'made' } })).rejects.toThrow();
+    expect(ex.keys('demo')).toHaveLength(2);
+  });
+
+  it('garble: the change is made and the answer is not JSON', async () => {
+    const key = ex.seedAccount('demo');
+    ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys/generate` }, { garble: true });
+    const a = await call('/api_keys/generate', { method: 'POST', key, body: { name: 'made' } });
+    expect(a.status).toBe(201);
+    expect(a.text).toBe('<html>upstream hiccup</html>');
+    expect(ex.keys('demo')).toHaveLength(2);
+  });
+
+  it('delayAfterMs: the change is made at once, the answer comes later', async () => {
+    const key = ex.seedAccount('demo', { usageTier: 'premier' });
+    ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys` }, { delayAfterMs: 1_500 });
+    let answered = false;
+    const answer = call('/api_keys', { method: 'POST', key, body: { name: 'made', public_key: freshSpkiPem() } }).finally(() => (answered = true));
+    while (ex.keys('demo').length < 2) await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toBe(false);
+    expect((await answer).status).toBe(201);
+  });
+
+  it('the Date header shows the exchange clock; a clock offset makes fresh timestamps stale (401)', async () => {
+    const key = ex.seedAccount('demo');
+    clock = Date.parse('2026-11-23T12:00:00Z');
+    const a = await call('/api_keys', { key, timestamp: String(clock) });
+    expect(a.headers.date).toBe('Mon, 23 Nov 2026 12:00:00 GMT');
+    ex.setClockOffset(60_000);
+    const b = await call('/api_keys', { key, timestamp: String(clock) });
+    expect(b.headers.date).toBe('Mon, 23 Nov 2026 12:01:00 GMT');
+    expectAuthError(b, 'STALE_TIMESTAMP');
+    ex.reset();
+    const again = ex.seedAccount('demo');
+    expect((await call('/api_keys', { key: again, timestamp: String(clock) })).status).toBe(200); // reset() clears the offset
+  });
+
+  it('keeps the signatures it saw apart from the request log (for tests that look for leaks)', async () => {
+    const key = ex.seedAccount('demo');
+    await call('/api_keys', { key, signature: 'c2lnbmF0dXJl' });
+    expect(ex.signatures).toEqual(['c2lnbmF0dXJl']);
+    expect(JSON.stringify(ex.requests)).not.toContain('c2lnbmF0dXJl');
+    ex.reset();
+    expect(ex.signatures).toEqual([]);
   });
 });
 

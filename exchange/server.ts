@@ -39,6 +39,8 @@ export interface ExchangeOptions {
   now?: () => number;
   /** Largest accepted |now - KALSHI-ACCESS-TIMESTAMP|. Default 30 000 ms. */
   maxSkewMs?: number;
+  /** Added to the exchange's clock (timestamp check, Date header): a client clock off by -offset. */
+  clockOffsetMs?: number;
 }
 
 export interface SeedOptions {
@@ -65,12 +67,13 @@ export interface RequestLogEntry {
   env: Env;
   /** The KALSHI-ACCESS-KEY header, whether or not it turned out valid. */
   keyId?: string;
+  /** 0 when the connection was dropped without an answer (a `reset` fault). */
   status: number;
 }
 
 export interface FaultMatch {
   method: string;
-  /** Full path without query, e.g. /trade-api/v2/api_keys. */
+  /** Full path without query, e.g. /trade-api/v2/api_keys; a trailing * matches any path with that prefix. */
   path: string;
 }
 
@@ -83,6 +86,19 @@ export interface Fault {
   delayMs?: number;
   /** Extra response headers (e.g. Retry-After). */
   headers?: Record<string, string>;
+  /** How many matching requests in a row get this fault. Default 1. */
+  times?: number;
+  /**
+   * Drop the connection: 'before' the exchange acts on the request, or 'after' it committed the
+   * change (a create made, a delete done), in both cases without a byte of answer, so the client
+   * cannot know which (and a browser may resend the request on its own when the connection was a
+   * reused one); or 'mid-answer': commit, send the status line, headers and half the body, then drop.
+   */
+  reset?: 'before' | 'after' | 'mid-answer';
+  /** Act on the request for real, then wait this long before answering (or, with reset 'after', dropping). */
+  delayAfterMs?: number;
+  /** Act on the request for real, then answer with its status but a body that is not JSON. */
+  garble?: boolean;
 }
 
 export interface Exchange {
@@ -96,9 +112,19 @@ export interface Exchange {
   setUsageTier(env: Env, tier: Tier): void;
   /** Exchange-side copies of the environment's keys. */
   keys(env: Env): ApiKeyRecord[];
-  /** Every answered request, oldest first. Cleared (in place) by reset(). */
+  /** Every answered request, oldest first. Cleared (in place) by reset(). Holds no secrets. */
   readonly requests: RequestLogEntry[];
+  /**
+   * Every KALSHI-ACCESS-SIGNATURE received, oldest first, kept apart from the request log so tests
+   * can look for them where they must never appear (console, storage, pages). Cleared by reset().
+   */
+  readonly signatures: string[];
+  /** The next matching request(s) (fault.times, default 1) get this fault. */
   failNext(match: FaultMatch, fault: Fault): void;
+  /** Every matching request gets this fault until it is cleared with null (or reset()). */
+  faultMode(match: FaultMatch, fault: Fault | null): void;
+  /** Moves the exchange's clock (timestamp check and Date header) by this many ms from now on. */
+  setClockOffset(ms: number): void;
   reset(): void;
 }
 
@@ -130,8 +156,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...reply.headers };
+function send(res: ServerResponse, reply: Reply, nowMs: number): void {
+  // The exchange's own clock, as Kalshi's Date header shows it: clients compare it with theirs.
+  const headers: Record<string, string> = { 'cache-control': 'no-store', date: new Date(nowMs).toUTCString(), ...reply.headers };
   let payload: string | undefined;
   if (reply.status !== 204 && reply.status !== 304 && reply.body !== undefined) {
     if (typeof reply.body === 'string') {
@@ -157,13 +184,19 @@ function validateSeedScopes(scopes: string[]): string[] {
 export async function startExchange(options: ExchangeOptions = {}): Promise<Exchange> {
   const host = options.host ?? '127.0.0.1';
   const tls = await ensureTls(options.tlsDir ?? DEFAULT_TLS_DIR);
+  const baseNow = options.now ?? Date.now;
+  let clockOffsetMs = options.clockOffsetMs ?? 0;
   const state: ExchangeState = {
     accounts: new Map(),
-    now: options.now ?? Date.now,
+    now: () => baseNow() + clockOffsetMs,
     maxSkewMs: options.maxSkewMs ?? 30_000,
   };
   const requests: RequestLogEntry[] = [];
-  let faults: Array<{ match: FaultMatch; fault: Fault }> = [];
+  const signatures: string[] = [];
+  /** `left` counts down; Infinity for a fault mode. */
+  let faults: Array<{ match: FaultMatch; fault: Fault; left: number }> = [];
+  const matches = (m: FaultMatch, method: string, path: string) =>
+    m.method === method && (m.path.endsWith('*') ? path.startsWith(m.path.slice(0, -1)) : m.path === path);
   // Pending fault delays, so close() does not wait for (or leave behind) long timers.
   const delays = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
   const sockets = new Set<Socket>();
@@ -198,18 +231,33 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
     const hostHeader = req.headers.host ?? '';
     const env = envForHost(hostHeader);
 
-    const finish = (reply: Reply) => {
+    const sig = req.headers['kalshi-access-signature'];
+    const signature = Array.isArray(sig) ? sig[0] : sig;
+    if (signature) signatures.push(signature);
+    const log = (status: number) => {
       // Logged when answered (not on 'finish'), so a test sees the entry as soon as it has the response.
       const keyId = claimedKeyId(req.headers);
-      requests.push({ method, path, query, host: hostHeader, env, ...(keyId ? { keyId } : {}), status: reply.status });
-      send(res, reply);
+      requests.push({ method, path, query, host: hostHeader, env, ...(keyId ? { keyId } : {}), status });
+    };
+    const finish = (reply: Reply) => {
+      log(reply.status);
+      send(res, reply, state.now());
+    };
+    const drop = () => {
+      log(0);
+      res.socket?.destroy();
+      req.socket.destroy();
     };
 
-    const i = faults.findIndex((f) => f.match.method.toUpperCase() === method && f.match.path === path);
-    const fault = i === -1 ? undefined : faults[i]?.fault;
+    // A one-off fault goes before a standing fault mode.
+    let i = faults.findIndex((f) => f.left !== Infinity && matches(f.match, method, path));
+    if (i === -1) i = faults.findIndex((f) => matches(f.match, method, path));
+    const entry = i === -1 ? undefined : faults[i];
+    const fault = entry?.fault;
+    if (entry && --entry.left <= 0) faults.splice(i, 1);
     if (fault) {
-      faults.splice(i, 1);
       if (fault.delayMs) await delay(fault.delayMs);
+      if (fault.reset === 'before') return drop();
       if (fault.status !== undefined || fault.body !== undefined) {
         const status = fault.status ?? 500;
         const body =
@@ -227,13 +275,29 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       headers: req.headers,
       readBody: (limit) => readBody(req, limit),
     });
+    if (fault?.delayAfterMs) await delay(fault.delayAfterMs);
+    if (fault?.reset === 'after') return drop();
+    if (fault?.reset === 'mid-answer') {
+      log(0);
+      const payload = Buffer.from(reply.body === undefined ? '{"cut":"short"}' : JSON.stringify(reply.body));
+      res.writeHead(reply.status === 204 ? 200 : reply.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(payload.length),
+        date: new Date(state.now()).toUTCString(),
+      });
+      res.write(payload.subarray(0, payload.length >> 1), () => {
+        res.socket?.destroy();
+      });
+      return;
+    }
+    if (fault?.garble) return finish({ status: reply.status, body: '<html>upstream hiccup</html>' });
     finish(fault?.headers ? { ...reply, headers: { ...reply.headers, ...fault.headers } } : reply);
   }
 
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error('[sandbox] request failed:', err instanceof Error ? err.message : err);
-      send(res, { status: 500, body: defaultErrorBody(500, 'unexpected sandbox error') });
+      send(res, { status: 500, body: defaultErrorBody(500, 'unexpected sandbox error') }, state.now());
     });
   });
   server.on('connection', (s: Socket) => {
@@ -258,6 +322,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
     url: `https://${urlHost}:${port}`,
     ca: tls.cert,
     requests,
+    signatures,
 
     async close() {
       for (const d of delays) {
@@ -302,13 +367,25 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
     },
 
     failNext(match, fault) {
-      faults.push({ match: { method: match.method.toUpperCase(), path: match.path }, fault });
+      faults.push({ match: { method: match.method.toUpperCase(), path: match.path }, fault, left: fault.times ?? 1 });
+    },
+
+    faultMode(match, fault) {
+      const m = { method: match.method.toUpperCase(), path: match.path };
+      faults = faults.filter((f) => !(f.left === Infinity && f.match.method === m.method && f.match.path === m.path));
+      if (fault) faults.push({ match: m, fault, left: Infinity });
+    },
+
+    setClockOffset(ms) {
+      clockOffsetMs = ms;
     },
 
     reset() {
       state.accounts.clear();
       faults = [];
       requests.length = 0;
+      signatures.length = 0;
+      clockOffsetMs = options.clockOffsetMs ?? 0;
     },
   };
   return exchange;

@@ -11,6 +11,7 @@ import {
   type CreateApiKeyRequest,
   type GenerateApiKeyRequest,
 } from './kalshi-types';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, realSleep, withRetries, type RetryPolicy } from './retry';
 import { signRequest, type SigningKey } from './signer';
 
 export interface KalshiClientDeps {
@@ -20,11 +21,22 @@ export interface KalshiClientDeps {
   fetch?: typeof fetch;
   timeoutMs?: number;
   now?: () => number;
+  /** How GET and DELETE are retried; POSTs never are. */
+  retry?: Partial<RetryPolicy>;
+  /** Injected so tests wait for nothing. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 export type KalshiClient = ReturnType<typeof createKalshiClient>;
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** A 401 with the exchange's clock further than this from ours is blamed on the clock. */
+export const CLOCK_SKEW_TOLERANCE_MS = 5_000;
+
+/** Facts about one failed attempt that decide whether another is worth it. */
+const transient = new WeakMap<AppError, { retryAfterMs?: number }>();
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /** A small client for the Kalshi endpoints this extension needs; every answer is checked before use. */
 export function createKalshiClient(deps: KalshiClientDeps) {
@@ -32,15 +44,39 @@ export function createKalshiClient(deps: KalshiClientDeps) {
   const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
   const now = deps.now ?? Date.now;
 
-  async function request<T>(
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
+  const retryDeps = { sleep: deps.sleep ?? realSleep, random: deps.random ?? Math.random, now };
+
+  /** GET and DELETE are idempotent here (a DELETE answered 404 is done), so they may be sent again. */
+  function request<T>(
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     parse: (body: unknown) => T | undefined,
     options: { body?: unknown; signed?: boolean } = {},
   ): Promise<T> {
+    const once = () => attempt(method, path, parse, options);
+    if (method === 'POST') return once();
+    return withRetries(
+      once,
+      (error) => {
+        const info = error instanceof AppError ? transient.get(error) : undefined;
+        return info ? { retry: true, ...info } : { retry: false };
+      },
+      policy,
+      retryDeps,
+    );
+  }
+
+  async function attempt<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    parse: (body: unknown) => T | undefined,
+    options: { body?: unknown; signed?: boolean },
+  ): Promise<T> {
     const fullPath = API_PREFIX + path;
     const headers: Record<string, string> = { accept: 'application/json' };
     const signed = options.signed ?? true;
+    // Every attempt is signed afresh: a retried request carries a new timestamp.
     const timestamp = now();
     if (signed) {
       if (!deps.signingKey) throw new AppError('no_signing_key');
@@ -60,7 +96,9 @@ export function createKalshiClient(deps: KalshiClientDeps) {
       });
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      throw new AppError(timedOut ? 'timeout' : 'unreachable', `${method} https://${host}${fullPath}`, { cause });
+      const error = new AppError(timedOut ? 'timeout' : 'unreachable', `${method} https://${host}${fullPath}`, { cause });
+      transient.set(error, {});
+      throw error;
     }
 
     const text = await response.text().catch(() => '');
@@ -71,12 +109,25 @@ export function createKalshiClient(deps: KalshiClientDeps) {
       body = undefined;
     }
     if (!response.ok) {
+      const skew = response.status === 401 ? clockSkewMs(response.headers.get('date'), now()) : undefined;
+      if (skew !== undefined) {
+        const seconds = Math.round(Math.abs(skew) / 1000);
+        throw new AppError(
+          'clock_skew',
+          `This computer’s clock is ${seconds} seconds ${skew > 0 ? 'ahead of' : 'behind'} Kalshi’s (${host}).`,
+        );
+      }
       const code = errorCodeFor(response.status, parseKalshiError(body)?.code ?? '');
       const detail =
         code === 'unauthorized'
           ? `Signed “${timestamp}${method}${fullPath}” with key ${deps.signingKey?.keyId ?? '(none)'} on ${host}.`
           : `${method} ${fullPath} on ${host} answered ${response.status}.`;
-      throw new AppError(code, detail);
+      const error = new AppError(code, detail);
+      if (TRANSIENT_STATUS.has(response.status)) {
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
+        transient.set(error, retryAfterMs === undefined ? {} : { retryAfterMs });
+      }
+      throw error;
     }
     const parsed = parse(body);
     if (parsed === undefined) throw new AppError('unexpected_response', `${method} ${fullPath} on ${host}`);
@@ -106,4 +157,16 @@ function errorCodeFor(status: number, kalshiCode: string): ErrorCode {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'exchange_error';
   return 'unexpected_response';
+}
+
+/**
+ * Our clock minus the exchange's, from its Date header, when they differ by more than the tolerance
+ * (the header has whole seconds, so a second of difference is noise); otherwise undefined.
+ */
+export function clockSkewMs(dateHeader: string | null, localNowMs: number): number | undefined {
+  if (!dateHeader) return undefined;
+  const exchangeNow = Date.parse(dateHeader);
+  if (Number.isNaN(exchangeNow)) return undefined;
+  const skew = localNowMs - exchangeNow;
+  return Math.abs(skew) > CLOCK_SKEW_TOLERANCE_MS ? skew : undefined;
 }

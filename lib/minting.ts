@@ -4,6 +4,7 @@
  */
 import { generateKeyPair, importPrivateKey } from './crypto-keys';
 import type { Environment } from './environments';
+import { AppError } from './errors';
 import type { KalshiClient } from './kalshi-client';
 import type { StoredKey } from './key-store';
 import { parsePrivateKeyPem, pkcs8RsaToPkcs1Pem, pkcs8ToPem, spkiToPem, type KeyAlgorithm } from './pem';
@@ -42,10 +43,21 @@ export function secretFileName(environment: Environment, name: string, keyId: st
   return `kalshi-${environment}-${slug}-${keyId.slice(0, 8)}.key`;
 }
 
+/** Called once, just before the request that creates the key is sent. */
+export interface MintHooks {
+  /**
+   * Lets the caller write down what it is about to do (lib/key-store.ts PendingRecord): for a pair
+   * made here and kept here, the private half is passed, so a lost answer can still be recovered.
+   * If it throws, nothing is sent.
+   */
+  beforeSend?: (privateKey: CryptoKey | undefined) => Promise<void>;
+}
+
 export async function mintKey(
   client: KalshiClient,
   options: NewKeyOptions,
   now: number,
+  hooks: MintHooks = {},
 ): Promise<MintResult> {
   const { name, algorithm, scopes, subaccount, fcmSubtraderId, destination } = options;
   const environment = client.environment;
@@ -67,6 +79,7 @@ export async function mintKey(
   if (options.source === 'local') {
     // Exportable only when the user asked to take the private key elsewhere.
     const pair = await generateKeyPair(algorithm, { extractable: destination === 'download' });
+    await hooks.beforeSend?.(destination === 'browser' ? pair.privateKey : undefined);
     const { api_key_id } = await client.createApiKey({ name, public_key: spkiToPem(pair.spki), scopes, ...binding });
     if (destination === 'browser') return { keyId: api_key_id, stored: record(api_key_id, pair.privateKey), secret: null };
     const pkcs8 = await crypto.subtle.exportKey('pkcs8', pair.privateKey);
@@ -74,6 +87,7 @@ export async function mintKey(
     return { keyId: api_key_id, stored: null, secret: { pem, fileName: secretFileName(environment, name, api_key_id) } };
   }
 
+  await hooks.beforeSend?.(undefined);
   const generated = await client.generateApiKey({
     name,
     scopes,
@@ -88,7 +102,13 @@ export async function mintKey(
     };
   }
   // Adopted straight into the key store: the user never sees this private key.
-  const parsed = parsePrivateKeyPem(generated.private_key);
-  const privateKey = await importPrivateKey(parsed);
+  let parsed, privateKey;
+  try {
+    parsed = parsePrivateKeyPem(generated.private_key);
+    privateKey = await importPrivateKey(parsed);
+  } catch (cause) {
+    // The key exists on Kalshi, but the private key it sent cannot be used: as good as lost.
+    throw new AppError('key_lost', `Kalshi made key ${generated.api_key_id} (“${name}”), but its private key could not be read.`, { cause });
+  }
   return { keyId: generated.api_key_id, stored: { ...record(generated.api_key_id, privateKey), algorithm: parsed.algorithm }, secret: null };
 }

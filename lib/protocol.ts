@@ -33,6 +33,23 @@ export interface KeyListItem {
   /** The extension signs its requests with this key. */
   signing: boolean;
   lastVerifiedAt: number | null;
+  /**
+   * Made for this browser, but Kalshi's answer (with the only copy of its private key) was lost:
+   * the key cannot be used here or anywhere. Offer Delete.
+   */
+  orphaned?: boolean;
+}
+
+/** What a list found and tidied after operations whose answers were lost. Present only when non-empty. */
+export interface ListRecovery {
+  /** Keys created here whose answer was lost, now proved ours by a signed request and kept here. */
+  adopted: string[];
+  /** Deletes whose answer was lost, confirmed by the list: the local copies are gone. */
+  confirmedDeleted: string[];
+  /** Lost answers that could not be settled yet (e.g. Kalshi unreachable for the proof); tried on the next list. */
+  unresolved: number;
+  /** Records in this browser's key store that could not be read: skipped, each with its error. */
+  unreadable: ErrorInfo[];
 }
 
 export interface Overview {
@@ -64,7 +81,7 @@ export interface Protocol {
   setEnvironment: { request: { environment: Environment }; response: Overview };
   getAccount: { request: { environment: Environment }; response: AccountInfo };
   importKey: { request: KeyRef & { pem: string; passphrase?: string }; response: KeySummary };
-  listApiKeys: { request: { environment: Environment }; response: { keys: KeyListItem[] } };
+  listApiKeys: { request: { environment: Environment }; response: { keys: KeyListItem[]; recovery?: ListRecovery } };
   createApiKey: { request: { environment: Environment } & NewKeyOptions; response: CreatedKey };
   setSigningKey: { request: KeyRef; response: Overview };
   testKey: { request: KeyRef; response: { balanceCents: number; verifiedAt: number } };

@@ -68,30 +68,3 @@ export async function rotate(oldKeyId: string, steps: RotationSteps): Promise<Ro
   }
   return report;
 }
-
-/** The report in plain sentences, one per key. */
-export function describeRotation(r: RotationReport): string[] {
-  const oldId = r.oldKeyId.slice(0, 8);
-  const newId = r.newKeyId?.slice(0, 8);
-  const lines: string[] = [];
-  if (r.completed) return [`Rotated: the new key ${newId} signs requests and the old key ${oldId} is deleted.`];
-  lines.push(
-    {
-      active:
-        r.newKeyState === 'signing'
-          ? `The old key ${oldId} still works on Kalshi, but the extension no longer signs with it.`
-          : `The old key ${oldId} is unchanged and still works.`,
-      deleted: `The old key ${oldId} is deleted.`,
-      deleted_but_held: `The old key ${oldId} is deleted on Kalshi; its unusable private half is still in this browser (you may forget it).`,
-    }[r.oldKeyState],
-  );
-  lines.push(
-    {
-      none: 'No new key was created.',
-      unverified: `A new key ${newId} exists on Kalshi and is held here, but did not pass its test: you may delete it.`,
-      verified: `A new key ${newId} exists and works, but the extension still signs with the old key.`,
-      signing: `The new key ${newId} works and signs requests; delete the old key when you are ready.`,
-    }[r.newKeyState],
-  );
-  return lines;
-}

@@ -13,27 +13,13 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export const SCOPE_LABEL: Record<Scope, string> = {
-  read: 'Read everything',
-  write: 'Write everything (includes moving money and managing keys)',
-  'read::block_trade_accept': 'Read block trade accepts',
-  'read::portfolio_balance': 'Read portfolio balance',
-  'write::trade': 'Place and cancel orders',
-  'write::transfer': 'Move money',
-  'write::fcm_risk': 'FCM risk settings',
-  'write::block_trade_accept': 'Accept block trades',
-};
-
 export type ScopePreset = 'read-only' | 'trade' | 'full';
 
-export const PRESETS: Record<ScopePreset, { label: string; scopes: Scope[]; note: string }> = {
-  'read-only': { label: 'Read only', scopes: ['read'], note: 'Sees markets, orders and balances; cannot trade.' },
-  trade: { label: 'Trade', scopes: ['read', 'write::trade'], note: 'Reads and places or cancels orders; cannot move money or manage keys.' },
-  full: {
-    label: 'Full access',
-    scopes: ['read', 'write'],
-    note: 'Everything, including moving money and creating or deleting API keys.',
-  },
+/** Scope presets; their names and notes for people are in messages.json (popup_preset_*). */
+export const PRESETS: Record<ScopePreset, Scope[]> = {
+  'read-only': ['read'],
+  trade: ['read', 'write::trade'],
+  full: ['read', 'write'],
 };
 
 export function isScope(value: unknown): value is Scope {

@@ -12,7 +12,7 @@ export function keySourceFor(tier: string | null): KeySource {
   return UPLOAD_TIERS.includes(tier.toLowerCase()) ? 'local' : 'kalshi';
 }
 
-export function tierLabel(tier: string | null): string {
-  if (tier === null) return 'Unknown';
+/** Kalshi's name for a usage level as it sends it: "premier" shows as "Premier". */
+export function tierLabel(tier: string): string {
   return tier.charAt(0).toUpperCase() + tier.slice(1).toLowerCase();
 }

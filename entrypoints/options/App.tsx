@@ -1,11 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { EnvironmentSelect } from '../../components/EnvironmentSelect';
+import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
+import { t } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
-import { ENVIRONMENT_LABEL, ENVIRONMENTS, type Environment } from '../../lib/environments';
+import { ENVIRONMENTS, type Environment } from '../../lib/environments';
 import type { KeySummary } from '../../lib/protocol';
 
 const MAX_FILE_BYTES = 20_000;
+/** Format examples, not words: the same in every language. */
+const KEY_ID_EXAMPLE = 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c';
+const PEM_EXAMPLE = '-----BEGIN RSA PRIVATE KEY-----\n…\n-----END RSA PRIVATE KEY-----';
 
 export function App() {
   const [environment, setEnvironment] = useState<Environment>('production');
@@ -31,6 +35,7 @@ export function App() {
       .catch(() => setHeld([]));
 
   useEffect(() => {
+    document.title = t('options_title');
     send('getOverview', {}).then(
       (o) => environmentChosen.current || setEnvironment(o.environment),
       () => {},
@@ -57,7 +62,7 @@ export function App() {
     setNeedsPassphrase(false);
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {
-      setStatus({ kind: 'error', error: { code: 'malformed_key', message: 'That file is far larger than any private key.', hint: 'Pick the .key or .pem file Kalshi gave you.' } });
+      setStatus({ kind: 'error', error: { code: 'malformed_key', message: t('options_file_too_large'), hint: t('options_file_too_large_hint') } });
       return;
     }
     fileText.current = await file.text();
@@ -68,7 +73,7 @@ export function App() {
   async function onSubmit(event: Event) {
     event.preventDefault();
     if (busy) return;
-    setStatus({ kind: 'busy', text: `Checking the key with Kalshi ${ENVIRONMENT_LABEL[environment]}…` });
+    setStatus({ kind: 'busy', text: t('options_busy_checking', environmentName(environment)) });
     try {
       const pem = fileText.current ?? pemText;
       const key = await send('importKey', { environment, keyId, pem, ...(needsPassphrase ? { passphrase } : {}) });
@@ -76,7 +81,7 @@ export function App() {
       setKeyId('');
       setStatus({
         kind: 'success',
-        text: `Imported “${key.name}” (${key.keyId}) for ${ENVIRONMENT_LABEL[environment]}. Kalshi accepted a request signed with it; the private key text has been cleared and can no longer be read.`,
+        text: t('options_imported', key.name, key.keyId, environmentName(environment)),
       });
       void refreshHeld();
     } catch (error) {
@@ -93,11 +98,8 @@ export function App() {
   return (
     <main class="options">
       <header>
-        <h1>Import a Kalshi API key</h1>
-        <p class="hint">
-          The private key becomes a non-extractable key in this browser: it can sign requests, but nobody — not even
-          this extension — can read it back.
-        </p>
+        <h1>{t('options_heading')}</h1>
+        <p class="hint">{t('options_intro')}</p>
       </header>
       <form onSubmit={onSubmit} aria-describedby="import-status" noValidate>
         <EnvironmentSelect
@@ -110,26 +112,26 @@ export function App() {
           }}
         />
         <div class="field">
-          <label for="key-id">API key ID</label>
+          <label for="key-id">{t('options_key_id_label')}</label>
           <input
             id="key-id"
             type="text"
             autocomplete="off"
             spellcheck={false}
-            placeholder="a952bcbe-ec3b-4b5b-b8f9-11dae589608c"
+            placeholder={KEY_ID_EXAMPLE}
             value={keyId}
             disabled={busy}
             onInput={(e) => setKeyId(e.currentTarget.value)}
           />
         </div>
         <div class="field">
-          <label for="private-key">Private key</label>
+          <label for="private-key">{t('options_private_key_label')}</label>
           <textarea
             id="private-key"
             rows={8}
             autocomplete="off"
             spellcheck={false}
-            placeholder={'-----BEGIN RSA PRIVATE KEY-----\n…\n-----END RSA PRIVATE KEY-----'}
+            placeholder={PEM_EXAMPLE}
             value={pemText}
             disabled={busy}
             aria-describedby="private-key-hint"
@@ -140,11 +142,11 @@ export function App() {
             }}
           />
           <p id="private-key-hint" class="hint">
-            Paste the key (PKCS#1 “RSA PRIVATE KEY” as Kalshi hands it out, or PKCS#8), or pick the file below.
+            {t('options_private_key_hint')}
           </p>
         </div>
         <div class="field">
-          <label for="private-key-file">Private key file</label>
+          <label for="private-key-file">{t('options_file_label')}</label>
           <input
             id="private-key-file"
             ref={fileInput}
@@ -153,11 +155,11 @@ export function App() {
             disabled={busy}
             onChange={(e) => void onFile(e.currentTarget.files?.[0])}
           />
-          {fileName && <p class="hint">Using {fileName}.</p>}
+          {fileName && <p class="hint">{t('options_using_file', fileName)}</p>}
         </div>
         {needsPassphrase && (
           <div class="field">
-            <label for="passphrase">Passphrase</label>
+            <label for="passphrase">{t('options_passphrase_label')}</label>
             <input
               id="passphrase"
               ref={passphraseInput}
@@ -169,26 +171,26 @@ export function App() {
               onInput={(e) => setPassphrase(e.currentTarget.value)}
             />
             <p id="passphrase-hint" class="hint">
-              Used once, inside the extension, to decrypt the key; it is never stored.
+              {t('options_passphrase_hint')}
             </p>
           </div>
         )}
         <button type="submit" class="primary" disabled={busy}>
-          Import key
+          {t('options_import_button')}
         </button>
       </form>
       <div id="import-status">
         <StatusMessage status={status} />
       </div>
       <section aria-labelledby="held-heading">
-        <h2 id="held-heading">Keys held in this browser</h2>
+        <h2 id="held-heading">{t('options_held_heading')}</h2>
         {held.length === 0 ? (
-          <p class="hint">None yet.</p>
+          <p class="hint">{t('options_held_none')}</p>
         ) : (
           <ul class="held">
             {held.map((k) => (
               <li key={`${k.environment}:${k.keyId}`}>
-                <strong>{k.name}</strong> <span class="badge">{ENVIRONMENT_LABEL[k.environment]}</span>{' '}
+                <strong>{k.name}</strong> <span class="badge">{environmentName(k.environment)}</span>{' '}
                 <span class="badge">{k.algorithm}</span> <code>{k.keyId}</code>
               </li>
             ))}

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
+import { t, type MessageKey } from '../../components/i18n';
 import type { NewKeyOptions } from '../../lib/minting';
 import type { KeyAlgorithm } from '../../lib/pem';
-import { PRESETS, SCOPE_LABEL, SCOPES, type Scope, type ScopePreset } from '../../lib/scopes';
+import { PRESETS, SCOPES, type Scope, type ScopePreset } from '../../lib/scopes';
 import type { KeySource } from '../../lib/tiers';
 
 type Draft = Omit<NewKeyOptions, 'source' | 'scopes' | 'subaccount' | 'fcmSubtraderId'> & {
@@ -22,6 +23,23 @@ const EMPTY: Draft = {
   fcmSubtraderId: '',
 };
 
+const PRESET_TEXT: Record<ScopePreset, [label: MessageKey, note: MessageKey]> = {
+  'read-only': ['scope_preset_read_only', 'scope_preset_read_only_note'],
+  trade: ['scope_preset_trade', 'scope_preset_trade_note'],
+  full: ['scope_preset_full', 'scope_preset_full_note'],
+};
+
+const SCOPE_TEXT: Record<Scope, MessageKey> = {
+  read: 'scope_read',
+  write: 'scope_write',
+  'read::block_trade_accept': 'scope_read_block_trade_accept',
+  'read::portfolio_balance': 'scope_read_portfolio_balance',
+  'write::trade': 'scope_write_trade',
+  'write::transfer': 'scope_write_transfer',
+  'write::fcm_risk': 'scope_write_fcm_risk',
+  'write::block_trade_accept': 'scope_write_block_trade_accept',
+};
+
 /** The request; the background validates it (a subaccount of NaN or 1.5 is refused there with words). */
 function toRequest(d: Draft, source: KeySource): NewKeyOptions {
   const subaccount = d.subaccount.trim() === '' ? undefined : Number(d.subaccount);
@@ -32,7 +50,7 @@ function toRequest(d: Draft, source: KeySource): NewKeyOptions {
     destination: d.destination,
     privateKeyFormat: d.privateKeyFormat,
     source,
-    scopes: d.preset === 'custom' ? d.custom : PRESETS[d.preset].scopes,
+    scopes: d.preset === 'custom' ? d.custom : PRESETS[d.preset],
     ...(subaccount === undefined ? {} : { subaccount }),
     ...(fcmSubtraderId === undefined ? {} : { fcmSubtraderId }),
   };
@@ -50,7 +68,7 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
     if (await props.onSubmit(toRequest(d, source))) set({ name: '' });
   };
   const toggleScope = (scope: Scope, on: boolean) => set({ custom: on ? [...d.custom, scope] : d.custom.filter((s) => s !== scope) });
-  const preset = d.preset === 'custom' ? null : PRESETS[d.preset];
+  const presetNote = d.preset === 'custom' ? null : t(PRESET_TEXT[d.preset][1]);
 
   return (
     <form
@@ -62,62 +80,62 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
         void submit(props.canUpload ? 'local' : 'kalshi');
       }}
     >
-      <h2 id="new-key-heading">New key</h2>
+      <h2 id="new-key-heading">{t('newkey_heading')}</h2>
       <div class="field">
-        <label for="key-name">Key name</label>
-        <input id="key-name" type="text" maxLength={100} value={d.name} disabled={props.busy} placeholder="e.g. laptop" onInput={(e) => set({ name: e.currentTarget.value })} />
+        <label for="key-name">{t('newkey_name_label')}</label>
+        <input id="key-name" type="text" maxLength={100} value={d.name} disabled={props.busy} placeholder={t('newkey_name_placeholder')} onInput={(e) => set({ name: e.currentTarget.value })} />
       </div>
       <fieldset class="choice" disabled={props.busy}>
-        <legend>Private key</legend>
+        <legend>{t('newkey_private_key_legend')}</legend>
         <label>
-          <input type="radio" name="destination" checked={d.destination === 'browser'} onChange={() => set({ destination: 'browser' })} /> Keep in this browser
+          <input type="radio" name="destination" checked={d.destination === 'browser'} onChange={() => set({ destination: 'browser' })} /> {t('newkey_keep_in_browser')}
         </label>
         <label>
-          <input type="radio" name="destination" checked={d.destination === 'download'} onChange={() => set({ destination: 'download' })} /> Download once, for a bot or server
+          <input type="radio" name="destination" checked={d.destination === 'download'} onChange={() => set({ destination: 'download' })} /> {t('newkey_download_once')}
         </label>
       </fieldset>
       <details class="options">
-        <summary>Key type, scopes, subaccount</summary>
+        <summary>{t('newkey_more_options')}</summary>
         <div class="field">
-          <label for="key-type">Key type</label>
+          <label for="key-type">{t('newkey_type_label')}</label>
           <select id="key-type" value={d.algorithm} disabled={props.busy} onChange={(e) => set({ algorithm: e.currentTarget.value as KeyAlgorithm })}>
-            <option value="RSA-PSS">RSA-PSS 2048 (Kalshi’s default)</option>
-            <option value="Ed25519">Ed25519 (faster, newer)</option>
+            <option value="RSA-PSS">{t('newkey_type_rsa')}</option>
+            <option value="Ed25519">{t('newkey_type_ed25519')}</option>
           </select>
         </div>
         <fieldset class="choice" disabled={props.busy}>
-          <legend>Scopes</legend>
+          <legend>{t('newkey_scopes_legend')}</legend>
           {(Object.keys(PRESETS) as ScopePreset[]).map((p) => (
             <label key={p}>
-              <input type="radio" name="preset" checked={d.preset === p} onChange={() => set({ preset: p })} /> {PRESETS[p].label}
+              <input type="radio" name="preset" checked={d.preset === p} onChange={() => set({ preset: p })} /> {t(PRESET_TEXT[p][0])}
             </label>
           ))}
           <label>
-            <input type="radio" name="preset" checked={d.preset === 'custom'} onChange={() => set({ preset: 'custom' })} /> Custom
+            <input type="radio" name="preset" checked={d.preset === 'custom'} onChange={() => set({ preset: 'custom' })} /> {t('newkey_custom_scopes')}
           </label>
-          {preset && <p class={d.preset === 'full' ? 'hint hint-warn' : 'hint'}>{preset.note}</p>}
+          {presetNote && <p class={d.preset === 'full' ? 'hint hint-warn' : 'hint'}>{presetNote}</p>}
           {d.preset === 'custom' &&
             SCOPES.map((scope) => (
               <label key={scope} class="scope">
                 <input type="checkbox" checked={d.custom.includes(scope)} onChange={(e) => toggleScope(scope, e.currentTarget.checked)} />{' '}
-                <code>{scope}</code> {SCOPE_LABEL[scope]}
+                <code>{scope}</code> {t(SCOPE_TEXT[scope])}
               </label>
             ))}
         </fieldset>
         <div class="field">
-          <label for="subaccount">Subaccount (0–63, optional)</label>
+          <label for="subaccount">{t('newkey_subaccount_label')}</label>
           <input id="subaccount" type="number" min={0} max={63} step={1} inputMode="numeric" value={d.subaccount} disabled={props.busy} onInput={(e) => set({ subaccount: e.currentTarget.value })} />
         </div>
         <div class="field">
-          <label for="fcm-subtrader">FCM subtrader ID (FCM members only)</label>
+          <label for="fcm-subtrader">{t('newkey_fcm_label')}</label>
           <input id="fcm-subtrader" type="text" value={d.fcmSubtraderId} disabled={props.busy} onInput={(e) => set({ fcmSubtraderId: e.currentTarget.value })} />
         </div>
         {d.destination === 'download' && d.algorithm === 'RSA-PSS' && (
           <div class="field">
-            <label for="key-format">File format (keys made in this browser)</label>
+            <label for="key-format">{t('newkey_format_label')}</label>
             <select id="key-format" value={d.privateKeyFormat} disabled={props.busy} onChange={(e) => set({ privateKeyFormat: e.currentTarget.value as 'pkcs8' | 'pkcs1' })}>
-              <option value="pkcs8">PKCS#8 (BEGIN PRIVATE KEY)</option>
-              <option value="pkcs1">PKCS#1 (BEGIN RSA PRIVATE KEY), for older tools</option>
+              <option value="pkcs8">{t('newkey_format_pkcs8')}</option>
+              <option value="pkcs1">{t('newkey_format_pkcs1')}</option>
             </select>
           </div>
         )}
@@ -126,11 +144,11 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
       <div class="create-actions">
         {props.canUpload && (
           <button type="submit" class="primary" disabled={props.busy}>
-            Create key
+            {t('newkey_create')}
           </button>
         )}
         <button type={props.canUpload ? 'button' : 'submit'} class={props.canUpload ? '' : 'primary'} disabled={props.busy} onClick={props.canUpload ? () => void submit('kalshi') : undefined}>
-          Generate on Kalshi
+          {t('newkey_generate_on_kalshi')}
         </button>
       </div>
     </form>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t, tNodes } from '../../components/i18n';
 import type { OneTimeSecret } from '../../lib/minting';
 
 /**
@@ -16,9 +17,9 @@ export function SecretDialog(props: { keyName: string; keyId: string; secret: On
   async function copy() {
     try {
       await navigator.clipboard.writeText(props.secret.pem);
-      setSaved('Copied. Paste it where your bot reads its key, then clear your clipboard.');
+      setSaved(t('secret_copied'));
     } catch {
-      setSaved('The browser refused to copy. Use Download instead.');
+      setSaved(t('secret_copy_refused'));
     }
   }
 
@@ -29,7 +30,7 @@ export function SecretDialog(props: { keyName: string; keyId: string; secret: On
     link.download = props.secret.fileName;
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 1_000);
-    setSaved(`Saved as ${props.secret.fileName} in your downloads.`);
+    setSaved(t('secret_saved_as', props.secret.fileName));
   }
 
   return (
@@ -44,26 +45,24 @@ export function SecretDialog(props: { keyName: string; keyId: string; secret: On
         props.onClose();
       }}
     >
-      <h2 id="secret-title">Save the private key for “{props.keyName}” now</h2>
+      <h2 id="secret-title">{t('secret_title', props.keyName)}</h2>
       <div id="secret-body">
-        <p>
-          Key ID <code>{props.keyId}</code>
-        </p>
-        <p class="warning">This is the only time it can be shown. Kalshi cannot show it again and this extension keeps no copy.</p>
+        <p>{tNodes('secret_key_id', <code>{props.keyId}</code>)}</p>
+        <p class="warning">{t('secret_warning')}</p>
       </div>
       <div class="dialog-actions secret-actions">
         <button type="button" class="primary" onClick={download} autofocus>
-          Download
+          {t('secret_download')}
         </button>
         <button type="button" onClick={() => void copy()}>
-          Copy
+          {t('secret_copy')}
         </button>
         <button type="button" aria-expanded={shown} onClick={() => setShown(!shown)}>
-          {shown ? 'Hide key' : 'Show key'}
+          {shown ? t('secret_hide') : t('secret_show')}
         </button>
       </div>
       {shown && (
-        <pre class="secret-text" aria-label="Private key">
+        <pre class="secret-text" aria-label={t('secret_text_label')}>
           {props.secret.pem}
         </pre>
       )}
@@ -72,7 +71,7 @@ export function SecretDialog(props: { keyName: string; keyId: string; secret: On
       </p>
       <div class="dialog-actions">
         <button type="button" onClick={props.onClose}>
-          Done — forget it
+          {t('secret_done')}
         </button>
       </div>
     </dialog>

@@ -68,7 +68,7 @@ test('an unknown tier tries Create key; a 403 says why and offers Generate on Ka
   await importThroughOptions(options, 'Demo', account.keyId, account.privateKeyPem);
   await expect(options.getByRole('status')).toContainText('Imported');
 
-  exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500 });
+  exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500, times: 3 });
   const popup = await openPage('popup');
   await expect(popup.getByText('Usage level unknown: Create key tries to make the pair here first.')).toBeVisible();
   await popup.getByLabel('Key name').fill('laptop');

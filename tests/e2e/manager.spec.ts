@@ -118,7 +118,7 @@ test('rotate the signing key: new key made, tested, switched to, old key deleted
 
 test('rotation that fails its test stops there and says where each key stands', async ({ exchange, openPage }) => {
   const { account, popup } = await setUp(exchange, openPage);
-  exchange.failNext({ method: 'GET', path: '/trade-api/v2/portfolio/balance' }, { status: 500 });
+  exchange.failNext({ method: 'GET', path: '/trade-api/v2/portfolio/balance' }, { status: 500, times: 3 });
   await popup.getByRole('button', { name: 'Rotate sandbox' }).click();
   await popup.getByRole('alertdialog').getByRole('button', { name: 'Rotate' }).click();
   const status = popup.getByRole('status');

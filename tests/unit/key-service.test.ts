@@ -21,7 +21,7 @@ afterAll(() => exchange.close());
 beforeEach(async () => {
   exchange.reset();
   store = await openKeyStore(`service-${++db}`);
-  service = createKeyService({ store, fetch: exchangeFetch(exchange), timeoutMs: 2_000 });
+  service = createKeyService({ store, fetch: exchangeFetch(exchange), timeoutMs: 2_000, sleep: async () => {} });
 });
 afterEach(() => store.close());
 
@@ -108,9 +108,10 @@ describe('importKey', () => {
     expect(await store.listKeys('demo')).toEqual([]);
   });
 
-  it('an exchange that does not answer in time: timeout, nothing stored', async () => {
+  it('an exchange that does not answer in time, however often asked: timeout, nothing stored', async () => {
     const seeded = exchange.seedAccount('demo');
-    exchange.failNext({ method: 'GET', path: '/trade-api/v2/api_keys' }, { delayMs: 3_000 });
+    exchange.failNext({ method: 'GET', path: '/trade-api/v2/api_keys' }, { delayMs: 1_000, times: 3 });
+    service = createKeyService({ store, fetch: exchangeFetch(exchange), timeoutMs: 300, sleep: async () => {} });
     await expectCode(service.importKey({ environment: 'demo', keyId: seeded.keyId, pem: seeded.privateKeyPem }), 'timeout');
     expect(await store.listKeys('demo')).toEqual([]);
   });
@@ -139,9 +140,9 @@ describe('listApiKeys', () => {
     expect(keys[1]?.keyId).toBe(created.keyId);
   });
 
-  it('a 500 from the exchange is an exchange_error', async () => {
+  it('a 500 from the exchange that outlasts the retries is an exchange_error', async () => {
     await importSeeded();
-    exchange.failNext({ method: 'GET', path: '/trade-api/v2/api_keys' }, { status: 500 });
+    exchange.failNext({ method: 'GET', path: '/trade-api/v2/api_keys' }, { status: 500, times: 3 });
     await expectCode(service.listApiKeys({ environment: 'demo' }), 'exchange_error');
   });
 });

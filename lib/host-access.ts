@@ -1,0 +1,45 @@
+import { ALL_API_HOSTS } from './environments';
+
+/**
+ * Access to Kalshi's hosts. Chrome grants the manifest's host_permissions at install and the user
+ * cannot take them back one by one. Firefox (MV3) grants them at install too, but lists them in
+ * about:addons → Permissions where the user can switch them off; enterprise settings can also
+ * withhold them. Without access, the background's requests are ordinary cross-origin requests:
+ * Kalshi's CORS preflight does not allow them, and they fail as if Kalshi were unreachable.
+ *
+ * The browser's permissions API is passed in (`browser.permissions` from `wxt/browser`), so this
+ * module stays free of extension globals and runs under Node.
+ */
+
+/** The four origins in the manifest's host_permissions. */
+export const KALSHI_ORIGINS: readonly string[] = ALL_API_HOSTS.map((host) => `https://${host}/*`);
+
+export interface PermissionsApi {
+  contains(permissions: { origins: string[] }): Promise<boolean>;
+  request(permissions: { origins: string[] }): Promise<boolean>;
+}
+
+/** True when the browser lets the extension reach all four Kalshi hosts. Never throws. */
+export async function hasHostAccess(permissions: Pick<PermissionsApi, 'contains'>): Promise<boolean> {
+  try {
+    return await permissions.contains({ origins: [...KALSHI_ORIGINS] });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks the browser for access to the four Kalshi hosts; resolves true once granted.
+ * Call it first thing in a click handler of an extension page, before any `await`: Firefox
+ * refuses the request ("may only be called from a user input handler") once the click is over,
+ * and the background cannot ask at all. Firefox then shows its own permission prompt.
+ */
+export function requestHostAccess(permissions: Pick<PermissionsApi, 'request'>): Promise<boolean> {
+  let pending: Promise<boolean>;
+  try {
+    pending = permissions.request({ origins: [...KALSHI_ORIGINS] });
+  } catch {
+    return Promise.resolve(false);
+  }
+  return pending.catch(() => false);
+}

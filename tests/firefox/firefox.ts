@@ -1,0 +1,161 @@
+/**
+ * Drives the production Firefox build (.output/firefox-mv3) in Debian's firefox-esr over WebDriver
+ * BiDi with puppeteer-core, against the local exchange. What it takes on Firefox 153 ESR:
+ *
+ * - Kalshi's host names: Firefox has no --host-resolver-rules, so every connection goes through
+ *   a local HTTP proxy (prefs network.proxy.*) that tunnels CONNECTs for the four Kalshi hosts to
+ *   the exchange (connect-proxy.ts). The extension keeps its real URLs, TLS and permissions.
+ * - The self-signed certificate: the BiDi session's acceptInsecureCerts, which Firefox applies to
+ *   the extension's background requests too.
+ * - Extension pages: their moz-extension:// UUID is random per install, so the pref
+ *   extensions.webextensions.uuids pins it. Firefox's remote agent refuses to navigate a tab to
+ *   moz-extension:// unless MOZ_REMOTE_ALLOW_SYSTEM_ACCESS is set, and then reports no load
+ *   events for extension documents: pages are opened with the raw browsingContext.navigate
+ *   command (which does answer when the page is complete), not page.goto.
+ * - The add-on: installed temporarily with browser.installExtension (BiDi webExtension.install).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { FIREFOX, FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
+
+/** Pinned through extensions.webextensions.uuids, so pages have a known address. */
+export const EXTENSION_UUID = '6b1e7c2a-4f0d-4b8e-9c53-5a1d2e3f4a5b';
+export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
+
+/** The few raw BiDi commands puppeteer has no public method for. */
+interface BidiConnection {
+  send(method: string, params: object): Promise<{ result: any }>;
+}
+
+export interface Firefox {
+  browser: Browser;
+  /** Opens popup.html (at the popup's size) or options.html in a new tab. */
+  openPage(name: 'popup' | 'options'): Promise<Page>;
+  /** Runs privileged JavaScript in the browser window (an async function body's expression). */
+  chromeEval<T>(expression: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  proxyPort: number;
+  /** Firefox set to "Never remember history" (browser.privatebrowsing.autostart). */
+  privateBrowsing?: boolean;
+}
+
+export async function launchFirefox({ proxyPort, privateBrowsing = false }: LaunchOptions): Promise<Firefox> {
+  if (!existsSync(FIREFOX)) throw new Error(`Firefox is not at ${FIREFOX}: apt-get install firefox-esr`);
+  if (!existsSync(resolve(FIREFOX_BUILD, 'manifest.json'))) throw new Error(`no build at ${FIREFOX_BUILD}: run npx wxt build -b firefox`);
+
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    acceptInsecureCerts: true,
+    env: { ...process.env, MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1' },
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
+      // Every connection through the local proxy; it lets only Kalshi's four hosts through.
+      'network.proxy.type': 1,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': proxyPort,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': proxyPort,
+      'network.proxy.no_proxies_on': '',
+      'network.proxy.allow_hijacking_localhost': true,
+      // permissions.request() answers at once instead of showing a prompt nobody can click.
+      'extensions.webextOptionalPermissionPrompts': false,
+      ...(privateBrowsing && { 'browser.privatebrowsing.autostart': true }),
+    },
+  });
+  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+
+  try {
+    const id = await browser.installExtension(FIREFOX_BUILD);
+    if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+
+  const chromeEval = async <T>(expression: string): Promise<T> => {
+    const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const context = tree.result.contexts[0]?.context as string | undefined;
+    if (!context) throw new Error('no browser window to run privileged script in');
+    const { result } = await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true });
+    if (result.type === 'exception') throw new Error(`chrome script failed: ${JSON.stringify(result.exceptionDetails?.text)}`);
+    return result.result?.value as T;
+  };
+
+  return {
+    browser,
+    chromeEval,
+    async openPage(name) {
+      const page = await browser.newPage();
+      await page.setViewport(name === 'popup' ? { width: 380, height: 600 } : { width: 800, height: 900 });
+      await connection.send('browsingContext.navigate', {
+        context: (page.mainFrame() as unknown as { _id: string })._id, // the BiDi browsing context id
+        url: `${EXTENSION_ORIGIN}/${name}.html`,
+        wait: 'complete',
+      });
+      return page;
+    },
+    close: () => browser.close(),
+  };
+}
+
+/**
+ * What a person does in about:addons → the add-on → "Run in Private Windows": with Firefox set
+ * to always use private browsing, an add-on without it gets no extension APIs in its own pages.
+ */
+export function allowInPrivateBrowsing(firefox: Firefox): Promise<string> {
+  return firefox.chromeEval<string>(`(async () => {
+    const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+    const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+    await ExtensionPermissions.add(${JSON.stringify(GECKO_ID)}, { permissions: ['internal:privateBrowsingAllowed'], origins: [] });
+    await (await AddonManager.getAddonByID(${JSON.stringify(GECKO_ID)})).reload();
+    return 'allowed';
+  })()`);
+}
+
+// ---- page helpers (ARIA selectors, like Playwright's getByRole / getByLabel) ----
+
+/** A selector for the element with this role and exact accessible name. */
+export const role = (r: string, name: string) => `::-p-aria([name=${JSON.stringify(name)}][role=${JSON.stringify(r)}])`;
+
+/** Waits until the page's live status region contains `text`; returns the region's text. */
+export async function waitForStatus(page: Page, text: string, timeout = 20_000): Promise<string> {
+  try {
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('[role=status]')].some((el) => el.textContent?.includes(t)),
+      { timeout },
+      text,
+    );
+  } catch {
+    throw new Error(`status never said “${text}”; it says “${await statusText(page)}”`);
+  }
+  return statusText(page);
+}
+
+export function statusText(page: Page): Promise<string> {
+  return page.evaluate(() => [...document.querySelectorAll('[role=status]')].map((el) => el.textContent ?? '').join(' | '));
+}
+
+/** The text of the list item mentioning `text`, once there is one. */
+export async function listItem(page: Page, text: string, timeout = 15_000): Promise<string> {
+  const find = (t: string) => [...document.querySelectorAll('li')].find((li) => li.textContent?.includes(t))?.textContent ?? '';
+  try {
+    await page.waitForFunction(find, { timeout }, text);
+  } catch {
+    throw new Error(`no list item mentions ${text}`);
+  }
+  return page.evaluate(find, text);
+}
+
+/** Imports a key through the options page, as a person would. */
+export async function importThroughOptions(options: Page, environment: 'production' | 'demo', keyId: string, pem: string) {
+  await options.locator(role('combobox', 'Environment')).fill(environment);
+  await options.locator(role('textbox', 'API key ID')).fill(keyId);
+  await options.locator(role('textbox', 'Private key')).fill(pem);
+  await options.locator(role('button', 'Import key')).click();
+}

@@ -1,0 +1,291 @@
+/**
+ * `npm run test:firefox`: the production Firefox build (.output/firefox-mv3, unchanged) in
+ * Debian's Firefox ESR against the local exchange. A plain script: each test gets a fresh Firefox
+ * profile; it prints one line per test, then "N passed, N failed", and exits non-zero on a failure.
+ * Filter with `npm run test:firefox -- <words in a test name>`.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { startExchange, type Exchange } from '../../exchange/server';
+import { ALL_API_HOSTS } from '../../lib/environments';
+import { KALSHI_ORIGINS } from '../../lib/host-access';
+import { FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
+import { startConnectProxy, type ConnectProxy } from './connect-proxy';
+import {
+  allowInPrivateBrowsing,
+  importThroughOptions,
+  launchFirefox,
+  listItem,
+  role,
+  statusText,
+  waitForStatus,
+  type Firefox,
+} from './firefox';
+
+const SHOTS = resolve('test-results/firefox');
+const TEST_TIMEOUT_MS = 90_000;
+
+interface Context {
+  exchange: Exchange;
+  proxy: ConnectProxy;
+  /** Starts Firefox with the add-on installed; closed after the test. */
+  firefox(options?: { privateBrowsing?: boolean }): Promise<Firefox>;
+}
+
+const tests: Array<{ name: string; run: (t: Context) => Promise<void> }> = [];
+const test = (name: string, run: (t: Context) => Promise<void>) => tests.push({ name, run });
+
+/** What the extension's pages see in IndexedDB: the stored keys' algorithm and whether they export. */
+function inspectStoredKeys(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<Array<{ algorithm: string; extractable: boolean; exportError: string }>>((resolve, reject) => {
+        const open = indexedDB.open('kalshi-key-manager');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('keys').objectStore('keys').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = async () => {
+            const out = [];
+            for (const record of all.result as Array<{ privateKey: CryptoKey }>) {
+              const key = record.privateKey;
+              const exportError = await crypto.subtle.exportKey('pkcs8', key).then(
+                () => 'exported',
+                (e: Error) => e.name,
+              );
+              out.push({ algorithm: key.algorithm.name, extractable: key.extractable, exportError });
+            }
+            resolve(out);
+          };
+        };
+      }),
+  );
+}
+
+test('the Firefox manifest: gecko id, background scripts, only Kalshi’s four hosts', async () => {
+  const firefox = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
+  assert.equal(firefox.manifest_version, 3);
+  assert.equal(firefox.browser_specific_settings.gecko.id, GECKO_ID);
+  assert.deepEqual(firefox.background, { type: 'module', scripts: ['background.js'] });
+  assert.deepEqual(firefox.host_permissions, ALL_API_HOSTS.map((h) => `https://${h}/*`));
+  assert.deepEqual(firefox.permissions, []);
+  assert.equal(firefox.content_scripts, undefined);
+  assert.equal(firefox.icons['16'], 'icon/16.png');
+});
+
+test('imports an RSA key on the options page; the popup lists it; the key does not export', async ({ exchange, proxy, firefox }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  const ff = await firefox();
+  const options = await ff.openPage('options');
+  await importThroughOptions(options, 'demo', account.keyId, account.privateKeyPem);
+  await waitForStatus(options, 'Imported “sandbox”');
+  assert.equal(await options.$eval(role('textbox', 'Private key'), (el) => (el as HTMLTextAreaElement).value), '');
+  assert.ok(!(await options.content()).includes('PRIVATE KEY-----\nMII'), 'PEM text left in the page');
+  // The background signed a request with it (RSA-PSS) and the exchange accepted it.
+  assert.ok(exchange.requests.some((r) => r.keyId === account.keyId && r.status === 200 && r.env === 'demo'));
+  assert.deepEqual(await inspectStoredKeys(options), [{ algorithm: 'RSA-PSS', extractable: false, exportError: 'InvalidAccessError' }]);
+
+  const popup = await ff.openPage('popup');
+  const item = await listItem(popup, account.keyId);
+  assert.match(item, /sandbox/);
+  assert.match(item, /signs requests/);
+  mkdirSync(SHOTS, { recursive: true });
+  await popup.screenshot({ path: join(SHOTS, 'popup.png') });
+  // Only Kalshi's hosts were asked for by name (Firefox's own update traffic is refused, unnamed here).
+  assert.ok(proxy.tunnelled.every((t) => ALL_API_HOSTS.some((h) => t === `${h}:443`)));
+});
+
+test('imports an Ed25519 key: Firefox signs with Ed25519 in the background', async ({ exchange, firefox }) => {
+  const account = exchange.seedAccount('production', { name: 'ed key', keyType: 'ed25519' });
+  const ff = await firefox();
+  const options = await ff.openPage('options');
+  await importThroughOptions(options, 'production', account.keyId, account.privateKeyPem);
+  await waitForStatus(options, 'Imported “ed key”');
+  assert.ok(exchange.requests.some((r) => r.keyId === account.keyId && r.status === 200 && r.env === 'production'));
+  assert.deepEqual(await inspectStoredKeys(options), [{ algorithm: 'Ed25519', extractable: false, exportError: 'InvalidAccessError' }]);
+});
+
+test('creates a key in the popup: made in Firefox, only the public half goes to Kalshi', async ({ exchange, firefox }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'premier' });
+  const ff = await firefox();
+  const options = await ff.openPage('options');
+  await importThroughOptions(options, 'demo', account.keyId, account.privateKeyPem);
+  await waitForStatus(options, 'Imported');
+
+  const popup = await ff.openPage('popup');
+  await listItem(popup, account.keyId);
+  await popup.locator(role('textbox', 'Key name')).fill('trading bot');
+  await popup.locator(role('button', 'Create key')).click();
+  await waitForStatus(popup, 'Created “trading bot”');
+
+  const created = exchange.keys('demo').find((k) => k.name === 'trading bot');
+  assert.ok(created, 'the exchange has no key named “trading bot”');
+  assert.deepEqual(created.scopes, ['read', 'write']);
+  assert.match(created.public_key, /^-----BEGIN PUBLIC KEY-----/);
+  assert.deepEqual(
+    exchange.requests.filter((r) => r.method === 'POST').map((r) => r.path),
+    ['/trade-api/v2/api_keys'],
+  );
+  assert.match(await listItem(popup, created.api_key_id), /held here/);
+  const stored = await inspectStoredKeys(popup);
+  assert.equal(stored.length, 2);
+  assert.ok(stored.every((k) => !k.extractable && k.exportError === 'InvalidAccessError'));
+});
+
+test('deletes a key after confirmation; the list and the exchange agree', async ({ exchange, firefox }) => {
+  const account = exchange.seedAccount('demo', { usageTier: 'premier' });
+  const ff = await firefox();
+  const options = await ff.openPage('options');
+  await importThroughOptions(options, 'demo', account.keyId, account.privateKeyPem);
+  await waitForStatus(options, 'Imported');
+
+  const popup = await ff.openPage('popup');
+  await listItem(popup, account.keyId);
+  await popup.locator(role('textbox', 'Key name')).fill('old key');
+  await popup.locator(role('button', 'Create key')).click();
+  await waitForStatus(popup, 'Created');
+  assert.equal(exchange.keys('demo').length, 2);
+
+  await popup.locator(role('button', 'Delete old key')).click();
+  await popup.waitForSelector('::-p-aria([role="alertdialog"])');
+  assert.match(await popup.$eval('dialog[open]', (d) => d.textContent ?? ''), /cannot be undone/);
+  await popup.locator(`dialog[open] ${role('button', 'Cancel')}`).click();
+  await popup.waitForFunction(() => !document.querySelector('dialog[open]'));
+  assert.equal(exchange.keys('demo').length, 2);
+
+  await popup.locator(role('button', 'Delete old key')).click();
+  await popup.locator(`dialog[open] ${role('button', 'Delete')}`).click();
+  await waitForStatus(popup, 'Deleted “old key”');
+  await popup.waitForFunction(() => !document.querySelector('[aria-label="Delete old key"]'));
+  assert.deepEqual(
+    exchange.keys('demo').map((k) => k.api_key_id),
+    [account.keyId],
+  );
+});
+
+test('Firefox set to always use private browsing: the import says why keys cannot be kept', async ({ exchange, firefox }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  const ff = await firefox({ privateBrowsing: true });
+  // Without "Run in Private Windows" the add-on's own pages get no extension APIs at all.
+  assert.equal(await allowInPrivateBrowsing(ff), 'allowed');
+  const options = await ff.openPage('options');
+  const seen = await options.evaluate(
+    () =>
+      new Promise<{ incognito: boolean; idb: string }>((resolve) => {
+        const incognito = (globalThis as unknown as { browser: { extension: { inIncognitoContext: boolean } } }).browser.extension
+          .inIncognitoContext;
+        const open = indexedDB.open('probe');
+        open.onsuccess = () => resolve({ incognito, idb: 'opened' });
+        open.onerror = () => resolve({ incognito, idb: open.error?.name ?? 'error' });
+      }),
+  );
+  assert.deepEqual(seen, { incognito: true, idb: 'InvalidStateError' });
+
+  await importThroughOptions(options, 'demo', account.keyId, account.privateKeyPem);
+  const status = await waitForStatus(options, 'always use private browsing');
+  assert.match(status, /Remember history/);
+  assert.doesNotMatch(status, /Imported/);
+});
+
+test('host access withdrawn in Firefox: requests fail; granting it again on a click restores them', async ({ exchange, firefox }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  const ff = await firefox();
+  const options = await ff.openPage('options');
+  type Perms = { permissions: { contains(p: object): Promise<boolean>; remove(p: object): Promise<boolean>; request(p: object): Promise<boolean> } };
+  const perms = (page: Page, op: 'contains' | 'remove', origins: string[]) =>
+    page.evaluate((o, which) => (globalThis as unknown as { browser: Perms }).browser.permissions[which]({ origins: o }), origins, op);
+  const origins = [...KALSHI_ORIGINS];
+
+  // Firefox 153 grants the manifest's host permissions at install…
+  assert.equal(await perms(options, 'contains', origins), true);
+  // …and lets the user take them back (about:addons → Permissions).
+  assert.equal(await perms(options, 'remove', origins), true);
+  assert.equal(await perms(options, 'contains', origins), false);
+
+  await importThroughOptions(options, 'demo', account.keyId, account.privateKeyPem);
+  await options.waitForFunction(() => document.querySelector('[role=status]')?.classList.contains('status-error'), { timeout: 20_000 });
+  assert.doesNotMatch(await statusText(options), /Imported/);
+  // Only a CORS preflight reached the exchange: no signed request got through.
+  assert.ok(!exchange.requests.some((r) => r.keyId === account.keyId && r.status === 200));
+
+  // permissions.request() works only inside a real click in an extension page (what lib/host-access.ts's
+  // requestHostAccess is for); this stands in for the button the options page will have.
+  await options.evaluate((o) => {
+    const button = document.createElement('button');
+    button.id = 'grant-host-access';
+    button.textContent = 'Allow access to Kalshi';
+    button.addEventListener('click', () => {
+      (globalThis as unknown as { browser: Perms }).browser.permissions
+        .request({ origins: o })
+        .then((granted) => (button.dataset.granted = String(granted)));
+    });
+    document.body.prepend(button);
+  }, origins);
+  await options.locator('#grant-host-access').click();
+  await options.waitForFunction(() => document.querySelector<HTMLElement>('#grant-host-access')?.dataset.granted === 'true');
+  assert.equal(await perms(options, 'contains', origins), true);
+
+  await options.locator(role('textbox', 'API key ID')).fill(account.keyId);
+  await options.locator(role('textbox', 'Private key')).fill(account.privateKeyPem);
+  await options.locator(role('button', 'Import key')).click();
+  await waitForStatus(options, 'Imported “sandbox”');
+});
+
+// ---- runner ----
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function main(): Promise<number> {
+  const filter = process.argv.slice(2).join(' ').toLowerCase();
+  const selected = tests.filter((t) => t.name.toLowerCase().includes(filter));
+  const exchange = await startExchange({ port: 0 });
+  const proxy = await startConnectProxy(ALL_API_HOSTS, exchange.port);
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const { name, run } of selected) {
+      exchange.reset();
+      proxy.tunnelled.length = 0;
+      proxy.refused.length = 0;
+      const open: Firefox[] = [];
+      const started = Date.now();
+      try {
+        const context: Context = {
+          exchange,
+          proxy,
+          firefox: async (options = {}) => {
+            const ff = await launchFirefox({ proxyPort: proxy.port, ...options });
+            open.push(ff);
+            return ff;
+          },
+        };
+        await withTimeout(run(context), TEST_TIMEOUT_MS, name);
+        passed++;
+        console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
+      } catch (error) {
+        failed++;
+        console.log(`  ✘ ${name} (${Date.now() - started} ms)`);
+        console.log(`    ${(error instanceof Error ? (error.stack ?? error.message) : String(error)).replace(/\n/g, '\n    ')}`);
+      } finally {
+        for (const ff of open) await ff.close().catch(() => {});
+      }
+    }
+  } finally {
+    await proxy.close();
+    await exchange.close();
+  }
+  console.log(`\n${passed} passed, ${failed} failed`);
+  return failed === 0 && selected.length > 0 ? 0 : 1;
+}
+
+process.exitCode = await main();

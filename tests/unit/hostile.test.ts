@@ -1,0 +1,266 @@
+/**
+ * Hostile input, as property tests: whatever text reaches the key parser, and whatever message
+ * reaches the background (from our own pages or anyone else), the answer is a typed error or a
+ * proper result, and nothing is stored. The router runs with the REAL key service over
+ * fake-indexeddb; a message that would reach Kalshi meets a fetch that fails at once.
+ */
+import 'fake-indexeddb/auto';
+import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, isErrorCode } from '../../lib/errors';
+import { createKeyService, type Handlers } from '../../lib/key-service';
+import { openKeyStore, type KeyStore, type PendingRecord } from '../../lib/key-store';
+import { readPrivateKey } from '../../lib/private-key-input';
+import type { MessageType } from '../../lib/protocol';
+import { generateKeyPair, importPrivateKey } from '../../lib/crypto-keys';
+import { parsePrivateKeyPem } from '../../lib/pem';
+import { route } from '../../lib/router';
+
+export const RUNS = 10_000;
+
+// ---- Key text ------------------------------------------------------------------
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ed = generateKeyPairSync('ed25519');
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const exp = (k: typeof rsa.privateKey, type: 'pkcs1' | 'pkcs8' | 'sec1', format: 'pem' | 'der') =>
+  k.export({ type, format } as never) as string | Buffer;
+const bodies: Array<{ label: string; der: Buffer }> = [
+  { label: 'RSA PRIVATE KEY', der: exp(rsa.privateKey, 'pkcs1', 'der') as Buffer },
+  { label: 'PRIVATE KEY', der: exp(rsa.privateKey, 'pkcs8', 'der') as Buffer },
+  { label: 'PRIVATE KEY', der: exp(ed.privateKey, 'pkcs8', 'der') as Buffer },
+  { label: 'EC PRIVATE KEY', der: exp(ec.privateKey, 'sec1', 'der') as Buffer },
+  { label: 'PUBLIC KEY', der: rsa.publicKey.export({ type: 'spki', format: 'der' }) as Buffer },
+];
+/** A small encrypted key: 1 000 PBKDF2 iterations keeps mutated variants fast. */
+const encrypted = ed.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
+const LABELS = ['RSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PUBLIC KEY', 'CERTIFICATE', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'X'];
+
+const pem = (label: string, der: Uint8Array, eol = '\n') =>
+  `-----BEGIN ${label}-----${eol}${(Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? []).join(eol)}${eol}-----END ${label}-----${eol}`;
+
+/** A valid body with a few bytes changed, cut short, or grown. */
+const mutatedDer = fc
+  .tuple(fc.constantFrom(...bodies), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }))
+  .map(([{ label, der }, flips, cut]) => {
+    const bytes = Buffer.from(der);
+    for (const [at, value] of flips) bytes[at % bytes.length] = value;
+    return { label, der: cut === undefined ? bytes : bytes.subarray(0, cut % (bytes.length + 1)) };
+  });
+
+const keyText = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 300 }) },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
+  { weight: 4, arbitrary: fc.tuple(mutatedDer, fc.constantFrom(...LABELS), fc.boolean(), fc.constantFrom('\n', '\r\n', ' ')).map(([m, l, keep, eol]) => pem(keep ? m.label : l, m.der, eol)) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...LABELS), fc.uint8Array({ maxLength: 400 })).map(([l, b]) => pem(l, b)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 0x20, max: 0x7e })).map(([at, ch]) => {
+      // A character of the encrypted key's text changed (never its iteration count on purpose).
+      const i = at % encrypted.length;
+      return encrypted.slice(0, i) + String.fromCharCode(ch) + encrypted.slice(i + 1);
+    }),
+  },
+  { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 50 }), fc.constantFrom(...bodies), fc.string({ maxLength: 50 })).map(([a, b, c]) => a + pem(b.label, b.der) + c) },
+);
+
+describe('the private key parser meets hostile text', () => {
+  it(`readPrivateKey: only a parsed key or an AppError, never a crash (${RUNS} cases)`, async () => {
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(keyText, fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), async (text, passphrase) => {
+        const outcome = await readPrivateKey(text, passphrase).then(
+          (parsed) => {
+            expect(['RSA-PSS', 'Ed25519']).toContain(parsed.algorithm);
+            expect(parsed.pkcs8).toBeInstanceOf(Uint8Array);
+            return 'parsed';
+          },
+          (error: unknown) => {
+            expect(error).toBeInstanceOf(AppError);
+            expect((error as AppError).code).not.toBe('internal');
+            return (error as AppError).code;
+          },
+        );
+        seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
+      }),
+      { numRuns: RUNS },
+    );
+    if (process.env.RELIABILITY_STATS) console.log(JSON.stringify({ readPrivateKey: Object.fromEntries(seen) }));
+    // The generator reaches deep: keys that parse, and most of the refusals.
+    expect(seen.get('parsed')).toBeGreaterThan(10);
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['not_pem', 'malformed_key', 'public_key_given', 'unsupported_key_type', 'passphrase_required']));
+  });
+
+  it('what the parser accepts is a key WebCrypto imports, or an import error in words', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedDer, async (m) => {
+        let parsed;
+        try {
+          parsed = parsePrivateKeyPem(pem(m.label, m.der));
+        } catch (e) {
+          expect(e).toBeInstanceOf(AppError);
+          return;
+        }
+        await importPrivateKey(parsed).then(
+          (key) => expect(key.extractable).toBe(false),
+          (e: unknown) => expect((e as AppError).code).toBe('malformed_key'),
+        );
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+// ---- Messages --------------------------------------------------------------------
+
+const self = { id: 'abcdefghijklmnopabcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' };
+const ownPage = { id: self.id, url: `${self.origin}/popup.html`, origin: self.origin };
+const HELD = '33333333-3333-4333-8333-333333333333';
+
+let store: KeyStore;
+let service: Handlers;
+let fetches = 0;
+let ran = 0;
+/** The service, counting the calls that got past the router. */
+const handlers = new Proxy({} as Handlers, {
+  get: (_, type: MessageType) => (data: never) => {
+    ran++;
+    return (service[type] as (d: never) => Promise<unknown>)(data);
+  },
+});
+
+beforeAll(async () => {
+  store = await openKeyStore('hostile');
+  service = createKeyService({
+    store,
+    // Anything valid enough to reach Kalshi fails at once, as if offline.
+    fetch: async () => {
+      fetches++;
+      throw new TypeError('fetch failed');
+    },
+    sleep: async () => {},
+  });
+  // One held key, so valid messages get as far as they can.
+  const { privateKey } = await generateKeyPair('Ed25519');
+  await store.saveKey({ environment: 'demo', keyId: HELD, name: 'held', algorithm: 'Ed25519', privateKey, createdAt: 1, scopes: ['read', 'write'] });
+  raw = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('hostile');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+});
+afterAll(() => {
+  raw.close();
+  store.close();
+});
+
+const anyValue = fc.oneof(
+  fc.anything({ maxDepth: 2 }),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('demo', 'production', HELD, '00000000-0000-4000-8000-000000000000', ` ${HELD.toUpperCase()} `, '__proto__', 'constructor', 'x'.repeat(200)),
+  fc.constantFrom(true, false, null, undefined, 0, -1, 64, 1.5, NaN, [], {}, ['read', 'write'], ['write'], ['read', 'write::trade']),
+  fc.constantFrom('RSA-PSS', 'Ed25519', 'local', 'kalshi', 'browser', 'download', 'pkcs1', 'pkcs8'),
+  // Real keys, so an import can get as far as the (failing) network.
+  fc.constantFrom(exp(ed.privateKey, 'pkcs8', 'pem') as string, exp(rsa.privateKey, 'pkcs1', 'pem') as string, encrypted),
+);
+const FIELDS = ['environment', 'keyId', 'pem', 'passphrase', 'name', 'algorithm', 'scopes', 'subaccount', 'fcmSubtraderId', 'source', 'destination', 'privateKeyFormat', 'confirmLockout', '__proto__', 'constructor'];
+const OTHER = '00000000-0000-4000-8000-000000000000';
+const edPem = exp(ed.privateKey, 'pkcs8', 'pem') as string;
+/** A well-formed message of each type: the starting point for near-misses. */
+const VALID: Record<MessageType, Record<string, unknown>> = {
+  getOverview: { environment: 'demo' },
+  setEnvironment: { environment: 'production' },
+  getAccount: { environment: 'demo' },
+  importKey: { environment: 'demo', keyId: OTHER, pem: edPem },
+  listApiKeys: { environment: 'demo' },
+  createApiKey: { environment: 'demo', name: 'bot', algorithm: 'Ed25519', scopes: ['read', 'write'], source: 'local', destination: 'browser', privateKeyFormat: 'pkcs8' },
+  setSigningKey: { environment: 'demo', keyId: HELD },
+  testKey: { environment: 'demo', keyId: HELD },
+  rotateKey: { environment: 'demo', keyId: HELD },
+  forgetKey: { environment: 'demo', keyId: HELD, confirmLockout: false },
+  deleteApiKey: { environment: 'demo', keyId: OTHER, confirmLockout: false },
+};
+/** A valid message with up to three fields dropped or replaced by anything at all. */
+const nearMiss = (type: MessageType) =>
+  fc.array(fc.tuple(fc.constantFrom(...FIELDS, ...Object.keys(VALID[type])), fc.option(anyValue, { nil: undefined, freq: 4 })), { maxLength: 3 }).map((edits) => {
+    const d: Record<string, unknown> = { ...VALID[type] };
+    for (const [field, value] of edits) {
+      if (value === undefined) delete d[field];
+      else Object.defineProperty(d, field, { value, enumerable: true, configurable: true, writable: true });
+    }
+    return d;
+  });
+const data = (type: MessageType) =>
+  fc.oneof(
+    { weight: 5, arbitrary: nearMiss(type) },
+    { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
+    { weight: 3, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom(...FIELDS), fc.string({ maxLength: 8 })), anyValue, { maxKeys: 10 }) },
+    { weight: 1, arbitrary: fc.constant(Object.assign(Object.create({ environment: 'demo' }) as object, { keyId: HELD })) },
+  );
+const webOrigin = fc.webUrl().map((u) => new URL(u).origin);
+const senders = fc.oneof(
+  { weight: 8, arbitrary: fc.constant(ownPage) },
+  { weight: 1, arbitrary: fc.record({ id: fc.oneof(fc.constant(self.id), fc.string()), url: fc.oneof(fc.webUrl(), fc.constant(`chrome-extension://zzzz/popup.html`), fc.constant(`${self.origin}.evil.example/`)), origin: fc.option(webOrigin, { nil: undefined }) }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.record({ id: fc.constant(self.id), url: fc.constant(`${self.origin}/popup.html`), origin: webOrigin, tab: fc.anything() }) },
+);
+
+const TYPES: MessageType[] = ['getOverview', 'setEnvironment', 'getAccount', 'importKey', 'listApiKeys', 'createApiKey', 'setSigningKey', 'testKey', 'rotateKey', 'forgetKey', 'deleteApiKey'];
+
+/** What the store holds, read in one raw transaction: key ids and every pending record. */
+let raw: IDBDatabase;
+function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[] }> {
+  return new Promise((resolve, reject) => {
+    const tx = raw.transaction(['keys', 'pending']);
+    const keys = tx.objectStore('keys').getAllKeys();
+    const pending = tx.objectStore('pending').getAll();
+    tx.oncomplete = () => resolve({ keys: (keys.result as string[][]).map(([env, id]) => `${env}/${id}`), pending: pending.result as PendingRecord[] });
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+describe('every message handler meets hostile messages (real service, fake-indexeddb)', () => {
+  it.each(TYPES)(`%s: a Reply that is a result or a typed error, and nothing stored (${RUNS} cases)`, async (type) => {
+    const outcomes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(data(type), senders, async (d, sender) => {
+        const before = fetches;
+        const ranBefore = ran;
+        const reply = await route(handlers, { type, data: d }, sender, self);
+        expect(typeof reply).toBe('object');
+        if (reply.ok) {
+          expect(sender).toBe(ownPage);
+          outcomes.set('ok', (outcomes.get('ok') ?? 0) + 1);
+        } else {
+          expect(isErrorCode(reply.error.code)).toBe(true);
+          expect(reply.error.code).not.toBe('internal');
+          // Plain data: a code, and at most a detail string (no stack, no cause, nothing else).
+          expect(Object.keys(reply.error).sort()).toEqual(reply.error.detail === undefined ? ['code'] : ['code', 'detail']);
+          if (reply.error.detail !== undefined) expect(typeof reply.error.detail).toBe('string');
+          if (sender !== ownPage) expect(reply.error.code).toBe('sender_refused');
+          outcomes.set(reply.error.code, (outcomes.get(reply.error.code) ?? 0) + 1);
+        }
+        if (sender !== ownPage) expect([fetches, ran]).toEqual([before, ranBefore]); // refused before anything ran
+        if (ran === ranBefore) return; // refused by the router: no handler ran, so nothing can have been stored
+        // Nothing new is stored: no key, no private half in a pending record.
+        const after = await snapshot();
+        for (const k of after.keys) expect([`demo/${HELD}`]).toContain(k);
+        for (const p of after.pending) {
+          // A delete that reached the (failing) network leaves its record for the next list; it holds no key material.
+          expect(p.operation).toBe('delete');
+          expect('privateKey' in p).toBe(false);
+          await store.removePending(p.id);
+        }
+        // Put back what a valid forget may have removed, so every case starts alike.
+        if (after.keys.length === 0) {
+          const { privateKey } = await generateKeyPair('Ed25519');
+          await store.saveKey({ environment: 'demo', keyId: HELD, name: 'held', algorithm: 'Ed25519', privateKey, createdAt: 1, scopes: ['read', 'write'] });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    // Some cases got past validation into the service, so the property says something.
+    expect(outcomes.size).toBeGreaterThan(1);
+    if (process.env.RELIABILITY_STATS) console.log(JSON.stringify({ type, outcomes: Object.fromEntries(outcomes) }));
+  });
+});
