@@ -97,6 +97,9 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
     return key;
   }
 
+  // The popup paints this at once and refreshes behind it; lives as long as the worker.
+  const lastKnownKeys = new Map<Environment, KeyListItem[]>();
+
   async function overview(requested?: Environment): Promise<Overview> {
     const environment = requested ?? (await store.getActiveEnvironment());
     const [signing, held] = await Promise.all([
@@ -107,7 +110,12 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
       }),
       store.listKeys(environment),
     ]);
-    return { environment, signingKey: signing ? summarize(signing) : null, heldKeys: held.map(summarize) };
+    return {
+      environment,
+      signingKey: signing ? summarize(signing) : null,
+      heldKeys: held.map(summarize),
+      lastKnownKeys: signing ? (lastKnownKeys.get(environment) ?? null) : null,
+    };
   }
 
   /** A 401 from a key that works on the other environment is named for what it is. */
@@ -321,6 +329,7 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
         unresolved: settled.unresolved,
         unreadable: [...held.unreadable, ...settled.unreadable],
       };
+      lastKnownKeys.set(environment, keys);
       const eventful = recovery.adopted.length + recovery.confirmedDeleted.length + recovery.unresolved + recovery.unreadable.length > 0;
       return eventful ? { keys, recovery } : { keys };
     },

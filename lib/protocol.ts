@@ -56,6 +56,8 @@ export interface Overview {
   environment: Environment;
   signingKey: KeySummary | null;
   heldKeys: KeySummary[];
+  /** The last list this worker fetched for the environment (not secret): painted at once, refreshed behind. */
+  lastKnownKeys: KeyListItem[] | null;
 }
 
 export interface AccountInfo {

@@ -36,10 +36,10 @@ export function App() {
 
   /** Shows an overview, then the exchange's key list (and, on first load or a switch, the usage tier). */
   async function load(next: Promise<Overview>, { withAccount = true } = {}) {
-    setKeys(null);
     try {
       const o = await next;
       setOverview(o);
+      setKeys(o.lastKnownKeys); // the last list at once (or "Loading…"), the fresh one below
       if (!o.signingKey) return;
       const env = o.environment;
       const [list] = await Promise.all([
@@ -47,6 +47,11 @@ export function App() {
         withAccount && send('getAccount', { environment: env }).then(setAccount, () => setAccount({ tier: null, keySource: 'local' })),
       ]);
       setKeys(list.keys);
+      const recovered = list.recovery;
+      if (recovered?.unreadable[0]) setStatus({ kind: 'error', error: localizeError(recovered.unreadable[0]) });
+      else if (recovered && recovered.adopted.length + recovered.confirmedDeleted.length > 0) {
+        setStatus({ kind: 'success', text: t('popup_recovered', recovered.adopted.length, recovered.confirmedDeleted.length) });
+      }
     } catch (error) {
       setKeys([]);
       setStatus({ kind: 'error', error: errorInfoOf(error) });

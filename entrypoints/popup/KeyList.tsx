@@ -36,6 +36,7 @@ export function KeyList(props: { keys: KeyListItem[] | null; busy: boolean; now:
               <span class="key-name">{name}</span>
               {key.signing && <span class="badge badge-signing">{t('popup_badge_signing')}</span>}
               {key.held && !key.signing && <span class="badge">{t('popup_badge_held')}</span>}
+              {key.orphaned && <span class="badge badge-warning">{t('popup_badge_orphaned')}</span>}
               <span class="key-head-end">{button('delete', 'popup_action_delete', 'danger small')}</span>
             </div>
             <div class="key-id-row">

@@ -179,3 +179,15 @@ test('copy a key id', async ({ context, exchange, openPage }) => {
   await expect(popup.getByRole('status')).toContainText('Copied the key ID of “sandbox”');
   expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe(account.keyId);
 });
+
+test('the popup paints the last known list at once and refreshes it behind', async ({ exchange, openPage }) => {
+  const { account } = await setUp(exchange, openPage);
+  const listed = () => exchange.requests.filter((r) => r.path === '/trade-api/v2/api_keys' && r.method === 'GET').length;
+  const before = listed();
+  exchange.failNext({ method: 'GET', path: '/trade-api/v2/api_keys' }, { delayMs: 2_000 });
+  const again = await openPage('popup');
+  await expect(again.getByRole('listitem').filter({ hasText: account.keyId })).toBeVisible();
+  // Painted from the worker's last list: the exchange has not answered the new list request yet.
+  expect(listed()).toBe(before);
+  await expect.poll(listed).toBe(before + 1);
+});
