@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { t } from './i18n';
+import { Modal } from './Modal';
 
 /**
  * A modal confirmation whose focus starts on Cancel, so Enter alone never confirms.
@@ -15,25 +16,9 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
   onConfirm: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [acknowledged, setAcknowledged] = useState(false);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      class="confirm"
-      role="alertdialog"
-      aria-labelledby="confirm-title"
-      aria-describedby="confirm-body"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
-    >
-      <h2 id="confirm-title">{props.title}</h2>
-      <div id="confirm-body">{props.children}</div>
+    <Modal id="confirm" title={props.title} body={props.children} onClose={props.onCancel}>
       {props.acknowledge && (
         <label class="check">
           <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)} /> {props.acknowledge}
@@ -52,6 +37,6 @@ export function ConfirmDialog(props: {
           {props.confirmLabel}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

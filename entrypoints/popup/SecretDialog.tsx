@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { t, tNodes } from '../../components/i18n';
+import { Modal } from '../../components/Modal';
 import type { OneTimeSecret } from '../../lib/minting';
 
 /**
@@ -7,12 +8,8 @@ import type { OneTimeSecret } from '../../lib/minting';
  * closing the dialog drops it from the page and from memory (the parent clears its state).
  */
 export function SecretDialog(props: { keyName: string; keyId: string; secret: OneTimeSecret; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [shown, setShown] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
 
   async function copy() {
     try {
@@ -34,22 +31,18 @@ export function SecretDialog(props: { keyName: string; keyId: string; secret: On
   }
 
   return (
-    <dialog
-      ref={dialog}
-      class="confirm secret"
-      role="alertdialog"
-      aria-labelledby="secret-title"
-      aria-describedby="secret-body"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onClose();
-      }}
+    <Modal
+      id="secret"
+      class="secret"
+      title={t('secret_title', props.keyName)}
+      body={
+        <>
+          <p>{tNodes('secret_key_id', <code>{props.keyId}</code>)}</p>
+          <p class="warning">{t('secret_warning')}</p>
+        </>
+      }
+      onClose={props.onClose}
     >
-      <h2 id="secret-title">{t('secret_title', props.keyName)}</h2>
-      <div id="secret-body">
-        <p>{tNodes('secret_key_id', <code>{props.keyId}</code>)}</p>
-        <p class="warning">{t('secret_warning')}</p>
-      </div>
       <div class="dialog-actions secret-actions">
         <button type="button" class="primary" onClick={download} autofocus>
           {t('secret_download')}
@@ -74,6 +67,6 @@ export function SecretDialog(props: { keyName: string; keyId: string; secret: On
           {t('secret_done')}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }
