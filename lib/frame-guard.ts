@@ -4,9 +4,6 @@
  * web_accessible_resources already stop the browser from framing them; this is the second lock.
  */
 
-/** Shown instead of the page when it finds itself framed. */
-export const FRAMED_MESSAGE = 'Kalshi Key Manager works only in its own window, not inside another page.';
-
 /** True when the page is not the top-level window (or the browser will not say). */
 export function isFramed(win: { top: unknown; self: unknown }): boolean {
   try {

@@ -104,7 +104,10 @@ export function App() {
             text: created.held ? t('popup_created_held', created.name) : t('popup_created_shown_once', created.name),
           };
         } catch (error) {
-          if (errorInfoOf(error).code === 'usage_tier') setUploadRefused(true);
+          const { code } = errorInfoOf(error);
+          if (code === 'usage_tier') setUploadRefused(true);
+          // The key may exist after all: the list settles it (kept here, or flagged for deletion).
+          if (code === 'outcome_unknown' || code === 'key_lost') await reload();
           throw error;
         }
       },
