@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'exchange/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts'],
     testTimeout: 30_000,
   },
 });

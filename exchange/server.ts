@@ -52,7 +52,7 @@ export interface SeedOptions {
 
 export interface SeededKey {
   keyId: string;
-  /** RSA: PKCS#1 (BEGIN RSA PRIVATE KEY), as Kalshi hands out; Ed25519: PKCS#8. */
+  /** RSA: PKCS#1 ("RSA PRIVATE KEY" label), as Kalshi hands out; Ed25519: PKCS#8. */
   privateKeyPem: string;
 }
 

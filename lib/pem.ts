@@ -80,7 +80,7 @@ export function pkcs8ToPem(pkcs8: ArrayBuffer | Uint8Array): string {
   return toPem('PRIVATE KEY', asBytes(pkcs8));
 }
 
-/** PKCS#8 RSA key → PKCS#1 PEM (BEGIN RSA PRIVATE KEY) for older tools. Throws AppError. */
+/** PKCS#8 RSA key → PKCS#1 PEM ("RSA PRIVATE KEY" label) for older tools. Throws AppError. */
 export function pkcs8RsaToPkcs1Pem(pkcs8: ArrayBuffer | Uint8Array): string {
   return guard(() => {
     const items = readChildren(expectTag(readSingle(asBytes(pkcs8)), TAG.SEQUENCE).value);

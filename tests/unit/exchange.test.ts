@@ -16,9 +16,9 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox } from './cli';
-import { startExchange, type Exchange } from './server';
-import { ensureTls } from './tls';
+import { startSandbox } from '../../exchange/cli';
+import { startExchange, type Exchange } from '../../exchange/server';
+import { ensureTls } from '../../exchange/tls';
 
 const PREFIX = '/trade-api/v2';
 const PROD = 'external-api.kalshi.com';
