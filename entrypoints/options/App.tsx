@@ -9,7 +9,6 @@ import type { KeySummary } from '../../lib/protocol';
 const MAX_FILE_BYTES = 20_000;
 /** Format examples, not words: the same in every language. */
 const KEY_ID_EXAMPLE = 'a952bcbe-ec3b-4b5b-b8f9-11dae589608c';
-const PEM_EXAMPLE = '-----BEGIN RSA PRIVATE KEY-----\n…\n-----END RSA PRIVATE KEY-----';
 
 export function App() {
   const [environment, setEnvironment] = useState<Environment>('production');
@@ -131,7 +130,7 @@ export function App() {
             rows={8}
             autocomplete="off"
             spellcheck={false}
-            placeholder={PEM_EXAMPLE}
+            placeholder={t('options_private_key_placeholder')}
             value={pemText}
             disabled={busy}
             aria-describedby="private-key-hint"
