@@ -20,7 +20,7 @@ export default defineBackground({
     // sendResponse + `return true` keeps the channel open in Chrome and Firefox alike
     // (Chrome does not send back a promise a listener returns).
     browser.runtime.onMessage.addListener((message, sender, sendResponse: (reply: Reply<unknown>) => void) => {
-      getHandlers()
+      void getHandlers()
         .then(
           (h) => route(h, message, sender, self),
           (error: unknown): Reply<unknown> => {

@@ -66,6 +66,6 @@ const stop = async () => {
   await sandbox.exchange.close();
   process.exit(0);
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
 console.log('The sandbox keeps running; press Ctrl+C to stop.');

@@ -219,7 +219,7 @@ test('host access withdrawn in Firefox: requests fail; granting it again on a cl
     button.addEventListener('click', () => {
       (globalThis as unknown as { browser: Perms }).browser.permissions
         .request({ origins: o })
-        .then((granted) => (button.dataset.granted = String(granted)));
+        .then((granted) => void (button.dataset.granted = String(granted)), () => void (button.dataset.granted = 'error'));
     });
     document.body.prepend(button);
   }, origins);

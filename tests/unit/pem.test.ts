@@ -235,7 +235,6 @@ describe('parsePrivateKeyPem: tolerates how keys get pasted', () => {
 // ---- Errors ---------------------------------------------------------------------------------
 
 describe('parsePrivateKeyPem: errors', () => {
-  const b64 = bodyOf(rsaPkcs1Pem);
   const pkcs1Items = (() => {
     // The 9 INTEGER TLVs of the RSAPrivateKey (past 30 82 LL LL).
     const out: Buffer[] = [];
