@@ -77,15 +77,22 @@ const BUILD = mkdtempSync(join(tmpdir(), 'kkm-bench-build-'));
 cpSync(EXTENSION_DIR, BUILD, { recursive: true });
 process.on('exit', () => rmSync(BUILD, { recursive: true, force: true }));
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-log(`Benchmarking a copy of ${EXTENSION_DIR}: ${availableParallelism()} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${load()}`);
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+log(
+  `Benchmarking a copy of ${EXTENSION_DIR}: ${availableParallelism()} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${load()}`,
+);
 if (loadavg()[0]! > availableParallelism() / 2) log('  (the machine is busy: expect wide spreads; rerun when it is idle)');
 
 // ---- 5. Sizes ---------------------------------------------------------------------------
 
 const sizes = measureSizes(BUILD);
 if (!sizes.popup.some((f) => readFileSync(join(BUILD, f.file), 'utf8').includes(PAINT_MARK))) {
-  throw new Error(`The build has no '${PAINT_MARK}' mark (entrypoints/popup/KeyList.tsx): it is older than the bench. Run \`npx wxt build\`.`);
+  throw new Error(
+    `The build has no '${PAINT_MARK}' mark (entrypoints/popup/KeyList.tsx): it is older than the bench. Run \`npx wxt build\`.`,
+  );
 }
 log('\n5. Size (each file gzipped, level 9; 1 kB = 1000 B)');
 log(formatSizes(sizes));
@@ -136,7 +143,13 @@ try {
       oursRates.push(await rate(N.rsa, ours));
     }
   }
-  ratioRow('3. our signer ÷ SDK-style signer (Node)', oursRates.map((o, i) => o / sdkRates[i]!), summarize(oursRates), summarize(sdkRates), 1.8);
+  ratioRow(
+    '3. our signer ÷ SDK-style signer (Node)',
+    oursRates.map((o, i) => o / sdkRates[i]!),
+    summarize(oursRates),
+    summarize(sdkRates),
+    1.8,
+  );
 
   // ---- 1 & 2. Signing in the service worker ---------------------------------------------------
   log('\n1, 2. Signing in the extension service worker (non-extractable keys imported there) vs Node KeyObject');
@@ -157,7 +170,13 @@ try {
     workerEd.push(await workerSignRate(worker, 'Ed25519', N.ed));
   }
   const wRsa = summarize(workerRsa);
-  ratioRow('1. RSA sign: worker ÷ Node KeyObject', workerRsa.map((w, i) => w / nodeRsa[i]!), wRsa, summarize(nodeRsa), 0.9);
+  ratioRow(
+    '1. RSA sign: worker ÷ Node KeyObject',
+    workerRsa.map((w, i) => w / nodeRsa[i]!),
+    wRsa,
+    summarize(nodeRsa),
+    0.9,
+  );
   const noIfma = summarize(nodeNoIfma);
   const noIfmaRounds = workerRsa.map((w, i) => w / nodeNoIfma[i]!);
   const noIfmaRatio = median(noIfmaRounds);
@@ -169,7 +188,13 @@ try {
     budget: 'reported',
     pass: null,
   });
-  ratioRow('2. worker sign: Ed25519 ÷ RSA', workerEd.map((e, i) => e / workerRsa[i]!), summarize(workerEd), wRsa, 15);
+  ratioRow(
+    '2. worker sign: Ed25519 ÷ RSA',
+    workerEd.map((e, i) => e / workerRsa[i]!),
+    summarize(workerEd),
+    wRsa,
+    15,
+  );
 
   // ---- 6. Key generation in the worker, and the popup meanwhile --------------------------------
   log('\n6. Key generation in the worker (non-extractable, SPKI exported); popup event-loop latency meanwhile');
@@ -194,7 +219,9 @@ try {
   const idleLags = summarize(await stopLatencyProbe(popup));
   await popup.close();
   const lagText = (s: Summary) => `median ${fmt(s.median)} ms, p90 ${fmt(s.p90)} ms, max ${fmt(s.max)} ms over ${s.n} probes`;
-  log(`  popup setTimeout(0) lateness while the worker made ${N.rsaKeygenUnderProbe} RSA keys (${busyMs} ms, median ${fmt(median(genUnderProbe))} ms each): ${lagText(busyLags)}`);
+  log(
+    `  popup setTimeout(0) lateness while the worker made ${N.rsaKeygenUnderProbe} RSA keys (${busyMs} ms, median ${fmt(median(genUnderProbe))} ms each): ${lagText(busyLags)}`,
+  );
   log(`  the same probe with the worker idle: ${lagText(idleLags)}`);
   rows.push({
     what: '6c. popup event-loop lag during RSA keygen',
@@ -205,7 +232,9 @@ try {
   });
 
   // ---- 4. Popup opened → key list painted ---------------------------------------------------
-  log(`\n4. Popup (popup.html in a 380×600 tab) opened → key list painted, ${POPUP_RUNS} runs each, cold runs stop the worker first (CDP ServiceWorker.stopAllWorkers)`);
+  log(
+    `\n4. Popup (popup.html in a 380×600 tab) opened → key list painted, ${POPUP_RUNS} runs each, cold runs stop the worker first (CDP ServiceWorker.stopAllWorkers)`,
+  );
   const stopper = await WorkerStopper.open(ext);
   await openPopupTimed(ext); // warm-up: first load of the pages' code
   await openPopupTimed(ext);
@@ -238,9 +267,18 @@ try {
 const order = (r: Row) => r.what;
 rows.sort((a, b) => order(a).localeCompare(order(b), 'en', { numeric: true }));
 const header: Row = { what: 'measure', figure: 'median', spread: 'spread', budget: 'budget', pass: null };
-const cells = (r: Row) => [r.what, r.figure, r.spread, r.budget, r === header ? 'result' : r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL'];
+const cells = (r: Row) => [
+  r.what,
+  r.figure,
+  r.spread,
+  r.budget,
+  r === header ? 'result' : r.pass === null ? '—' : r.pass ? 'PASS' : 'FAIL',
+];
 const widths = cells(header).map((_, i) => Math.max(...[header, ...rows].map((r) => cells(r)[i]!.length)));
-const line = (r: Row) => `| ${cells(r).map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+const line = (r: Row) =>
+  `| ${cells(r)
+    .map((c, i) => c.padEnd(widths[i]!))
+    .join(' | ')} |`;
 log('\n' + line(header));
 log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) log(line(r));

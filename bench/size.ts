@@ -123,7 +123,11 @@ const isCode = (f: string) => /\.(m?js|css)$/.test(f);
 /** The JS and CSS files inside `dir` that `page` (e.g. "popup.html") loads when it opens, and those it may load later. */
 export function pageFiles(dir: string, page: string): { eager: string[]; lazy: string[] } {
   const eager = new Set<string>();
-  let dynamic = follow(dir, htmlRefs(readFileSync(join(dir, page), 'utf8')).map((ref): Edge => [page, ref]), eager);
+  let dynamic = follow(
+    dir,
+    htmlRefs(readFileSync(join(dir, page), 'utf8')).map((ref): Edge => [page, ref]),
+    eager,
+  );
   const reached = new Set(eager);
   while (dynamic.length > 0) dynamic = follow(dir, dynamic, reached);
   return { eager: [...eager].filter(isCode), lazy: [...reached].filter((f) => !eager.has(f) && isCode(f)) };
@@ -157,7 +161,10 @@ export function formatSizes(report: SizeReport): string {
     `  popup.html loads ${report.popup.length} files when it opens, ${kB(report.popupGzipBytes)} gzipped (budget ≤ ${kB(SIZE_BUDGETS.popupGzipBytes)}):`,
     rows(report.popup),
     ...(report.popupLazy.length
-      ? [`  …and may load ${report.popupLazy.length} more on demand (dynamic import), ${kB(report.popupLazyGzipBytes)} gzipped:`, rows(report.popupLazy)]
+      ? [
+          `  …and may load ${report.popupLazy.length} more on demand (dynamic import), ${kB(report.popupLazyGzipBytes)} gzipped:`,
+          rows(report.popupLazy),
+        ]
       : []),
     `  all extension JS: ${report.allJs.length} files, ${kB(report.allJsGzipBytes)} gzipped (budget ≤ ${kB(SIZE_BUDGETS.allJsGzipBytes)}):`,
     rows(report.allJs),

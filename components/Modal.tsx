@@ -5,7 +5,14 @@ import { useEffect, useRef } from 'preact/hooks';
  * A native modal dialog (focus trapped, Escape closes) announced as an alertdialog with a
  * title and a body; Escape calls onClose instead of closing behind the parent's back.
  */
-export function Modal(props: { id: string; title: string; body: ComponentChildren; class?: string; onClose: () => void; children: ComponentChildren }) {
+export function Modal(props: {
+  id: string;
+  title: string;
+  body: ComponentChildren;
+  class?: string;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     dialog.current?.showModal();

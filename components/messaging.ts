@@ -18,7 +18,5 @@ export async function send<K extends MessageType>(type: K, data: RequestOf<K>): 
 }
 
 export function errorInfoOf(error: unknown): ShownError {
-  return error instanceof ReplyError
-    ? error.info
-    : localizeError({ code: 'internal' });
+  return error instanceof ReplyError ? error.info : localizeError({ code: 'internal' });
 }

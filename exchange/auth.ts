@@ -51,12 +51,7 @@ export function authenticate(
     good =
       key.record.key_type === 'ed25519'
         ? verify(null, data, key.publicKey, sig)
-        : verify(
-            'sha256',
-            data,
-            { key: key.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-            sig,
-          );
+        : verify('sha256', data, { key: key.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig);
   } catch {
     good = false; // malformed signature bytes
   }

@@ -40,5 +40,4 @@ export function defaultErrorBody(status: number, details: string): unknown {
   return { error: { code, message, details } };
 }
 
-export const invalid = (details: string): HttpError =>
-  new HttpError(400, 'invalid_parameters', 'invalid parameters', details);
+export const invalid = (details: string): HttpError => new HttpError(400, 'invalid_parameters', 'invalid parameters', details);

@@ -51,14 +51,7 @@ function account(ctx: RouteContext): Account {
 
 /** Signature check, then scope check: 401 before 403, as on Kalshi. */
 function requireKey(ctx: RouteContext, anyOfScopes: readonly string[]): StoredKey {
-  const result = authenticate(
-    ctx.state.accounts.get(ctx.env),
-    ctx.method,
-    ctx.path,
-    ctx.headers,
-    ctx.state.now(),
-    ctx.state.maxSkewMs,
-  );
+  const result = authenticate(ctx.state.accounts.get(ctx.env), ctx.method, ctx.path, ctx.headers, ctx.state.now(), ctx.state.maxSkewMs);
   if (!result.ok) throw new HttpError(401, 'authentication_error', 'authentication error', result.reason);
   if (!anyOfScopes.some((s) => result.key.record.scopes.includes(s))) {
     throw new HttpError(

@@ -260,8 +260,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       if (fault.reset === 'before') return drop();
       if (fault.status !== undefined || fault.body !== undefined) {
         const status = fault.status ?? 500;
-        const body =
-          fault.body !== undefined ? fault.body : status === 204 ? undefined : defaultErrorBody(status, 'injected fault');
+        const body = fault.body !== undefined ? fault.body : status === 204 ? undefined : defaultErrorBody(status, 'injected fault');
         finish({ status, body, ...(fault.headers ? { headers: fault.headers } : {}) });
         return;
       }

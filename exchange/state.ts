@@ -96,17 +96,14 @@ function exportPrivate(privateKey: KeyObject, type: KeyType): string {
 }
 
 export function makeKeyPairSync(type: KeyType): { publicKey: KeyObject; privateKeyPem: string } {
-  const { publicKey, privateKey } =
-    type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+  const { publicKey, privateKey } = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
   return { publicKey, privateKeyPem: exportPrivate(privateKey, type) };
 }
 
 /** Async variant for the HTTP handler, so RSA generation does not stall other requests. */
 export async function makeKeyPair(type: KeyType): Promise<{ publicKey: KeyObject; privateKeyPem: string }> {
   const { publicKey, privateKey } =
-    type === 'rsa'
-      ? await generateKeyPairAsync('rsa', { modulusLength: 2048 })
-      : await generateKeyPairAsync('ed25519');
+    type === 'rsa' ? await generateKeyPairAsync('rsa', { modulusLength: 2048 }) : await generateKeyPairAsync('ed25519');
   return { publicKey, privateKeyPem: exportPrivate(privateKey, type) };
 }
 

@@ -61,7 +61,7 @@ export function readSingle(buf: Uint8Array): Tlv {
 /** The elements inside a constructed value (e.g. a SEQUENCE), which must fill it exactly. */
 export function readChildren(value: Uint8Array): Tlv[] {
   const out: Tlv[] = [];
-  for (let pos = 0; pos < value.length; ) {
+  for (let pos = 0; pos < value.length;) {
     const tlv = readTlv(value, pos);
     out.push(tlv);
     pos = tlv.end;

@@ -10,10 +10,7 @@ export const HOSTS: Record<Environment, { preferred: string; alternate: string }
   demo: { preferred: 'external-api.demo.kalshi.co', alternate: 'demo-api.kalshi.co' },
 };
 
-export const ALL_API_HOSTS: readonly string[] = ENVIRONMENTS.flatMap((env) => [
-  HOSTS[env].preferred,
-  HOSTS[env].alternate,
-]);
+export const ALL_API_HOSTS: readonly string[] = ENVIRONMENTS.flatMap((env) => [HOSTS[env].preferred, HOSTS[env].alternate]);
 
 export const ENVIRONMENT_LABEL: Record<Environment, string> = {
   production: 'Production',

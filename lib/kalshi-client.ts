@@ -140,8 +140,7 @@ export function createKalshiClient(deps: KalshiClientDeps) {
     listApiKeys: () => request('GET', '/api_keys', parseApiKeyList),
     createApiKey: (body: CreateApiKeyRequest) => request('POST', '/api_keys', parseCreated, { body }),
     generateApiKey: (body: GenerateApiKeyRequest) => request('POST', '/api_keys/generate', parseGenerated, { body }),
-    deleteApiKey: (apiKeyId: string) =>
-      request('DELETE', `/api_keys/${encodeURIComponent(apiKeyId)}`, () => true as const),
+    deleteApiKey: (apiKeyId: string) => request('DELETE', `/api_keys/${encodeURIComponent(apiKeyId)}`, () => true as const),
     getAccountLimits: () => request('GET', '/account/limits', parseLimits),
     getPortfolioBalance: () => request('GET', '/portfolio/balance', parseBalance),
     getExchangeStatus: () => request('GET', '/exchange/status', parseExchangeStatus, { signed: false }),

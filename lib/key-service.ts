@@ -35,7 +35,16 @@ export type Handlers = ProtocolHandlers;
 
 export function summarize(key: StoredKey): KeySummary {
   const { environment, keyId, name, algorithm, scopes, createdAt } = key;
-  return { environment, keyId, name, algorithm, scopes, createdAt, subaccount: key.subaccount ?? null, lastVerifiedAt: key.lastVerifiedAt ?? null };
+  return {
+    environment,
+    keyId,
+    name,
+    algorithm,
+    scopes,
+    createdAt,
+    subaccount: key.subaccount ?? null,
+    lastVerifiedAt: key.lastVerifiedAt ?? null,
+  };
 }
 
 const otherEnvironment = (env: Environment): Environment => (env === 'production' ? 'demo' : 'production');
@@ -122,10 +131,12 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   async function explainUnauthorized(error: unknown, environment: Environment, key: SigningKey): Promise<never> {
     if (isCode(error, 'unauthorized')) {
       const other = otherEnvironment(environment);
-      const worksElsewhere = await client(other, key).getPortfolioBalance().then(
-        () => true,
-        () => false,
-      );
+      const worksElsewhere = await client(other, key)
+        .getPortfolioBalance()
+        .then(
+          () => true,
+          () => false,
+        );
       if (worksElsewhere) {
         throw new AppError('wrong_environment', `This key works on ${ENVIRONMENT_LABEL[other]}, not ${ENVIRONMENT_LABEL[environment]}.`);
       }
@@ -199,7 +210,11 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   }
 
   /** After a lost answer, one attempt to settle at once; fine if Kalshi is still out of reach. */
-  const settleNow = (environment: Environment) => listAndSettle(environment).then((r) => r.settled, () => undefined);
+  const settleNow = (environment: Environment) =>
+    listAndSettle(environment).then(
+      (r) => r.settled,
+      () => undefined,
+    );
 
   /**
    * Mints a key with a pending record written before the request, so a lost answer is never a lost key:

@@ -150,7 +150,8 @@ function connect(name: string, { blockedTimeoutMs = 3_000 }: OpenOptions, onLost
     }
     opening.then((db) => {
       clearTimeout(timer);
-      if (gaveUp) db.close(); // it opened after all, too late: leave nothing open behind
+      if (gaveUp)
+        db.close(); // it opened after all, too late: leave nothing open behind
       else resolve(db);
     }, refused);
   });
@@ -162,7 +163,10 @@ export async function openKeyStore(name: string = DB_NAME, options: OpenOptions 
   const lose = () => {
     const was = current;
     current = undefined;
-    void was?.then((db) => db.close(), () => {});
+    void was?.then(
+      (db) => db.close(),
+      () => {},
+    );
   };
   const conn = () => {
     const opening = (current ??= connect(name, options, lose));

@@ -39,7 +39,12 @@ export interface MintResult {
 
 /** e.g. kalshi-demo-trading-bot-a952bcbe.key */
 export function secretFileName(environment: Environment, name: string, keyId: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'key';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'key';
   return `kalshi-${environment}-${slug}-${keyId.slice(0, 8)}.key`;
 }
 
@@ -53,12 +58,7 @@ export interface MintHooks {
   beforeSend?: (privateKey: CryptoKey | undefined) => Promise<void>;
 }
 
-export async function mintKey(
-  client: KalshiClient,
-  options: NewKeyOptions,
-  now: number,
-  hooks: MintHooks = {},
-): Promise<MintResult> {
+export async function mintKey(client: KalshiClient, options: NewKeyOptions, now: number, hooks: MintHooks = {}): Promise<MintResult> {
   const { name, algorithm, scopes, subaccount, fcmSubtraderId, destination } = options;
   const environment = client.environment;
   const binding = {
@@ -108,7 +108,13 @@ export async function mintKey(
     privateKey = await importPrivateKey(parsed);
   } catch (cause) {
     // The key exists on Kalshi, but the private key it sent cannot be used: as good as lost.
-    throw new AppError('key_lost', `Kalshi made key ${generated.api_key_id} (“${name}”), but its private key could not be read.`, { cause });
+    throw new AppError('key_lost', `Kalshi made key ${generated.api_key_id} (“${name}”), but its private key could not be read.`, {
+      cause,
+    });
   }
-  return { keyId: generated.api_key_id, stored: { ...record(generated.api_key_id, privateKey), algorithm: parsed.algorithm }, secret: null };
+  return {
+    keyId: generated.api_key_id,
+    stored: { ...record(generated.api_key_id, privateKey), algorithm: parsed.algorithm },
+    secret: null,
+  };
 }

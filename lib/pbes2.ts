@@ -341,7 +341,6 @@ function isPrivateKeyInfoShape(der: Uint8Array): boolean {
 
 // ---- Small helpers ------------------------------------------------------------------
 
-
 function required(tlv: Tlv | undefined): Tlv {
   if (!tlv) throw new DerError('missing algorithm parameters');
   return tlv;

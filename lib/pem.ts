@@ -91,11 +91,7 @@ export function pkcs8RsaToPkcs1Pem(pkcs8: ArrayBuffer | Uint8Array): string {
 
 /** PKCS#1 RSAPrivateKey DER → PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL params). No validation. */
 export function wrapPkcs1InPkcs8(pkcs1: Uint8Array): Uint8Array<ArrayBuffer> {
-  return encodeSequence(
-    encodeSmallInteger(0),
-    encodeSequence(encodeOid(OID_RSA), encodeNull()),
-    encodeOctetString(pkcs1),
-  );
+  return encodeSequence(encodeSmallInteger(0), encodeSequence(encodeOid(OID_RSA), encodeNull()), encodeOctetString(pkcs1));
 }
 
 // ---- PEM text ------------------------------------------------------------------

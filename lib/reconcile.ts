@@ -63,7 +63,15 @@ export const MAX_PROOFS = 3;
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> {
   const { store, environment, listed } = deps;
-  const outcome: ReconcileOutcome = { adopted: new Map(), adoptedKeys: [], confirmedDeleted: [], orphans: new Set(), orphanOf: new Map(), unresolved: 0, unreadable: [] };
+  const outcome: ReconcileOutcome = {
+    adopted: new Map(),
+    adoptedKeys: [],
+    confirmedDeleted: [],
+    orphans: new Set(),
+    orphanOf: new Map(),
+    unresolved: 0,
+    unreadable: [],
+  };
   const { records, unreadable } = await store.listPending(environment);
   outcome.unreadable.push(...unreadable);
   if (records.length === 0) return outcome;

@@ -20,7 +20,9 @@ execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
 
 const sandbox = await startSandbox();
 for (const env of ['demo', 'production'] as const) sandbox.exchange.setUsageTier(env, tier);
-console.log(`\n${describeSandbox(sandbox)}\nUsage tier: ${tier} (set SANDBOX_TIER=basic to see the 403 a retail account gets on Create key)\n`);
+console.log(
+  `\n${describeSandbox(sandbox)}\nUsage tier: ${tier} (set SANDBOX_TIER=basic to see the 403 a retail account gets on Create key)\n`,
+);
 
 if (!existsSync(CHROMIUM)) {
   console.log(`Chromium is not at ${CHROMIUM}: install it (apt-get install chromium) or load ${EXTENSION_DIR} by hand:`);

@@ -61,7 +61,10 @@ export function App() {
     setNeedsPassphrase(false);
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {
-      setStatus({ kind: 'error', error: { code: 'malformed_key', message: t('options_file_too_large'), hint: t('options_file_too_large_hint') } });
+      setStatus({
+        kind: 'error',
+        error: { code: 'malformed_key', message: t('options_file_too_large'), hint: t('options_file_too_large_hint') },
+      });
       return;
     }
     fileText.current = await file.text();

@@ -92,26 +92,23 @@ export function App() {
   const locksOut = (key: KeyListItem) => key.signing && overview.heldKeys.length <= 1;
 
   const createKey = (request: NewKeyOptions) =>
-    run(
-      request.source === 'local' ? t('popup_busy_create_local') : t('popup_busy_create_kalshi'),
-      async () => {
-        try {
-          const created = await send('createApiKey', { environment, ...request });
-          if (created.secret) setShown({ keyName: created.name, keyId: created.keyId, secret: created.secret });
-          await reload();
-          return {
-            kind: 'success',
-            text: created.held ? t('popup_created_held', created.name) : t('popup_created_shown_once', created.name),
-          };
-        } catch (error) {
-          const { code } = errorInfoOf(error);
-          if (code === 'usage_tier') setUploadRefused(true);
-          // The key may exist after all: the list settles it (kept here, or flagged for deletion).
-          if (code === 'outcome_unknown' || code === 'key_lost') await reload();
-          throw error;
-        }
-      },
-    );
+    run(request.source === 'local' ? t('popup_busy_create_local') : t('popup_busy_create_kalshi'), async () => {
+      try {
+        const created = await send('createApiKey', { environment, ...request });
+        if (created.secret) setShown({ keyName: created.name, keyId: created.keyId, secret: created.secret });
+        await reload();
+        return {
+          kind: 'success',
+          text: created.held ? t('popup_created_held', created.name) : t('popup_created_shown_once', created.name),
+        };
+      } catch (error) {
+        const { code } = errorInfoOf(error);
+        if (code === 'usage_tier') setUploadRefused(true);
+        // The key may exist after all: the list settles it (kept here, or flagged for deletion).
+        if (code === 'outcome_unknown' || code === 'key_lost') await reload();
+        throw error;
+      }
+    });
 
   const act = (action: KeyAction, key: KeyListItem) => {
     if (action === 'delete' || action === 'forget' || action === 'rotate') return setConfirming({ action, key });
@@ -200,7 +197,13 @@ export function App() {
         </section>
       )}
       {dialogs && confirming && (
-        <dialogs.ConfirmFor confirming={confirming} environment={environment} locksOut={locksOut(confirming.key)} onCancel={() => setConfirming(null)} onConfirm={() => void confirm(confirming)} />
+        <dialogs.ConfirmFor
+          confirming={confirming}
+          environment={environment}
+          locksOut={locksOut(confirming.key)}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void confirm(confirming)}
+        />
       )}
       {dialogs && shown && <dialogs.SecretDialog {...shown} onClose={() => setShown(null)} />}
     </Page>

@@ -6,7 +6,12 @@ import { timeAgo } from './time-ago';
 
 export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete';
 
-export function KeyList(props: { keys: KeyListItem[] | null; busy: boolean; now: number; onAction: (action: KeyAction, key: KeyListItem) => void }) {
+export function KeyList(props: {
+  keys: KeyListItem[] | null;
+  busy: boolean;
+  now: number;
+  onAction: (action: KeyAction, key: KeyListItem) => void;
+}) {
   const { keys, busy, onAction } = props;
   // Preact runs effects after the next frame: `npm run bench` reads this mark (bench/browser.ts).
   useEffect(() => void (keys && performance.mark('kkm:key-list-painted')), [keys]);
@@ -20,7 +25,13 @@ export function KeyList(props: { keys: KeyListItem[] | null; busy: boolean; now:
         const button = (action: KeyAction, labelKey: MessageKey, cls = 'link') => {
           const label = t(labelKey);
           return (
-            <button type="button" class={cls} disabled={busy} aria-label={t('popup_key_button_label', label, name)} onClick={() => onAction(action, key)}>
+            <button
+              type="button"
+              class={cls}
+              disabled={busy}
+              aria-label={t('popup_key_button_label', label, name)}
+              onClick={() => onAction(action, key)}
+            >
               {label}
             </button>
           );
@@ -28,7 +39,9 @@ export function KeyList(props: { keys: KeyListItem[] | null; busy: boolean; now:
         const meta = [
           key.scopes.length ? key.scopes.join(', ') : t('popup_no_scopes'),
           ...(key.subaccount !== null ? [t('popup_meta_subaccount', key.subaccount)] : []),
-          ...(key.held ? [key.lastVerifiedAt ? t('popup_meta_verified', timeAgo(key.lastVerifiedAt, props.now)) : t('popup_meta_not_verified')] : []),
+          ...(key.held
+            ? [key.lastVerifiedAt ? t('popup_meta_verified', timeAgo(key.lastVerifiedAt, props.now)) : t('popup_meta_not_verified')]
+            : []),
         ];
         return (
           <li key={key.keyId} class="key">
@@ -44,9 +57,7 @@ export function KeyList(props: { keys: KeyListItem[] | null; busy: boolean; now:
               {button('copy', 'popup_action_copy_id')}
             </div>
             <p class="key-meta">{meta.join(' · ')}</p>
-            {key.signing && !canManageKeys(key.scopes) && (
-              <p class="key-warning">{t('popup_key_cannot_manage')}</p>
-            )}
+            {key.signing && !canManageKeys(key.scopes) && <p class="key-warning">{t('popup_key_cannot_manage')}</p>}
             {key.held && (
               <div class="key-actions">
                 {button('test', 'popup_action_test')}

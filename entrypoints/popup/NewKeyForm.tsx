@@ -61,7 +61,12 @@ function toRequest(d: Draft, source: KeySource): NewKeyOptions {
  * "Create key" makes the pair here and uploads only the public half (Premier and up);
  * "Generate on Kalshi" works for every usage level.
  */
-export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote: string; onSubmit: (request: NewKeyOptions) => Promise<boolean> }) {
+export function NewKeyForm(props: {
+  busy: boolean;
+  canUpload: boolean;
+  tierNote: string;
+  onSubmit: (request: NewKeyOptions) => Promise<boolean>;
+}) {
   const [d, setDraft] = useState<Draft>(EMPTY);
   const set = (patch: Partial<Draft>) => setDraft((old) => ({ ...old, ...patch }));
   const submit = async (source: KeySource) => {
@@ -83,22 +88,37 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
       <h2 id="new-key-heading">{t('newkey_heading')}</h2>
       <div class="field">
         <label for="key-name">{t('newkey_name_label')}</label>
-        <input id="key-name" type="text" maxLength={100} value={d.name} disabled={props.busy} placeholder={t('newkey_name_placeholder')} onInput={(e) => set({ name: e.currentTarget.value })} />
+        <input
+          id="key-name"
+          type="text"
+          maxLength={100}
+          value={d.name}
+          disabled={props.busy}
+          placeholder={t('newkey_name_placeholder')}
+          onInput={(e) => set({ name: e.currentTarget.value })}
+        />
       </div>
       <fieldset class="choice" disabled={props.busy}>
         <legend>{t('newkey_private_key_legend')}</legend>
         <label>
-          <input type="radio" name="destination" checked={d.destination === 'browser'} onChange={() => set({ destination: 'browser' })} /> {t('newkey_keep_in_browser')}
+          <input type="radio" name="destination" checked={d.destination === 'browser'} onChange={() => set({ destination: 'browser' })} />{' '}
+          {t('newkey_keep_in_browser')}
         </label>
         <label>
-          <input type="radio" name="destination" checked={d.destination === 'download'} onChange={() => set({ destination: 'download' })} /> {t('newkey_download_once')}
+          <input type="radio" name="destination" checked={d.destination === 'download'} onChange={() => set({ destination: 'download' })} />{' '}
+          {t('newkey_download_once')}
         </label>
       </fieldset>
       <details class="options">
         <summary>{t('newkey_more_options')}</summary>
         <div class="field">
           <label for="key-type">{t('newkey_type_label')}</label>
-          <select id="key-type" value={d.algorithm} disabled={props.busy} onChange={(e) => set({ algorithm: e.currentTarget.value as KeyAlgorithm })}>
+          <select
+            id="key-type"
+            value={d.algorithm}
+            disabled={props.busy}
+            onChange={(e) => set({ algorithm: e.currentTarget.value as KeyAlgorithm })}
+          >
             <option value="RSA-PSS">{t('newkey_type_rsa')}</option>
             <option value="Ed25519">{t('newkey_type_ed25519')}</option>
           </select>
@@ -111,7 +131,8 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
             </label>
           ))}
           <label>
-            <input type="radio" name="preset" checked={d.preset === 'custom'} onChange={() => set({ preset: 'custom' })} /> {t('newkey_custom_scopes')}
+            <input type="radio" name="preset" checked={d.preset === 'custom'} onChange={() => set({ preset: 'custom' })} />{' '}
+            {t('newkey_custom_scopes')}
           </label>
           {presetNote && <p class={d.preset === 'full' ? 'hint hint-warn' : 'hint'}>{presetNote}</p>}
           {d.preset === 'custom' &&
@@ -124,16 +145,37 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
         </fieldset>
         <div class="field">
           <label for="subaccount">{t('newkey_subaccount_label')}</label>
-          <input id="subaccount" type="number" min={0} max={63} step={1} inputMode="numeric" value={d.subaccount} disabled={props.busy} onInput={(e) => set({ subaccount: e.currentTarget.value })} />
+          <input
+            id="subaccount"
+            type="number"
+            min={0}
+            max={63}
+            step={1}
+            inputMode="numeric"
+            value={d.subaccount}
+            disabled={props.busy}
+            onInput={(e) => set({ subaccount: e.currentTarget.value })}
+          />
         </div>
         <div class="field">
           <label for="fcm-subtrader">{t('newkey_fcm_label')}</label>
-          <input id="fcm-subtrader" type="text" value={d.fcmSubtraderId} disabled={props.busy} onInput={(e) => set({ fcmSubtraderId: e.currentTarget.value })} />
+          <input
+            id="fcm-subtrader"
+            type="text"
+            value={d.fcmSubtraderId}
+            disabled={props.busy}
+            onInput={(e) => set({ fcmSubtraderId: e.currentTarget.value })}
+          />
         </div>
         {d.destination === 'download' && d.algorithm === 'RSA-PSS' && (
           <div class="field">
             <label for="key-format">{t('newkey_format_label')}</label>
-            <select id="key-format" value={d.privateKeyFormat} disabled={props.busy} onChange={(e) => set({ privateKeyFormat: e.currentTarget.value as 'pkcs8' | 'pkcs1' })}>
+            <select
+              id="key-format"
+              value={d.privateKeyFormat}
+              disabled={props.busy}
+              onChange={(e) => set({ privateKeyFormat: e.currentTarget.value as 'pkcs8' | 'pkcs1' })}
+            >
               <option value="pkcs8">{t('newkey_format_pkcs8')}</option>
               <option value="pkcs1">{t('newkey_format_pkcs1')}</option>
             </select>
@@ -147,7 +189,12 @@ export function NewKeyForm(props: { busy: boolean; canUpload: boolean; tierNote:
             {t('newkey_create')}
           </button>
         )}
-        <button type={props.canUpload ? 'button' : 'submit'} class={props.canUpload ? '' : 'primary'} disabled={props.busy} onClick={props.canUpload ? () => void submit('kalshi') : undefined}>
+        <button
+          type={props.canUpload ? 'button' : 'submit'}
+          class={props.canUpload ? '' : 'primary'}
+          disabled={props.busy}
+          onClick={props.canUpload ? () => void submit('kalshi') : undefined}
+        >
           {t('newkey_generate_on_kalshi')}
         </button>
       </div>

@@ -29,11 +29,21 @@ export function rotationLines(r: RotationReport): string[] {
   return [old, fresh];
 }
 
-export function ConfirmFor(props: { confirming: Confirming; environment: Environment; locksOut: boolean; onCancel: () => void; onConfirm: () => void }) {
+export function ConfirmFor(props: {
+  confirming: Confirming;
+  environment: Environment;
+  locksOut: boolean;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
   const { action, key } = props.confirming;
   const env = environmentName(props.environment);
   const lockout = props.locksOut ? <p class="warning">{t('popup_lockout_warning', env)}</p> : null;
-  const common = { onCancel: props.onCancel, onConfirm: props.onConfirm, acknowledge: props.locksOut ? t('popup_lockout_acknowledge') : undefined };
+  const common = {
+    onCancel: props.onCancel,
+    onConfirm: props.onConfirm,
+    acknowledge: props.locksOut ? t('popup_lockout_acknowledge') : undefined,
+  };
   if (action === 'delete') {
     return (
       <ConfirmDialog title={t('popup_delete_title', key.name)} confirmLabel={t('popup_action_delete')} danger {...common}>
@@ -52,7 +62,12 @@ export function ConfirmFor(props: { confirming: Confirming; environment: Environ
     );
   }
   return (
-    <ConfirmDialog title={t('popup_rotate_title', key.name)} confirmLabel={t('popup_action_rotate')} onCancel={props.onCancel} onConfirm={props.onConfirm}>
+    <ConfirmDialog
+      title={t('popup_rotate_title', key.name)}
+      confirmLabel={t('popup_action_rotate')}
+      onCancel={props.onCancel}
+      onConfirm={props.onConfirm}
+    >
       <p>{t('popup_rotate_body')}</p>
       <p>{t('popup_rotate_body_failure')}</p>
     </ConfirmDialog>

@@ -64,7 +64,10 @@ test('the service worker stopped in the middle of a create: the popup reopens, t
   const made = exchange.keys('demo').find((k) => k.name === 'laptop')!.api_key_id;
 
   // Written before the request went out: the pending create, with its non-extractable private half.
-  expect(await storeState(worker)).toEqual({ keys: [account.keyId], pending: [{ operation: 'create', name: 'laptop', hasPrivateKey: true }] });
+  expect(await storeState(worker)).toEqual({
+    keys: [account.keyId],
+    pending: [{ operation: 'create', name: 'laptop', hasPrivateKey: true }],
+  });
 
   // Stop it as Chromium does an idle worker: through DevTools' ServiceWorker domain, from a page session.
   const cdp = await context.newCDPSession(popup);
@@ -90,7 +93,11 @@ test('the service worker stopped in the middle of a create: the popup reopens, t
   expect(exchange.requests).toContainEqual(expect.objectContaining({ path: `${P}/portfolio/balance`, keyId: made, status: 200 }));
 });
 
-test('Kalshi commits a create, then the connection drops: Chromium resends it, and every copy ends up held here', async ({ exchange, openPage, worker }) => {
+test('Kalshi commits a create, then the connection drops: Chromium resends it, and every copy ends up held here', async ({
+  exchange,
+  openPage,
+  worker,
+}) => {
   const { account, popup } = await setUp(exchange, openPage);
   exchange.failNext({ method: 'POST', path: `${P}/api_keys` }, { reset: 'after' });
   await popup.getByLabel('Key name').fill('laptop');
@@ -99,13 +106,20 @@ test('Kalshi commits a create, then the connection drops: Chromium resends it, a
   // Chromium resends a POST whose reused connection died before any answer: Kalshi made the key
   // twice from the one public key. The list that follows the create proves the echo and keeps it.
   const posts = exchange.requests.filter((r) => r.method === 'POST').map((r) => r.status);
-  const laptops = exchange.keys('demo').filter((k) => k.name === 'laptop').map((k) => k.api_key_id);
+  const laptops = exchange
+    .keys('demo')
+    .filter((k) => k.name === 'laptop')
+    .map((k) => k.api_key_id);
   expect(laptops).toHaveLength(posts.filter((s) => s === 0 || s === 201).length);
   expect(await storeState(worker)).toEqual({ keys: [account.keyId, ...laptops].sort(), pending: [] });
   for (const id of laptops) await expect(popup.getByRole('listitem').filter({ hasText: id })).toContainText('held here');
 });
 
-test('Kalshi generates a key, then its answer breaks off: key_lost in words, and the key can be deleted', async ({ exchange, openPage, worker }) => {
+test('Kalshi generates a key, then its answer breaks off: key_lost in words, and the key can be deleted', async ({
+  exchange,
+  openPage,
+  worker,
+}) => {
   const { account, popup } = await setUp(exchange, openPage, 'basic');
   exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { reset: 'mid-answer' });
   await popup.getByLabel('Key name').fill('laptop');
@@ -115,7 +129,10 @@ test('Kalshi generates a key, then its answer breaks off: key_lost in words, and
   const orphan = exchange.keys('demo').find((k) => k.name === 'laptop')!.api_key_id;
   await expect(status).toContainText(orphan);
   // Nothing of it is held here; the one record left flags the lost key until it is deleted.
-  expect(await storeState(worker)).toEqual({ keys: [account.keyId], pending: [{ operation: 'create', name: 'laptop', hasPrivateKey: false }] });
+  expect(await storeState(worker)).toEqual({
+    keys: [account.keyId],
+    pending: [{ operation: 'create', name: 'laptop', hasPrivateKey: false }],
+  });
   // The next list shows it (flagged orphaned in the reply), not held here.
   const again = await openPage('popup');
   await expect(again.getByRole('listitem').filter({ hasText: orphan })).not.toContainText('held here');
@@ -143,7 +160,10 @@ test('Kalshi generates a key, then the connection drops: Chromium resends, one c
   await popup.getByLabel('Key name').fill('laptop');
   await popup.getByRole('button', { name: 'Generate on Kalshi' }).click();
   await expect(popup.getByRole('status')).toContainText('Created “laptop”');
-  const laptops = exchange.keys('demo').filter((k) => k.name === 'laptop').map((k) => k.api_key_id);
+  const laptops = exchange
+    .keys('demo')
+    .filter((k) => k.name === 'laptop')
+    .map((k) => k.api_key_id);
   const state = await storeState(worker);
   expect(state.pending).toEqual([]);
   const held = state.keys.filter((id) => id !== account.keyId);
@@ -154,7 +174,10 @@ test('Kalshi generates a key, then the connection drops: Chromium resends, one c
   }
 });
 
-test('Kalshi failing for a moment (503, then 429 with Retry-After): the popup retries and shows the list', async ({ exchange, openPage }) => {
+test('Kalshi failing for a moment (503, then 429 with Retry-After): the popup retries and shows the list', async ({
+  exchange,
+  openPage,
+}) => {
   const { account } = await setUp(exchange, openPage);
   const lists = () => exchange.requests.filter((r) => r.method === 'GET' && r.path === `${P}/api_keys`).map((r) => r.status);
   const before = lists().length;

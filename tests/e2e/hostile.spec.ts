@@ -14,7 +14,11 @@ import { expect, importThroughOptions, test } from './fixtures';
 type Chrome = {
   runtime?: {
     sendMessage?: (id: string, message: unknown) => Promise<unknown>;
-    connect?: (id: string) => { onDisconnect: { addListener(f: () => void): void }; onMessage: { addListener(f: (m: unknown) => void): void }; postMessage(m: unknown): void };
+    connect?: (id: string) => {
+      onDisconnect: { addListener(f: () => void): void };
+      onMessage: { addListener(f: (m: unknown) => void): void };
+      postMessage(m: unknown): void;
+    };
     lastError?: { message?: string };
   };
 };
@@ -114,7 +118,9 @@ test('a web page cannot message, fetch or frame the extension', async ({ context
   expect(answered(results)).toEqual([]);
 
   // Framing: no web_accessible_resources and frame-ancestors 'none', so the frame stays an error page.
-  await page.setContent(`<iframe src="chrome-extension://${extensionId}/popup.html"></iframe><iframe src="chrome-extension://${extensionId}/options.html"></iframe>`);
+  await page.setContent(
+    `<iframe src="chrome-extension://${extensionId}/popup.html"></iframe><iframe src="chrome-extension://${extensionId}/options.html"></iframe>`,
+  );
   await page.waitForTimeout(1_000);
   for (const frame of page.frames().slice(1)) {
     expect(frame.url()).not.toContain(extensionId);
@@ -171,7 +177,8 @@ test('a second extension cannot get an answer from our background', async ({ exc
     const fromWorker = await theirs.evaluate(tryEverything, ourId);
     expect(Object.keys(fromWorker).filter((k) => k.startsWith('sendMessage '))).toHaveLength(4);
     expect(answered(fromWorker)).toEqual([]);
-    for (const [k, v] of Object.entries(fromWorker)) if (k.startsWith('sendMessage ')) expect(v).toMatch(/^refused: .*(Receiving end does not exist|Could not establish connection)/);
+    for (const [k, v] of Object.entries(fromWorker))
+      if (k.startsWith('sendMessage ')) expect(v).toMatch(/^refused: .*(Receiving end does not exist|Could not establish connection)/);
     expect(fromWorker.connect).toMatch(/^disconnected/);
 
     // From its own page.
@@ -196,12 +203,19 @@ test('our pages refuse to work inside a frame, even where the browser would allo
   cpSync(EXTENSION_DIR, copy, { recursive: true });
   const manifestPath = join(copy, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { content_security_policy: { extension_pages: string } };
-  manifest.content_security_policy.extension_pages = manifest.content_security_policy.extension_pages.replace(/;?\s*frame-ancestors[^;]*/, '');
+  manifest.content_security_policy.extension_pages = manifest.content_security_policy.extension_pages.replace(
+    /;?\s*frame-ancestors[^;]*/,
+    '',
+  );
   writeFileSync(manifestPath, JSON.stringify(manifest));
   const profile = mkdtempSync(join(tmpdir(), 'kkm-profile-'));
   let context: BrowserContext | undefined;
   try {
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: chromiumArgs(copy, exchange.port) });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: chromiumArgs(copy, exchange.port),
+    });
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL(worker.url()).host;
     const page = await context.newPage();

@@ -23,7 +23,15 @@ test('keyboard alone creates and deletes a key, with focus always visible', asyn
     visited.push(focused.name ?? '');
     if (focused.name === 'key-name') break;
   }
-  expect(visited).toEqual(['environment', 'Delete sandbox', 'Copy ID sandbox', 'Test sandbox', 'Rotate sandbox', 'Forget in this browser sandbox', 'key-name']);
+  expect(visited).toEqual([
+    'environment',
+    'Delete sandbox',
+    'Copy ID sandbox',
+    'Test sandbox',
+    'Rotate sandbox',
+    'Forget in this browser sandbox',
+    'key-name',
+  ]);
   await popup.keyboard.type('desk');
   await popup.keyboard.press('Enter');
   await expect(popup.getByRole('status')).toContainText('Created “desk”');

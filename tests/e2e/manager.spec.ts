@@ -28,7 +28,10 @@ async function saveSecret(popup: Page) {
   return { pem, fileName: download.suggestedFilename() };
 }
 
-test('a bot key made locally: only the public half goes to Kalshi, the private half is handed over once as PKCS#1', async ({ exchange, openPage }) => {
+test('a bot key made locally: only the public half goes to Kalshi, the private half is handed over once as PKCS#1', async ({
+  exchange,
+  openPage,
+}) => {
   const { popup } = await setUp(exchange, openPage);
   await popup.getByLabel('Key name').fill('Market Bot');
   await popup.getByLabel('Download once, for a bot or server').check();
@@ -65,7 +68,10 @@ test('a server-generated Ed25519 bot key is shown once with a warning, then wipe
   expect(spkiOf(pem)).toBe(createPublicKey(created.public_key).export({ type: 'spki', format: 'pem' }));
 });
 
-test('scopes and subaccount: presets, a bad subaccount and write without read are refused before any request', async ({ exchange, openPage }) => {
+test('scopes and subaccount: presets, a bad subaccount and write without read are refused before any request', async ({
+  exchange,
+  openPage,
+}) => {
   const { popup } = await setUp(exchange, openPage);
   await popup.getByLabel('Key name').fill('reader');
   await popup.getByText('Key type, scopes, subaccount').click();
@@ -154,9 +160,17 @@ test('test a key, switch the signing key, and forget a key in this browser only'
   expect(exchange.keys('demo').map((k) => k.api_key_id)).toContain(account.keyId);
 });
 
-test('an encrypted PKCS#8 key asks for its passphrase, refuses a wrong one, and imports with the right one', async ({ exchange, openPage }) => {
+test('an encrypted PKCS#8 key asks for its passphrase, refuses a wrong one, and imports with the right one', async ({
+  exchange,
+  openPage,
+}) => {
   const account = exchange.seedAccount('demo', { name: 'locked' });
-  const encrypted = createPrivateKey(account.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' });
+  const encrypted = createPrivateKey(account.privateKeyPem).export({
+    type: 'pkcs8',
+    format: 'pem',
+    cipher: 'aes-256-cbc',
+    passphrase: 'correct horse',
+  });
   const options = await openPage('options');
   await importThroughOptions(options, 'Demo', account.keyId, String(encrypted));
   await expect(options.getByRole('status')).toContainText('protected by a passphrase');

@@ -27,14 +27,28 @@ test('host permissions are exactly Kalshi’s four API hosts; no other permissio
 
 test('nothing reachable from outside: no content scripts, web-accessible resources or external connections', () => {
   const m = manifest();
-  for (const key of ['content_scripts', 'web_accessible_resources', 'externally_connectable', 'sandbox', 'chrome_url_overrides', 'declarative_net_request', 'update_url', 'key']) {
+  for (const key of [
+    'content_scripts',
+    'web_accessible_resources',
+    'externally_connectable',
+    'sandbox',
+    'chrome_url_overrides',
+    'declarative_net_request',
+    'update_url',
+    'key',
+  ]) {
     expect(m[key], key).toBeUndefined();
   }
 });
 
 test('the pages’ CSP allows only our own scripts and forbids framing', () => {
   const csp = (manifest().content_security_policy as { extension_pages: string }).extension_pages;
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name, values]),
+  );
   expect(directives['script-src']).toEqual(["'self'"]);
   expect(directives['object-src']).toEqual(["'none'"]);
   expect(directives['frame-ancestors']).toEqual(["'none'"]);

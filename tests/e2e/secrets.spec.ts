@@ -9,7 +9,9 @@ import { expect, importThroughOptions, test } from './fixtures';
 /** Everything the extension keeps outside IndexedDB's CryptoKeys, as text. */
 async function storageDump(worker: Worker) {
   return worker.evaluate(async () => {
-    const chromeApi = (globalThis as unknown as { chrome: { storage?: Record<'local' | 'session' | 'sync', { get(k: null): Promise<unknown> }> } }).chrome;
+    const chromeApi = (
+      globalThis as unknown as { chrome: { storage?: Record<'local' | 'session' | 'sync', { get(k: null): Promise<unknown> }> } }
+    ).chrome;
     const storage = chromeApi.storage
       ? {
           local: await chromeApi.storage.local.get(null),
@@ -41,7 +43,11 @@ async function storageDump(worker: Worker) {
       open.onerror = () => reject(open.error);
     });
     const text = JSON.stringify(idb, (_, v: unknown) =>
-      v instanceof CryptoKey ? { cryptoKey: v.type, extractable: v.extractable, algorithm: v.algorithm, usages: v.usages } : v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? '[bytes]' : v,
+      v instanceof CryptoKey
+        ? { cryptoKey: v.type, extractable: v.extractable, algorithm: v.algorithm, usages: v.usages }
+        : v instanceof ArrayBuffer || ArrayBuffer.isView(v)
+          ? '[bytes]'
+          : v,
     );
     return { storage: JSON.stringify(storage), cacheNames, idb: text };
   });
@@ -59,7 +65,12 @@ async function pageDump(page: Page) {
 /** A dumped value as plain text (strings as they are, so line breaks stay line breaks). */
 const flat = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.map(flat).join('\n') : JSON.stringify(v));
 
-test('no PEM text, private key bytes or signature reaches storage, the console or the pages', async ({ context, exchange, openPage, worker }) => {
+test('no PEM text, private key bytes or signature reaches storage, the console or the pages', async ({
+  context,
+  exchange,
+  openPage,
+  worker,
+}) => {
   const consoleLines: string[] = [];
   const collect = (where: string) => (m: ConsoleMessage) => consoleLines.push(`${where} ${m.type()}: ${m.text()}`);
   context.on('console', collect('context'));
@@ -103,7 +114,11 @@ test('no PEM text, private key bytes or signature reaches storage, the console o
   const places: Array<[place: string, text: string, strict: boolean]> = [
     ['console', consoleLines.join('\n'), true],
     ...Object.entries(await storageDump(worker)).map(([k, v]): [string, string, boolean] => [`worker ${k}`, flat(v), true]),
-    ...Object.entries(optionsAfterImport).map(([k, v]): [string, string, boolean] => [`options after import: ${k}`, flat(v), k === 'webStorage']),
+    ...Object.entries(optionsAfterImport).map(([k, v]): [string, string, boolean] => [
+      `options after import: ${k}`,
+      flat(v),
+      k === 'webStorage',
+    ]),
     ...Object.entries(await pageDump(popup)).map(([k, v]): [string, string, boolean] => [`popup: ${k}`, flat(v), k === 'webStorage']),
     ...Object.entries(await pageDump(popup2)).map(([k, v]): [string, string, boolean] => [`popup 2: ${k}`, flat(v), k === 'webStorage']),
   ];

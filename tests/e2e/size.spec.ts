@@ -13,8 +13,14 @@ test.describe('bundle size, gzipped', () => {
   test.beforeAll(() => console.log(formatSizes(report!)));
 
   test(`the popup loads at most ${kB(SIZE_BUDGETS.popupGzipBytes)} of JS and CSS when it opens`, () => {
-    expect(report!.popup.some((f) => f.file.endsWith('.js')), 'popup.html loads a script').toBe(true);
-    expect(report!.popup.some((f) => f.file.endsWith('.css')), 'popup.html loads a stylesheet').toBe(true);
+    expect(
+      report!.popup.some((f) => f.file.endsWith('.js')),
+      'popup.html loads a script',
+    ).toBe(true);
+    expect(
+      report!.popup.some((f) => f.file.endsWith('.css')),
+      'popup.html loads a stylesheet',
+    ).toBe(true);
     expect(report!.popupGzipBytes, 'popup JS + CSS, gzipped bytes').toBeLessThanOrEqual(SIZE_BUDGETS.popupGzipBytes);
   });
 

@@ -69,7 +69,10 @@ test('the Firefox manifest: gecko id, background scripts, only Kalshi’s four h
   assert.equal(firefox.manifest_version, 3);
   assert.equal(firefox.browser_specific_settings.gecko.id, GECKO_ID);
   assert.deepEqual(firefox.background, { type: 'module', scripts: ['background.js'] });
-  assert.deepEqual(firefox.host_permissions, ALL_API_HOSTS.map((h) => `https://${h}/*`));
+  assert.deepEqual(
+    firefox.host_permissions,
+    ALL_API_HOSTS.map((h) => `https://${h}/*`),
+  );
   assert.deepEqual(firefox.permissions, []);
   assert.equal(firefox.content_scripts, undefined);
   assert.equal(firefox.icons['16'], 'icon/16.png');
@@ -193,7 +196,9 @@ test('host access withdrawn in Firefox: requests fail; granting it again on a cl
   const account = exchange.seedAccount('demo', { name: 'sandbox' });
   const ff = await firefox();
   const options = await ff.openPage('options');
-  type Perms = { permissions: { contains(p: object): Promise<boolean>; remove(p: object): Promise<boolean>; request(p: object): Promise<boolean> } };
+  type Perms = {
+    permissions: { contains(p: object): Promise<boolean>; remove(p: object): Promise<boolean>; request(p: object): Promise<boolean> };
+  };
   const perms = (page: Page, op: 'contains' | 'remove', origins: string[]) =>
     page.evaluate((o, which) => (globalThis as unknown as { browser: Perms }).browser.permissions[which]({ origins: o }), origins, op);
   const origins = [...KALSHI_ORIGINS];
@@ -217,9 +222,10 @@ test('host access withdrawn in Firefox: requests fail; granting it again on a cl
     button.id = 'grant-host-access';
     button.textContent = 'Allow access to Kalshi';
     button.addEventListener('click', () => {
-      (globalThis as unknown as { browser: Perms }).browser.permissions
-        .request({ origins: o })
-        .then((granted) => void (button.dataset.granted = String(granted)), () => void (button.dataset.granted = 'error'));
+      (globalThis as unknown as { browser: Perms }).browser.permissions.request({ origins: o }).then(
+        (granted) => void (button.dataset.granted = String(granted)),
+        () => void (button.dataset.granted = 'error'),
+      );
     });
     document.body.prepend(button);
   }, origins);

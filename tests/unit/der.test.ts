@@ -80,7 +80,10 @@ describe('encoders', () => {
     const oid = fc
       .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 39 }), fc.array(fc.nat(), { maxLength: 8 }))
       .map(([a, b, rest]) => [a, b, ...rest].join('.'));
-    fc.assert(fc.property(oid, (dotted) => decodeOid(readSingle(encodeOid(dotted)).value) === dotted), { numRuns: 2000 });
+    fc.assert(
+      fc.property(oid, (dotted) => decodeOid(readSingle(encodeOid(dotted)).value) === dotted),
+      { numRuns: 2000 },
+    );
   });
 
   it('TLVs round-trip at every length form', () => {

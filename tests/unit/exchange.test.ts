@@ -2,15 +2,7 @@
  * The sandbox exchange, exercised over real HTTPS with requests signed here by node:crypto
  * (never by the extension's code), so the sandbox and the extension check each other.
  */
-import {
-  constants,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomUUID,
-  sign,
-  X509Certificate,
-} from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -480,7 +472,13 @@ describe('POST /api_keys/generate', () => {
     const gen = { keyId: a.json.api_key_id as string, privateKeyPem: a.json.private_key as string };
     const list = await call('/api_keys', { host: PROD, key: gen });
     expect(list.status).toBe(200);
-    expect(list.json.api_keys).toContainEqual({ api_key_id: gen.keyId, name: 'ed', scopes: ['read'], subaccount: null, fcm_subtrader_id: null });
+    expect(list.json.api_keys).toContainEqual({
+      api_key_id: gen.keyId,
+      name: 'ed',
+      scopes: ['read'],
+      subaccount: null,
+      fcm_subtrader_id: null,
+    });
   });
 
   it.each([
@@ -621,10 +619,13 @@ describe('failNext', () => {
 
   it('can send any body and headers, e.g. a 429 or a non-JSON proxy page', async () => {
     const key = ex.seedAccount('demo');
-    ex.failNext({ method: 'post', path: `${PREFIX}/api_keys/generate` }, {
-      status: 429,
-      headers: { 'retry-after': '2' },
-    });
+    ex.failNext(
+      { method: 'post', path: `${PREFIX}/api_keys/generate` },
+      {
+        status: 429,
+        headers: { 'retry-after': '2' },
+      },
+    );
     ex.failNext({ method: 'DELETE', path: `${PREFIX}/api_keys/${key.keyId}` }, { status: 502, body: '<html>Bad gateway</html>' });
     const a = await call('/api_keys/generate', { method: 'POST', key, body: { name: 'x' } });
     expect(a.status).toBe(429);
@@ -708,7 +709,12 @@ describe('fault modes', () => {
     const key = ex.seedAccount('demo', { usageTier: tier });
     ex.failNext({ method, path: `${PREFIX}${path}` }, { reset: 'after' });
     await expect(call(path, { method, key, body: { name: 'made', public_key: freshSpkiPem() } })).rejects.toThrow();
-    expect(ex.keys('demo').map((k) => k.name).sort()).toEqual(['made', 'sandbox']);
+    expect(
+      ex
+        .keys('demo')
+        .map((k) => k.name)
+        .sort(),
+    ).toEqual(['made', 'sandbox']);
   });
 
   it("reset 'after' on DELETE: the key is gone, the answer lost; asking again gets 404", async () => {
@@ -740,7 +746,9 @@ describe('fault modes', () => {
     const key = ex.seedAccount('demo', { usageTier: 'premier' });
     ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys` }, { delayAfterMs: 1_500 });
     let answered = false;
-    const answer = call('/api_keys', { method: 'POST', key, body: { name: 'made', public_key: freshSpkiPem() } }).finally(() => (answered = true));
+    const answer = call('/api_keys', { method: 'POST', key, body: { name: 'made', public_key: freshSpkiPem() } }).finally(
+      () => (answered = true),
+    );
     while (ex.keys('demo').length < 2) await new Promise((r) => setTimeout(r, 20));
     expect(answered).toBe(false);
     expect((await answer).status).toBe(201);
@@ -800,9 +808,7 @@ describe('TLS and the sandbox CLI', () => {
         expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
         const privateKeyPem = await readFile(keyPath, 'utf8');
         expect(privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
-        expect(ex.keys(env)).toEqual([
-          expect.objectContaining({ api_key_id: keyId, name: 'sandbox', scopes: ['read', 'write'] }),
-        ]);
+        expect(ex.keys(env)).toEqual([expect.objectContaining({ api_key_id: keyId, name: 'sandbox', scopes: ['read', 'write'] })]);
         const a = await call('/account/limits', { key: { keyId, privateKeyPem }, host: env === 'demo' ? DEMO : PROD });
         expect(a.json.usage_tier).toBe('basic');
       }

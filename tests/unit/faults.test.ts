@@ -96,7 +96,8 @@ function outOfReachAfterPost(): typeof fetch {
     try {
       return await f(input, init);
     } finally {
-      if (init?.method === 'POST' || init?.method === 'DELETE') exchange.faultMode({ method: 'GET', path: `${P}/api_keys` }, { status: 503 });
+      if (init?.method === 'POST' || init?.method === 'DELETE')
+        exchange.faultMode({ method: 'GET', path: `${P}/api_keys` }, { status: 503 });
     }
   };
 }
@@ -108,7 +109,11 @@ async function local() {
     pending: (await store.listPending('demo')).records,
   };
 }
-const onExchange = () => exchange.keys('demo').map((k) => k.api_key_id).sort();
+const onExchange = () =>
+  exchange
+    .keys('demo')
+    .map((k) => k.api_key_id)
+    .sort();
 const count = (method: string, path: string) => exchange.requests.filter((r) => r.method === method && r.path === path).length;
 
 describe('retries of idempotent requests', () => {
@@ -355,7 +360,10 @@ describe('echoes: a request the browser resent on its own', () => {
     const seeded = await signedIn();
     service = makeService({ fetch: resendingFetch() });
     const created = await service.createApiKey(newKey('laptop'));
-    const laptops = exchange.keys('demo').filter((k) => k.name === 'laptop').map((k) => k.api_key_id);
+    const laptops = exchange
+      .keys('demo')
+      .filter((k) => k.name === 'laptop')
+      .map((k) => k.api_key_id);
     expect(laptops).toHaveLength(2);
     const echo = laptops.find((id) => id !== created.keyId)!;
     const list = await makeService().listApiKeys({ environment: 'demo' });
@@ -439,7 +447,10 @@ describe('lost answers to deletes', () => {
     const spare = await service.createApiKey(newKey('spare'));
     exchange.faultMode({ method: 'DELETE', path: `${P}/api_keys/*` }, { reset: 'after' });
     service = makeService({ fetch: outOfReachAfterPost() });
-    const error = await expectCode(service.deleteApiKey({ environment: 'demo', keyId: spare.keyId, confirmLockout: false }), 'outcome_unknown');
+    const error = await expectCode(
+      service.deleteApiKey({ environment: 'demo', keyId: spare.keyId, confirmLockout: false }),
+      'outcome_unknown',
+    );
     expect(error.detail).toContain(`DELETE /api_keys/${spare.keyId}`);
     expect((await local()).held).toContain(spare.keyId); // not forgotten before Kalshi confirms
 

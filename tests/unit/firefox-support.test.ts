@@ -27,7 +27,9 @@ describe('host access', () => {
     const pending = requestHostAccess({ request: async () => ((calledSync = true), true) });
     expect(calledSync).toBe(true);
     expect(await pending).toBe(true);
-    expect(await requestHostAccess({ request: () => Promise.reject(new Error('may only be called from a user input handler')) })).toBe(false);
+    expect(await requestHostAccess({ request: () => Promise.reject(new Error('may only be called from a user input handler')) })).toBe(
+      false,
+    );
     expect(
       await requestHostAccess({
         request: () => {
@@ -40,7 +42,11 @@ describe('host access', () => {
 
 describe('private browsing refusal', () => {
   it('recognises the error Firefox gives when it refuses IndexedDB', () => {
-    expect(isPrivateModeRefusal(new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError'))).toBe(true);
+    expect(
+      isPrivateModeRefusal(
+        new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError'),
+      ),
+    ).toBe(true);
     expect(isPrivateModeRefusal(new DOMException('quota', 'QuotaExceededError'))).toBe(false);
     expect(isPrivateModeRefusal(undefined)).toBe(false);
   });

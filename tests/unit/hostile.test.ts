@@ -35,14 +35,31 @@ const bodies: Array<{ label: string; der: Buffer }> = [
 ];
 /** A small encrypted key: 1 000 PBKDF2 iterations keeps mutated variants fast. */
 const encrypted = ed.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
-const LABELS = ['RSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PUBLIC KEY', 'CERTIFICATE', 'EC PRIVATE KEY', 'OPENSSH PRIVATE KEY', 'X'];
+const LABELS = [
+  'RSA PRIVATE KEY',
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'PUBLIC KEY',
+  'CERTIFICATE',
+  'EC PRIVATE KEY',
+  'OPENSSH PRIVATE KEY',
+  'X',
+];
 
 const pem = (label: string, der: Uint8Array, eol = '\n') =>
-  `-----BEGIN ${label}-----${eol}${(Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? []).join(eol)}${eol}-----END ${label}-----${eol}`;
+  `-----BEGIN ${label}-----${eol}${(
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? []
+  ).join(eol)}${eol}-----END ${label}-----${eol}`;
 
 /** A valid body with a few bytes changed, cut short, or grown. */
 const mutatedDer = fc
-  .tuple(fc.constantFrom(...bodies), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }))
+  .tuple(
+    fc.constantFrom(...bodies),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+    fc.option(fc.nat(), { nil: undefined }),
+  )
   .map(([{ label, der }, flips, cut]) => {
     const bytes = Buffer.from(der);
     for (const [at, value] of flips) bytes[at % bytes.length] = value;
@@ -52,7 +69,12 @@ const mutatedDer = fc
 const keyText = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 300 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
-  { weight: 4, arbitrary: fc.tuple(mutatedDer, fc.constantFrom(...LABELS), fc.boolean(), fc.constantFrom('\n', '\r\n', ' ')).map(([m, l, keep, eol]) => pem(keep ? m.label : l, m.der, eol)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(mutatedDer, fc.constantFrom(...LABELS), fc.boolean(), fc.constantFrom('\n', '\r\n', ' '))
+      .map(([m, l, keep, eol]) => pem(keep ? m.label : l, m.der, eol)),
+  },
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...LABELS), fc.uint8Array({ maxLength: 400 })).map(([l, b]) => pem(l, b)) },
   {
     weight: 1,
@@ -62,7 +84,12 @@ const keyText = fc.oneof(
       return encrypted.slice(0, i) + String.fromCharCode(ch) + encrypted.slice(i + 1);
     }),
   },
-  { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 50 }), fc.constantFrom(...bodies), fc.string({ maxLength: 50 })).map(([a, b, c]) => a + pem(b.label, b.der) + c) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.string({ maxLength: 50 }), fc.constantFrom(...bodies), fc.string({ maxLength: 50 }))
+      .map(([a, b, c]) => a + pem(b.label, b.der) + c),
+  },
 );
 
 describe('the private key parser meets hostile text', () => {
@@ -89,7 +116,9 @@ describe('the private key parser meets hostile text', () => {
     if (process.env.RELIABILITY_STATS) console.log(JSON.stringify({ readPrivateKey: Object.fromEntries(seen) }));
     // The generator reaches deep: keys that parse, and most of the refusals.
     expect(seen.get('parsed')).toBeGreaterThan(10);
-    expect([...seen.keys()]).toEqual(expect.arrayContaining(['not_pem', 'malformed_key', 'public_key_given', 'unsupported_key_type', 'passphrase_required']));
+    expect([...seen.keys()]).toEqual(
+      expect.arrayContaining(['not_pem', 'malformed_key', 'public_key_given', 'unsupported_key_type', 'passphrase_required']),
+    );
   });
 
   it('what the parser accepts is a key WebCrypto imports, or an import error in words', async () => {
@@ -143,7 +172,15 @@ beforeAll(async () => {
   });
   // One held key, so valid messages get as far as they can.
   const { privateKey } = await generateKeyPair('Ed25519');
-  await store.saveKey({ environment: 'demo', keyId: HELD, name: 'held', algorithm: 'Ed25519', privateKey, createdAt: 1, scopes: ['read', 'write'] });
+  await store.saveKey({
+    environment: 'demo',
+    keyId: HELD,
+    name: 'held',
+    algorithm: 'Ed25519',
+    privateKey,
+    createdAt: 1,
+    scopes: ['read', 'write'],
+  });
   raw = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open('hostile');
     request.onsuccess = () => resolve(request.result);
@@ -158,13 +195,38 @@ afterAll(() => {
 const anyValue = fc.oneof(
   fc.anything({ maxDepth: 2 }),
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('demo', 'production', HELD, '00000000-0000-4000-8000-000000000000', ` ${HELD.toUpperCase()} `, '__proto__', 'constructor', 'x'.repeat(200)),
+  fc.constantFrom(
+    'demo',
+    'production',
+    HELD,
+    '00000000-0000-4000-8000-000000000000',
+    ` ${HELD.toUpperCase()} `,
+    '__proto__',
+    'constructor',
+    'x'.repeat(200),
+  ),
   fc.constantFrom(true, false, null, undefined, 0, -1, 64, 1.5, NaN, [], {}, ['read', 'write'], ['write'], ['read', 'write::trade']),
   fc.constantFrom('RSA-PSS', 'Ed25519', 'local', 'kalshi', 'browser', 'download', 'pkcs1', 'pkcs8'),
   // Real keys, so an import can get as far as the (failing) network.
   fc.constantFrom(exp(ed.privateKey, 'pkcs8', 'pem') as string, exp(rsa.privateKey, 'pkcs1', 'pem') as string, encrypted),
 );
-const FIELDS = ['environment', 'keyId', 'pem', 'passphrase', 'name', 'algorithm', 'scopes', 'subaccount', 'fcmSubtraderId', 'source', 'destination', 'privateKeyFormat', 'confirmLockout', '__proto__', 'constructor'];
+const FIELDS = [
+  'environment',
+  'keyId',
+  'pem',
+  'passphrase',
+  'name',
+  'algorithm',
+  'scopes',
+  'subaccount',
+  'fcmSubtraderId',
+  'source',
+  'destination',
+  'privateKeyFormat',
+  'confirmLockout',
+  '__proto__',
+  'constructor',
+];
 const OTHER = '00000000-0000-4000-8000-000000000000';
 const edPem = exp(ed.privateKey, 'pkcs8', 'pem') as string;
 /** A well-formed message of each type: the starting point for near-misses. */
@@ -174,7 +236,15 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
   getAccount: { environment: 'demo' },
   importKey: { environment: 'demo', keyId: OTHER, pem: edPem },
   listApiKeys: { environment: 'demo' },
-  createApiKey: { environment: 'demo', name: 'bot', algorithm: 'Ed25519', scopes: ['read', 'write'], source: 'local', destination: 'browser', privateKeyFormat: 'pkcs8' },
+  createApiKey: {
+    environment: 'demo',
+    name: 'bot',
+    algorithm: 'Ed25519',
+    scopes: ['read', 'write'],
+    source: 'local',
+    destination: 'browser',
+    privateKeyFormat: 'pkcs8',
+  },
   setSigningKey: { environment: 'demo', keyId: HELD },
   testKey: { environment: 'demo', keyId: HELD },
   rotateKey: { environment: 'demo', keyId: HELD },
@@ -183,14 +253,18 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
 };
 /** A valid message with up to three fields dropped or replaced by anything at all. */
 const nearMiss = (type: MessageType) =>
-  fc.array(fc.tuple(fc.constantFrom(...FIELDS, ...Object.keys(VALID[type])), fc.option(anyValue, { nil: undefined, freq: 4 })), { maxLength: 3 }).map((edits) => {
-    const d: Record<string, unknown> = { ...VALID[type] };
-    for (const [field, value] of edits) {
-      if (value === undefined) delete d[field];
-      else Object.defineProperty(d, field, { value, enumerable: true, configurable: true, writable: true });
-    }
-    return d;
-  });
+  fc
+    .array(fc.tuple(fc.constantFrom(...FIELDS, ...Object.keys(VALID[type])), fc.option(anyValue, { nil: undefined, freq: 4 })), {
+      maxLength: 3,
+    })
+    .map((edits) => {
+      const d: Record<string, unknown> = { ...VALID[type] };
+      for (const [field, value] of edits) {
+        if (value === undefined) delete d[field];
+        else Object.defineProperty(d, field, { value, enumerable: true, configurable: true, writable: true });
+      }
+      return d;
+    });
 const data = (type: MessageType) =>
   fc.oneof(
     { weight: 5, arbitrary: nearMiss(type) },
@@ -201,11 +275,41 @@ const data = (type: MessageType) =>
 const webOrigin = fc.webUrl().map((u) => new URL(u).origin);
 const senders = fc.oneof(
   { weight: 8, arbitrary: fc.constant(ownPage) },
-  { weight: 1, arbitrary: fc.record({ id: fc.oneof(fc.constant(self.id), fc.string()), url: fc.oneof(fc.webUrl(), fc.constant(`chrome-extension://zzzz/popup.html`), fc.constant(`${self.origin}.evil.example/`)), origin: fc.option(webOrigin, { nil: undefined }) }, { requiredKeys: [] }) },
-  { weight: 1, arbitrary: fc.record({ id: fc.constant(self.id), url: fc.constant(`${self.origin}/popup.html`), origin: webOrigin, tab: fc.anything() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        id: fc.oneof(fc.constant(self.id), fc.string()),
+        url: fc.oneof(fc.webUrl(), fc.constant(`chrome-extension://zzzz/popup.html`), fc.constant(`${self.origin}.evil.example/`)),
+        origin: fc.option(webOrigin, { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      id: fc.constant(self.id),
+      url: fc.constant(`${self.origin}/popup.html`),
+      origin: webOrigin,
+      tab: fc.anything(),
+    }),
+  },
 );
 
-const TYPES: MessageType[] = ['getOverview', 'setEnvironment', 'getAccount', 'importKey', 'listApiKeys', 'createApiKey', 'setSigningKey', 'testKey', 'rotateKey', 'forgetKey', 'deleteApiKey'];
+const TYPES: MessageType[] = [
+  'getOverview',
+  'setEnvironment',
+  'getAccount',
+  'importKey',
+  'listApiKeys',
+  'createApiKey',
+  'setSigningKey',
+  'testKey',
+  'rotateKey',
+  'forgetKey',
+  'deleteApiKey',
+];
 
 /** What the store holds, read in one raw transaction: key ids and every pending record. */
 let raw: IDBDatabase;
@@ -214,7 +318,8 @@ function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[] }> {
     const tx = raw.transaction(['keys', 'pending']);
     const keys = tx.objectStore('keys').getAllKeys();
     const pending = tx.objectStore('pending').getAll();
-    tx.oncomplete = () => resolve({ keys: (keys.result as string[][]).map(([env, id]) => `${env}/${id}`), pending: pending.result as PendingRecord[] });
+    tx.oncomplete = () =>
+      resolve({ keys: (keys.result as string[][]).map(([env, id]) => `${env}/${id}`), pending: pending.result as PendingRecord[] });
     tx.onerror = () => reject(tx.error);
   });
 }
@@ -254,7 +359,15 @@ describe('every message handler meets hostile messages (real service, fake-index
         // Put back what a valid forget may have removed, so every case starts alike.
         if (after.keys.length === 0) {
           const { privateKey } = await generateKeyPair('Ed25519');
-          await store.saveKey({ environment: 'demo', keyId: HELD, name: 'held', algorithm: 'Ed25519', privateKey, createdAt: 1, scopes: ['read', 'write'] });
+          await store.saveKey({
+            environment: 'demo',
+            keyId: HELD,
+            name: 'held',
+            algorithm: 'Ed25519',
+            privateKey,
+            createdAt: 1,
+            scopes: ['read', 'write'],
+          });
         }
       }),
       { numRuns: RUNS },

@@ -24,7 +24,9 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 }
 
 /** The page code: what it shows must be translated. background.ts shows nothing (its words are lib's AppErrors). */
-const PAGE_FILES = [...filesUnder('components', /\.tsx?$/), ...filesUnder('entrypoints', /\.tsx?$/)].filter((f) => !f.endsWith('background.ts'));
+const PAGE_FILES = [...filesUnder('components', /\.tsx?$/), ...filesUnder('entrypoints', /\.tsx?$/)].filter(
+  (f) => !f.endsWith('background.ts'),
+);
 /** Where a message key may be used. */
 const SOURCE_FILES = [...PAGE_FILES, ...filesUnder('lib', /\.ts$/), join(ROOT, 'wxt.config.ts')];
 const CSS_CLASSES = new Set(
@@ -36,7 +38,17 @@ const CSS_CLASSES = new Set(
 /** Not words, so the same in every language: format examples shown as placeholders. */
 const ALLOWED = new Set(['a952bcbe-ec3b-4b5b-b8f9-11dae589608c']);
 /** Attributes a person reads or hears: any letter in them must come from t(). */
-const TEXT_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'aria-placeholder', 'aria-roledescription', 'aria-valuetext', 'placeholder', 'title', 'alt', 'label']);
+const TEXT_ATTRIBUTES = new Set([
+  'aria-label',
+  'aria-description',
+  'aria-placeholder',
+  'aria-roledescription',
+  'aria-valuetext',
+  'placeholder',
+  'title',
+  'alt',
+  'label',
+]);
 const TRANSLATORS = new Set(['t', 'tNodes']);
 
 /** Heuristic for a string in code: two words, or one capitalised word ("Cancel", "Created “"), that is not a list of CSS classes. */
@@ -59,7 +71,10 @@ function outerContext(node: ts.Node): ts.Node {
       ts.isTemplateSpan(p) ||
       ts.isTemplateExpression(p) ||
       (ts.isConditionalExpression(p) && p.condition !== n) ||
-      (ts.isBinaryExpression(p) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(p.operatorToken.kind));
+      (ts.isBinaryExpression(p) &&
+        [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(
+          p.operatorToken.kind,
+        ));
     if (!through) return n;
     n = p;
   }
@@ -67,7 +82,13 @@ function outerContext(node: ts.Node): ts.Node {
 
 /** Words written straight into page code instead of coming from t(): "file:line: text". */
 function findUntranslated(fileName: string, source: string): string[] {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const file = ts.createSourceFile(
+    fileName,
+    source,
+    ts.ScriptTarget.Latest,
+    true,
+    fileName.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: string[] = [];
   const report = (node: ts.Node, text: string) => {
     if (ALLOWED.has(text.trim())) return;
@@ -78,7 +99,13 @@ function findUntranslated(fileName: string, source: string): string[] {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isLiteralTypeNode(node)) return;
     if (ts.isJsxText(node)) {
       if (/[A-Za-z]/.test(node.text)) report(node, node.text);
-    } else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    } else if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       checkLiteral(node, node.text);
     }
     ts.forEachChild(node, visit);
@@ -86,7 +113,13 @@ function findUntranslated(fileName: string, source: string): string[] {
   const checkLiteral = (node: ts.Node, text: string) => {
     const parent = node.parent;
     // A message key given to t(), an object's property name.
-    if (ts.isCallExpression(parent) && ts.isIdentifier(parent.expression) && TRANSLATORS.has(parent.expression.text) && parent.arguments[0] === node) return;
+    if (
+      ts.isCallExpression(parent) &&
+      ts.isIdentifier(parent.expression) &&
+      TRANSLATORS.has(parent.expression.text) &&
+      parent.arguments[0] === node
+    )
+      return;
     if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent)) && parent.name === node) return;
     const outer = outerContext(node);
     const holder = ts.isJsxExpression(outer.parent) ? outer.parent.parent : outer.parent;
@@ -112,7 +145,13 @@ function translatorCalls(): { where: string; key: string; substitutions: number 
   const calls: { where: string; key: string; substitutions: number }[] = [];
   for (const path of SOURCE_FILES) {
     const name = relative(ROOT, path);
-    const file = ts.createSourceFile(name, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true, name.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    const file = ts.createSourceFile(
+      name,
+      readFileSync(path, 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+      name.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
     const visit = (node: ts.Node) => {
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && TRANSLATORS.has(node.expression.text)) {
         const [key, ...rest] = node.arguments;
@@ -134,7 +173,9 @@ const substitutionsOf = (m: Message) => Math.max(0, ...Object.values(m.placehold
 describe('every word on the pages is translatable', () => {
   it('finds the page files', () => {
     const names = PAGE_FILES.map((f) => relative(ROOT, f));
-    expect(names).toEqual(expect.arrayContaining(['components/ConfirmDialog.tsx', 'entrypoints/popup/App.tsx', 'entrypoints/options/App.tsx']));
+    expect(names).toEqual(
+      expect.arrayContaining(['components/ConfirmDialog.tsx', 'entrypoints/popup/App.tsx', 'entrypoints/options/App.tsx']),
+    );
     expect(CSS_CLASSES.has('hint')).toBe(true);
   });
 
@@ -159,13 +200,24 @@ describe('every word on the pages is translatable', () => {
         </div>
       );`;
     const found = findUntranslated('sample.tsx', sample).map((line) => line.replace(/^sample\.tsx:\d+: /, ''));
-    expect(found).toEqual(['"Saved as a file."', '"Hide key"', '"Loading…"', '"e.g. laptop"', '"Delete"', '"Delete"', '"wait"', '"Created “"']);
+    expect(found).toEqual([
+      '"Saved as a file."',
+      '"Hide key"',
+      '"Loading…"',
+      '"e.g. laptop"',
+      '"Delete"',
+      '"Delete"',
+      '"wait"',
+      '"Created “"',
+    ]);
   });
 
   it('the pages show none of the English labels that lib keeps for itself', () => {
     for (const path of PAGE_FILES) {
       const text = readFileSync(path, 'utf8');
-      expect(text, relative(ROOT, path)).not.toMatch(/\b(ENVIRONMENT_LABEL|SCOPE_LABEL|describeRotation)\b|PRESETS\[[^\]]+\]\.(label|note)\b/);
+      expect(text, relative(ROOT, path)).not.toMatch(
+        /\b(ENVIRONMENT_LABEL|SCOPE_LABEL|describeRotation)\b|PRESETS\[[^\]]+\]\.(label|note)\b/,
+      );
     }
   });
 });
@@ -232,12 +284,21 @@ describe('t()', () => {
 
   it('tNodes puts elements where their placeholders are', () => {
     const code = { type: 'code' };
-    expect(tNodes('popup_delete_body', 'Demo', code)).toEqual(['Kalshi Demo will stop accepting key ', code, ' at once. This cannot be undone.']);
+    expect(tNodes('popup_delete_body', 'Demo', code)).toEqual([
+      'Kalshi Demo will stop accepting key ',
+      code,
+      ' at once. This cannot be undone.',
+    ]);
   });
 
   it('an error is shown in words chosen by its code; its detail stays as sent', () => {
     const info = localizeError({ code: 'not_pem', detail: 'on external-api.kalshi.com' });
-    expect(info).toEqual({ code: 'not_pem', message: messages.error_not_pem!.message, hint: messages.error_not_pem_hint!.message, detail: 'on external-api.kalshi.com' });
+    expect(info).toEqual({
+      code: 'not_pem',
+      message: messages.error_not_pem!.message,
+      hint: messages.error_not_pem_hint!.message,
+      detail: 'on external-api.kalshi.com',
+    });
     // A code this page does not know (a newer background): the code itself, never a blank.
     expect(localizeError({ code: 'something_new' } as never)).toEqual({ code: 'something_new', message: 'something_new', hint: '' });
   });

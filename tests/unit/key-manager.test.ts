@@ -27,7 +27,11 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-const errorCode = (p: Promise<unknown>) => p.then(() => 'no error', (e: unknown) => (e instanceof AppError ? e.code : 'not an AppError'));
+const errorCode = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (e: unknown) => (e instanceof AppError ? e.code : 'not an AppError'),
+  );
 const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'pem' });
 
 async function signedIn(usageTier: Tier = 'premier', scopes = ['read', 'write']) {
@@ -64,22 +68,30 @@ describe('minting', () => {
     ['a local Ed25519 pair', { source: 'local', algorithm: 'Ed25519' }, '-----BEGIN PRIVATE KEY-----'],
     ['a Kalshi RSA key', { source: 'kalshi' }, '-----BEGIN RSA PRIVATE KEY-----'],
     ['a Kalshi Ed25519 key', { source: 'kalshi', algorithm: 'Ed25519' }, '-----BEGIN PRIVATE KEY-----'],
-  ] as Array<[string, Partial<NewKeyOptions>, string]>)('for a bot, %s: handed over once, matching the key Kalshi holds; nothing kept here', async (_, o, header) => {
-    await signedIn();
-    const created = await service.createApiKey(options({ destination: 'download', name: 'bot', ...o }));
-    expect(created.held).toBe(false);
-    expect(created.secret?.pem.startsWith(header)).toBe(true);
-    expect(created.secret?.fileName).toBe(`kalshi-demo-bot-${created.keyId.slice(0, 8)}.key`);
-    const onExchange = exchange.keys('demo').find((k) => k.api_key_id === created.keyId)!;
-    expect(spki(onExchange.public_key)).toBe(spki(createPublicKey(createPrivateKey(created.secret!.pem)).export({ type: 'spki', format: 'pem' }) as string));
-    expect(await store.getKey('demo', created.keyId)).toBeUndefined();
-    expect(onExchange.key_type).toBe(o.algorithm === 'Ed25519' ? 'ed25519' : 'rsa');
-  });
+  ] as Array<[string, Partial<NewKeyOptions>, string]>)(
+    'for a bot, %s: handed over once, matching the key Kalshi holds; nothing kept here',
+    async (_, o, header) => {
+      await signedIn();
+      const created = await service.createApiKey(options({ destination: 'download', name: 'bot', ...o }));
+      expect(created.held).toBe(false);
+      expect(created.secret?.pem.startsWith(header)).toBe(true);
+      expect(created.secret?.fileName).toBe(`kalshi-demo-bot-${created.keyId.slice(0, 8)}.key`);
+      const onExchange = exchange.keys('demo').find((k) => k.api_key_id === created.keyId)!;
+      expect(spki(onExchange.public_key)).toBe(
+        spki(createPublicKey(createPrivateKey(created.secret!.pem)).export({ type: 'spki', format: 'pem' }) as string),
+      );
+      expect(await store.getKey('demo', created.keyId)).toBeUndefined();
+      expect(onExchange.key_type).toBe(o.algorithm === 'Ed25519' ? 'ed25519' : 'rsa');
+    },
+  );
 
   it('sends scopes and subaccount as chosen', async () => {
     await signedIn();
     const created = await service.createApiKey(options({ scopes: ['read', 'write::trade'], subaccount: 7 }));
-    expect(exchange.keys('demo').find((k) => k.api_key_id === created.keyId)).toMatchObject({ scopes: ['read', 'write::trade'], subaccount: 7 });
+    expect(exchange.keys('demo').find((k) => k.api_key_id === created.keyId)).toMatchObject({
+      scopes: ['read', 'write::trade'],
+      subaccount: 7,
+    });
   });
 
   it('a signing key without write cannot manage keys: said before any request', async () => {
@@ -160,7 +172,8 @@ describe('testKey, setSigningKey, forgetKey', () => {
     for (const p of [
       service.setSigningKey({ environment: 'demo', keyId: other.keyId }),
       service.forgetKey({ environment: 'demo', keyId: seeded.keyId, confirmLockout: false }),
-    ]) codes.push((await errorCode(p)) as ErrorCode);
+    ])
+      codes.push((await errorCode(p)) as ErrorCode);
     expect(codes).toEqual(['not_held', 'lockout_unconfirmed']);
     const overview = await service.forgetKey({ environment: 'demo', keyId: seeded.keyId, confirmLockout: true });
     expect(overview).toMatchObject({ signingKey: null, heldKeys: [] });

@@ -94,13 +94,26 @@ describe('importKey', () => {
 
   it.each([
     ['garbage', 'not a key at all', 'not_pem'],
-    ['a public key', generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }), 'public_key_given'],
+    [
+      'a public key',
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }),
+      'public_key_given',
+    ],
     [
       'an encrypted key',
-      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }),
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+        type: 'pkcs8',
+        format: 'pem',
+        cipher: 'aes-256-cbc',
+        passphrase: 'pw',
+      }),
       'passphrase_required',
     ],
-    ['an EC P-256 key', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }), 'unsupported_key_type'],
+    [
+      'an EC P-256 key',
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      'unsupported_key_type',
+    ],
   ] as const)('%s is refused before any request and stores nothing', async (_, pem, code) => {
     const seeded = exchange.seedAccount('demo');
     await expectCode(service.importKey({ environment: 'demo', keyId: seeded.keyId, pem: String(pem) }), code);
@@ -179,7 +192,9 @@ describe('deleteApiKey', () => {
   it('a key already gone (404) counts as deleted', async () => {
     await importSeeded();
     const gone = '00000000-0000-4000-8000-000000000000';
-    await expect(service.deleteApiKey({ environment: 'demo', keyId: gone, confirmLockout: false })).resolves.toEqual({ deletedKeyId: gone });
+    await expect(service.deleteApiKey({ environment: 'demo', keyId: gone, confirmLockout: false })).resolves.toEqual({
+      deletedKeyId: gone,
+    });
   });
 
   it('the only signing key is deleted only with confirmLockout; without it nothing is sent', async () => {

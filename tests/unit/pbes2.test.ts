@@ -60,7 +60,10 @@ function int(n: number): Buffer {
 }
 
 function pem(label: string, body: Uint8Array): string {
-  const lines = Buffer.from(body).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(body)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 const derOf = (text: string): Buffer => Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
@@ -100,7 +103,10 @@ function handMade(o: HandMade = {}): string {
     const c = createCipheriv(`aes-${keyBytes * 8}-cbc`, key, iv);
     encrypted = Buffer.concat([c.update(plain), c.final()]);
   }
-  const prfField = prf === 'absent' ? [] : [seq(oid(prf === 'sha1' ? OIDS.hmacWithSHA1 : prf === 'sha256' ? OIDS.hmacWithSHA256 : OIDS.hmacWithSHA224), NULL)];
+  const prfField =
+    prf === 'absent'
+      ? []
+      : [seq(oid(prf === 'sha1' ? OIDS.hmacWithSHA1 : prf === 'sha256' ? OIDS.hmacWithSHA256 : OIDS.hmacWithSHA224), NULL)];
   const kdfParams = seq(octets(salt), int(iterations), ...(o.keyLength === undefined ? [] : [int(o.keyLength)]), ...prfField);
   const epki = seq(seq(oid(OIDS.pbes2), seq(seq(oid(OIDS.pbkdf2), kdfParams), seq(oid(OIDS[cipher]), octets(iv)))), octets(encrypted));
   return pem('ENCRYPTED PRIVATE KEY', epki);
@@ -162,13 +168,43 @@ for (const key of ['rsa', 'ed'] as const) {
   cases.push(
     { name: `${key}: Node export aes-256-cbc`, key, make: () => nodeEncrypted(KEYS[key].privateKey, 'aes-256-cbc') },
     { name: `${key}: Node export aes-128-cbc`, key, make: () => nodeEncrypted(KEYS[key].privateKey, 'aes-128-cbc') },
-    { name: `${key}: openssl -v2 aes-256-cbc -v2prf hmacWithSHA256`, key, make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA256']) },
-    { name: `${key}: openssl -v2 aes-256-cbc -v2prf hmacWithSHA1 (PRF field absent)`, key, make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA1']) },
-    { name: `${key}: openssl -v2 aes-128-cbc -iter 1000`, key, make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-128-cbc', '-iter', '1000']) },
-    { name: `${key}: openssl -v2prf hmacWithSHA384 -iter 5`, key, make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA384', '-iter', '5']) },
-    { name: `${key}: openssl -v2prf hmacWithSHA512 -iter 5`, key, make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA512', '-iter', '5']) },
-    { name: `${key}: Node export, unicode passphrase`, key, passphrase: UNICODE_PASS, make: () => nodeEncrypted(KEYS[key].privateKey, 'aes-256-cbc', UNICODE_PASS) },
-    { name: `${key}: openssl, unicode passphrase`, key, passphrase: UNICODE_PASS, make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-iter', '10'], UNICODE_PASS) },
+    {
+      name: `${key}: openssl -v2 aes-256-cbc -v2prf hmacWithSHA256`,
+      key,
+      make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA256']),
+    },
+    {
+      name: `${key}: openssl -v2 aes-256-cbc -v2prf hmacWithSHA1 (PRF field absent)`,
+      key,
+      make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA1']),
+    },
+    {
+      name: `${key}: openssl -v2 aes-128-cbc -iter 1000`,
+      key,
+      make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-128-cbc', '-iter', '1000']),
+    },
+    {
+      name: `${key}: openssl -v2prf hmacWithSHA384 -iter 5`,
+      key,
+      make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA384', '-iter', '5']),
+    },
+    {
+      name: `${key}: openssl -v2prf hmacWithSHA512 -iter 5`,
+      key,
+      make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA512', '-iter', '5']),
+    },
+    {
+      name: `${key}: Node export, unicode passphrase`,
+      key,
+      passphrase: UNICODE_PASS,
+      make: () => nodeEncrypted(KEYS[key].privateKey, 'aes-256-cbc', UNICODE_PASS),
+    },
+    {
+      name: `${key}: openssl, unicode passphrase`,
+      key,
+      passphrase: UNICODE_PASS,
+      make: () => opensslEncrypted(KEYS[key].privateKey, ['-v2', 'aes-256-cbc', '-iter', '10'], UNICODE_PASS),
+    },
   );
 }
 
@@ -211,7 +247,12 @@ describe('decrypting encrypted PKCS#8 keys made by Node and openssl', () => {
   });
 
   it('hand-made corners: default PRF, explicit key length, AES-128 with SHA-1', async () => {
-    for (const o of [{ prf: 'absent' }, { prf: 'sha1', keyLength: 32 }, { cipher: 'aes128cbc', prf: 'sha1', keyLength: 16 }, { iterations: 1 }] as HandMade[]) {
+    for (const o of [
+      { prf: 'absent' },
+      { prf: 'sha1', keyLength: 32 },
+      { cipher: 'aes128cbc', prf: 'sha1', keyLength: 16 },
+      { iterations: 1 },
+    ] as HandMade[]) {
       await expectSigns(await readPrivateKey(handMade(o), PASS), ed.publicKey);
     }
   });
@@ -242,7 +283,11 @@ describe('pasted forms of an encrypted key', () => {
 
 describe('plain keys and other inputs', () => {
   it('plain PKCS#8 and PKCS#1 keys parse exactly as parsePrivateKeyPem does; a passphrase is ignored', async () => {
-    for (const text of [pkcs8Pem(rsa.privateKey), rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string, pkcs8Pem(ed.privateKey)]) {
+    for (const text of [
+      pkcs8Pem(rsa.privateKey),
+      rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
+      pkcs8Pem(ed.privateKey),
+    ]) {
       expect(isEncryptedPrivateKeyPem(text)).toBe(false);
       const expected = parsePrivateKeyPem(text);
       expect(await readPrivateKey(text)).toEqual(expected);
@@ -400,23 +445,29 @@ describe('fuzzing', () => {
     let keys = 0;
     const codes = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...bases), fc.array(mutation, { minLength: 1, maxLength: 4 }), passphrase, wrap, async (base, mutations, pass, toText) => {
-        const text = toText(mutate(base, mutations));
-        expect(typeof isEncryptedPrivateKeyPem(text)).toBe('boolean');
-        for (const attempt of [() => readPrivateKey(text, pass), () => decryptPrivateKeyPem(text, pass as string)]) {
-          try {
-            const out = await attempt();
-            if (out instanceof Uint8Array) expect(out.length).toBeGreaterThan(0);
-            else {
-              expect(['RSA-PSS', 'Ed25519']).toContain(out.algorithm);
-              keys++;
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        passphrase,
+        wrap,
+        async (base, mutations, pass, toText) => {
+          const text = toText(mutate(base, mutations));
+          expect(typeof isEncryptedPrivateKeyPem(text)).toBe('boolean');
+          for (const attempt of [() => readPrivateKey(text, pass), () => decryptPrivateKeyPem(text, pass as string)]) {
+            try {
+              const out = await attempt();
+              if (out instanceof Uint8Array) expect(out.length).toBeGreaterThan(0);
+              else {
+                expect(['RSA-PSS', 'Ed25519']).toContain(out.algorithm);
+                keys++;
+              }
+            } catch (e) {
+              if (!(e instanceof AppError) || !isErrorCode(e.code)) throw new Error(`escaped: ${String(e)}`);
+              codes.add(e.code);
             }
-          } catch (e) {
-            if (!(e instanceof AppError) || !isErrorCode(e.code)) throw new Error(`escaped: ${String(e)}`);
-            codes.add(e.code);
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 1500 },
     );
     // The fuzzing reached the decryption, not only the DER reader.

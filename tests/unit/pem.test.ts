@@ -5,28 +5,14 @@
  * node:crypto against the ORIGINAL key's public half.
  */
 import { execFileSync } from 'node:child_process';
-import {
-  constants,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  verify,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../../lib/errors';
-import {
-  parsePrivateKeyPem,
-  pkcs8RsaToPkcs1Pem,
-  pkcs8ToPem,
-  spkiToPem,
-  wrapPkcs1InPkcs8,
-  type ParsedPrivateKey,
-} from '../../lib/pem';
+import { parsePrivateKeyPem, pkcs8RsaToPkcs1Pem, pkcs8ToPem, spkiToPem, wrapPkcs1InPkcs8, type ParsedPrivateKey } from '../../lib/pem';
 
 // ---- Keys made now ---------------------------------------------------------------
 
@@ -40,10 +26,8 @@ const pss = generateKeyPairSync('rsa-pss', {
 });
 const pssNoParams = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
 
-const der = (key: KeyObject, type: 'pkcs1' | 'pkcs8' | 'sec1' | 'spki'): Buffer =>
-  key.export({ type, format: 'der' } as never) as Buffer;
-const pemOf = (key: KeyObject, type: 'pkcs1' | 'pkcs8' | 'sec1' | 'spki'): string =>
-  key.export({ type, format: 'pem' } as never) as string;
+const der = (key: KeyObject, type: 'pkcs1' | 'pkcs8' | 'sec1' | 'spki'): Buffer => key.export({ type, format: 'der' } as never) as Buffer;
+const pemOf = (key: KeyObject, type: 'pkcs1' | 'pkcs8' | 'sec1' | 'spki'): string => key.export({ type, format: 'pem' } as never) as string;
 
 const rsaPkcs1Der = der(rsa.privateKey, 'pkcs1');
 const rsaPkcs8Der = der(rsa.privateKey, 'pkcs8');
@@ -62,7 +46,10 @@ function tlv(tag: number, content: Uint8Array): Buffer {
 const seq = (...items: Uint8Array[]): Buffer => tlv(0x30, Buffer.concat(items));
 
 function pem(label: string, body: Uint8Array): string {
-  const lines = Buffer.from(body).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(body)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
@@ -152,11 +139,35 @@ describe('parsePrivateKeyPem: accepted keys sign correctly', () => {
   const cases: { name: string; text: string; publicKey: KeyObject; algorithm: string; format: string }[] = [
     { name: 'RSA PKCS#1 (what Kalshi hands out)', text: rsaPkcs1Pem, publicKey: rsa.publicKey, algorithm: 'RSA-PSS', format: 'pkcs1' },
     { name: 'RSA PKCS#8', text: rsaPkcs8Pem, publicKey: rsa.publicKey, algorithm: 'RSA-PSS', format: 'pkcs8' },
-    { name: 'RSA PKCS#8 with [0] attributes', text: pem('PRIVATE KEY', rsaPkcs8WithAttrs), publicKey: rsa.publicKey, algorithm: 'RSA-PSS', format: 'pkcs8' },
-    { name: 'RSA PKCS#8 under id-RSASSA-PSS with parameters', text: pemOf(pss.privateKey, 'pkcs8'), publicKey: pss.publicKey, algorithm: 'RSA-PSS', format: 'pkcs8' },
-    { name: 'RSA PKCS#8 under id-RSASSA-PSS without parameters', text: pemOf(pssNoParams.privateKey, 'pkcs8'), publicKey: pssNoParams.publicKey, algorithm: 'RSA-PSS', format: 'pkcs8' },
+    {
+      name: 'RSA PKCS#8 with [0] attributes',
+      text: pem('PRIVATE KEY', rsaPkcs8WithAttrs),
+      publicKey: rsa.publicKey,
+      algorithm: 'RSA-PSS',
+      format: 'pkcs8',
+    },
+    {
+      name: 'RSA PKCS#8 under id-RSASSA-PSS with parameters',
+      text: pemOf(pss.privateKey, 'pkcs8'),
+      publicKey: pss.publicKey,
+      algorithm: 'RSA-PSS',
+      format: 'pkcs8',
+    },
+    {
+      name: 'RSA PKCS#8 under id-RSASSA-PSS without parameters',
+      text: pemOf(pssNoParams.privateKey, 'pkcs8'),
+      publicKey: pssNoParams.publicKey,
+      algorithm: 'RSA-PSS',
+      format: 'pkcs8',
+    },
     { name: 'Ed25519 PKCS#8 v0', text: edPkcs8Pem, publicKey: ed.publicKey, algorithm: 'Ed25519', format: 'pkcs8' },
-    { name: 'Ed25519 PKCS#8 v1 with public key', text: pem('PRIVATE KEY', edV1Der), publicKey: ed.publicKey, algorithm: 'Ed25519', format: 'pkcs8' },
+    {
+      name: 'Ed25519 PKCS#8 v1 with public key',
+      text: pem('PRIVATE KEY', edV1Der),
+      publicKey: ed.publicKey,
+      algorithm: 'Ed25519',
+      format: 'pkcs8',
+    },
   ];
 
   it.each(cases)('$name', async ({ text, publicKey, algorithm, format }) => {
@@ -201,11 +212,23 @@ describe('parsePrivateKeyPem: tolerates how keys get pasted', () => {
     { name: 'no final newline', text: rsaPkcs1Pem.trimEnd(), format: 'pkcs1' },
     { name: 'a note above and below', text: `My Kalshi key, made 2026-01-02:\n${rsaPkcs1Pem}\nkeep it secret!\n`, format: 'pkcs1' },
     { name: 'indented lines', text: lines.map((l) => `    ${l}`).join('\n'), format: 'pkcs1' },
-    { name: 'spaces and tabs inside base64 lines', text: lines.map((l) => (l.startsWith('-') ? l : `${l.slice(0, 10)} \t ${l.slice(10)}`)).join('\n'), format: 'pkcs1' },
-    { name: 'non-breaking and zero-width spaces from a web page', text: lines.map((l, i) => (i % 3 === 1 ? `\u00a0${l}\u200b` : l)).join('\n'), format: 'pkcs1' },
+    {
+      name: 'spaces and tabs inside base64 lines',
+      text: lines.map((l) => (l.startsWith('-') ? l : `${l.slice(0, 10)} \t ${l.slice(10)}`)).join('\n'),
+      format: 'pkcs1',
+    },
+    {
+      name: 'non-breaking and zero-width spaces from a web page',
+      text: lines.map((l, i) => (i % 3 === 1 ? `\u00a0${l}\u200b` : l)).join('\n'),
+      format: 'pkcs1',
+    },
     { name: 'whole block on one line', text: lines.join(' '), format: 'pkcs1' },
     { name: 'one unbroken base64 line', text: `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`, format: 'pkcs1' },
-    { name: 'lower-case markers', text: rsaPkcs1Pem.replace(/BEGIN RSA PRIVATE KEY/, 'begin rsa private key').replace(/END RSA PRIVATE KEY/, 'end rsa private key'), format: 'pkcs1' },
+    {
+      name: 'lower-case markers',
+      text: rsaPkcs1Pem.replace(/BEGIN RSA PRIVATE KEY/, 'begin rsa private key').replace(/END RSA PRIVATE KEY/, 'end rsa private key'),
+      format: 'pkcs1',
+    },
     { name: 'PKCS#1 body under BEGIN PRIVATE KEY', text: pem('PRIVATE KEY', rsaPkcs1Der), format: 'pkcs1' },
     { name: 'PKCS#8 body under BEGIN RSA PRIVATE KEY', text: pem('RSA PRIVATE KEY', rsaPkcs8Der), format: 'pkcs8' },
     { name: 'PKCS#1 body under an odd label', text: pem('KALSHI KEY', rsaPkcs1Der), format: 'pkcs1' },
@@ -238,7 +261,7 @@ describe('parsePrivateKeyPem: errors', () => {
   const pkcs1Items = (() => {
     // The 9 INTEGER TLVs of the RSAPrivateKey (past 30 82 LL LL).
     const out: Buffer[] = [];
-    for (let pos = 4; pos < rsaPkcs1Der.length; ) {
+    for (let pos = 4; pos < rsaPkcs1Der.length;) {
       const first = rsaPkcs1Der[pos + 1]!;
       const [len, hdr] = first < 0x80 ? [first, 2] : first === 0x81 ? [rsaPkcs1Der[pos + 2]!, 3] : [rsaPkcs1Der.readUInt16BE(pos + 2), 4];
       out.push(rsaPkcs1Der.subarray(pos, pos + hdr + len));
@@ -264,20 +287,68 @@ describe('parsePrivateKeyPem: errors', () => {
     { name: 'base64 that is not DER', text: Buffer.from('just some text, not a key at all').toString('base64'), code: 'not_pem' },
     { name: 'BEGIN without END', text: rsaPkcs1Pem.replace(/-----END[^\n]*\n/, ''), code: 'malformed_key', detail: /no END/ },
     { name: 'END without BEGIN', text: rsaPkcs1Pem.replace(/-----BEGIN[^\n]*\n/, ''), code: 'malformed_key', detail: /no BEGIN/ },
-    { name: 'mismatched BEGIN/END labels', text: rsaPkcs1Pem.replace('END RSA PRIVATE KEY', 'END PRIVATE KEY'), code: 'malformed_key', detail: /does not match/ },
+    {
+      name: 'mismatched BEGIN/END labels',
+      text: rsaPkcs1Pem.replace('END RSA PRIVATE KEY', 'END PRIVATE KEY'),
+      code: 'malformed_key',
+      detail: /does not match/,
+    },
     { name: 'empty block', text: '-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----\n', code: 'malformed_key' },
     { name: 'invalid base64 character', text: rsaPkcs1Pem.replace(/\n(.{10})./, '\n$1!'), code: 'malformed_key' },
-    { name: 'base64 with bad padding', text: pem('RSA PRIVATE KEY', rsaPkcs1Der).replace(/\n-----END/, '===\n-----END'), code: 'malformed_key' },
-    { name: 'truncated key (half the lines lost)', text: rsaPkcs1Pem.split('\n').filter((_, i, a) => i < a.length / 2 || i >= a.length - 2).join('\n'), code: 'malformed_key' },
+    {
+      name: 'base64 with bad padding',
+      text: pem('RSA PRIVATE KEY', rsaPkcs1Der).replace(/\n-----END/, '===\n-----END'),
+      code: 'malformed_key',
+    },
+    {
+      name: 'truncated key (half the lines lost)',
+      text: rsaPkcs1Pem
+        .split('\n')
+        .filter((_, i, a) => i < a.length / 2 || i >= a.length - 2)
+        .join('\n'),
+      code: 'malformed_key',
+    },
     { name: 'truncated DER', text: pem('RSA PRIVATE KEY', rsaPkcs1Der.subarray(0, rsaPkcs1Der.length - 1)), code: 'malformed_key' },
-    { name: 'trailing bytes after the SEQUENCE', text: pem('RSA PRIVATE KEY', Buffer.concat([rsaPkcs1Der, Buffer.from([0])])), code: 'malformed_key', detail: /trailing/ },
-    { name: 'indefinite length', text: pem('RSA PRIVATE KEY', Buffer.from('3080020100 0000'.replace(' ', ''), 'hex')), code: 'malformed_key', detail: /indefinite/ },
-    { name: 'non-minimal length (BER, not DER)', text: pem('RSA PRIVATE KEY', seq(Buffer.from('02810100', 'hex'), ...pkcs1Items.slice(1))), code: 'malformed_key', detail: /non-minimal/ },
+    {
+      name: 'trailing bytes after the SEQUENCE',
+      text: pem('RSA PRIVATE KEY', Buffer.concat([rsaPkcs1Der, Buffer.from([0])])),
+      code: 'malformed_key',
+      detail: /trailing/,
+    },
+    {
+      name: 'indefinite length',
+      text: pem('RSA PRIVATE KEY', Buffer.from('3080020100 0000'.replace(' ', ''), 'hex')),
+      code: 'malformed_key',
+      detail: /indefinite/,
+    },
+    {
+      name: 'non-minimal length (BER, not DER)',
+      text: pem('RSA PRIVATE KEY', seq(Buffer.from('02810100', 'hex'), ...pkcs1Items.slice(1))),
+      code: 'malformed_key',
+      detail: /non-minimal/,
+    },
     { name: 'RSA key missing an integer', text: pem('RSA PRIVATE KEY', seq(...pkcs1Items.slice(0, 8))), code: 'malformed_key' },
-    { name: 'RSA key with a negative modulus', text: pem('RSA PRIVATE KEY', seq(pkcs1Items[0]!, Buffer.from([2, 1, 0x80]), ...pkcs1Items.slice(2))), code: 'malformed_key' },
-    { name: 'RSA key of version 2', text: pem('RSA PRIVATE KEY', seq(Buffer.from([2, 1, 2]), ...pkcs1Items.slice(1))), code: 'malformed_key' },
-    { name: 'Ed25519 seed of 31 bytes', text: pem('PRIVATE KEY', seq(Buffer.from('020100300506032b6570', 'hex'), tlv(4, tlv(4, edSeed.subarray(1))))), code: 'malformed_key', detail: /32 bytes/ },
-    { name: 'PKCS#8 holding garbage', text: pem('PRIVATE KEY', seq(Buffer.from('020100300d06092a864886f70d0101010500', 'hex'), tlv(4, Buffer.from('hello')))), code: 'malformed_key' },
+    {
+      name: 'RSA key with a negative modulus',
+      text: pem('RSA PRIVATE KEY', seq(pkcs1Items[0]!, Buffer.from([2, 1, 0x80]), ...pkcs1Items.slice(2))),
+      code: 'malformed_key',
+    },
+    {
+      name: 'RSA key of version 2',
+      text: pem('RSA PRIVATE KEY', seq(Buffer.from([2, 1, 2]), ...pkcs1Items.slice(1))),
+      code: 'malformed_key',
+    },
+    {
+      name: 'Ed25519 seed of 31 bytes',
+      text: pem('PRIVATE KEY', seq(Buffer.from('020100300506032b6570', 'hex'), tlv(4, tlv(4, edSeed.subarray(1))))),
+      code: 'malformed_key',
+      detail: /32 bytes/,
+    },
+    {
+      name: 'PKCS#8 holding garbage',
+      text: pem('PRIVATE KEY', seq(Buffer.from('020100300d06092a864886f70d0101010500', 'hex'), tlv(4, Buffer.from('hello')))),
+      code: 'malformed_key',
+    },
     { name: 'a lone INTEGER', text: pem('PRIVATE KEY', Buffer.from('020101', 'hex')), code: 'malformed_key' },
     { name: 'SPKI PUBLIC KEY (RSA)', text: pemOf(rsa.publicKey, 'spki'), code: 'public_key_given' },
     { name: 'SPKI PUBLIC KEY (Ed25519)', text: pemOf(ed.publicKey, 'spki'), code: 'public_key_given' },
@@ -286,23 +357,65 @@ describe('parsePrivateKeyPem: errors', () => {
     { name: 'bare base64 SPKI', text: der(ed.publicKey, 'spki').toString('base64'), code: 'public_key_given' },
     { name: 'ENCRYPTED PRIVATE KEY', text: encryptedPkcs8, code: 'encrypted_key' },
     { name: 'encrypted PKCS#8 mislabelled as PRIVATE KEY', text: encryptedPkcs8.replace(/ENCRYPTED /g, ''), code: 'encrypted_key' },
-    { name: 'encrypted Ed25519 PKCS#8', text: ed.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'x' }) as string, code: 'encrypted_key' },
-    { name: 'legacy Proc-Type: 4,ENCRYPTED RSA key', text: rsa.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }) as string, code: 'encrypted_key', detail: /Proc-Type/ },
-    { name: 'legacy Proc-Type: 4,ENCRYPTED EC key', text: ec256.privateKey.export({ type: 'sec1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }) as string, code: 'encrypted_key' },
-    { name: 'EC key + encrypted key (encryption is reported first)', text: pemOf(ec256.privateKey, 'sec1') + encryptedPkcs8, code: 'encrypted_key' },
+    {
+      name: 'encrypted Ed25519 PKCS#8',
+      text: ed.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'x' }) as string,
+      code: 'encrypted_key',
+    },
+    {
+      name: 'legacy Proc-Type: 4,ENCRYPTED RSA key',
+      text: rsa.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }) as string,
+      code: 'encrypted_key',
+      detail: /Proc-Type/,
+    },
+    {
+      name: 'legacy Proc-Type: 4,ENCRYPTED EC key',
+      text: ec256.privateKey.export({ type: 'sec1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }) as string,
+      code: 'encrypted_key',
+    },
+    {
+      name: 'EC key + encrypted key (encryption is reported first)',
+      text: pemOf(ec256.privateKey, 'sec1') + encryptedPkcs8,
+      code: 'encrypted_key',
+    },
     { name: 'encrypted key + public key', text: pemOf(rsa.publicKey, 'spki') + encryptedPkcs8, code: 'encrypted_key' },
     { name: 'EC PRIVATE KEY (SEC1, P-256)', text: pemOf(ec256.privateKey, 'sec1'), code: 'unsupported_key_type', detail: /^EC P-256$/ },
-    { name: 'SEC1 P-384 mislabelled', text: pem('PRIVATE KEY', der(ec384.privateKey, 'sec1')), code: 'unsupported_key_type', detail: /^EC P-384$/ },
+    {
+      name: 'SEC1 P-384 mislabelled',
+      text: pem('PRIVATE KEY', der(ec384.privateKey, 'sec1')),
+      code: 'unsupported_key_type',
+      detail: /^EC P-384$/,
+    },
     { name: 'PKCS#8 EC P-256', text: pemOf(ec256.privateKey, 'pkcs8'), code: 'unsupported_key_type', detail: /^EC P-256$/ },
     { name: 'PKCS#8 EC secp256k1', text: pemOf(k1.privateKey, 'pkcs8'), code: 'unsupported_key_type', detail: /^EC secp256k1$/ },
     { name: 'PKCS#8 X25519', text: pemOf(x25519.privateKey, 'pkcs8'), code: 'unsupported_key_type', detail: /^X25519$/ },
     { name: 'PKCS#8 X448', text: pemOf(x448.privateKey, 'pkcs8'), code: 'unsupported_key_type', detail: /^X448$/ },
     { name: 'PKCS#8 Ed448', text: pemOf(ed448.privateKey, 'pkcs8'), code: 'unsupported_key_type', detail: /^Ed448$/ },
     { name: 'PKCS#8 DSA', text: pemOf(dsa.privateKey, 'pkcs8'), code: 'unsupported_key_type', detail: /^DSA$/ },
-    { name: 'PKCS#8 of an unknown algorithm', text: pem('PRIVATE KEY', seq(Buffer.from('020100300806062b0601040104', 'hex'), tlv(4, Buffer.from([5])))), code: 'unsupported_key_type', detail: /OID 1\.3\.6\.1\.4\.1\.4$/ },
-    { name: 'RSA multi-prime (version 1)', text: pem('RSA PRIVATE KEY', seq(Buffer.from([2, 1, 1]), ...pkcs1Items.slice(1), seq())), code: 'unsupported_key_type', detail: /multi-prime/ },
-    { name: 'OPENSSH PRIVATE KEY', text: pem('OPENSSH PRIVATE KEY', Buffer.from('openssh-key-v1\0\0\0\0\x04none')), code: 'unsupported_key_type', detail: /OpenSSH/ },
-    { name: 'OpenSSH body mislabelled', text: pem('PRIVATE KEY', Buffer.from('openssh-key-v1\0\0\0\0\x04none')), code: 'unsupported_key_type', detail: /OpenSSH/ },
+    {
+      name: 'PKCS#8 of an unknown algorithm',
+      text: pem('PRIVATE KEY', seq(Buffer.from('020100300806062b0601040104', 'hex'), tlv(4, Buffer.from([5])))),
+      code: 'unsupported_key_type',
+      detail: /OID 1\.3\.6\.1\.4\.1\.4$/,
+    },
+    {
+      name: 'RSA multi-prime (version 1)',
+      text: pem('RSA PRIVATE KEY', seq(Buffer.from([2, 1, 1]), ...pkcs1Items.slice(1), seq())),
+      code: 'unsupported_key_type',
+      detail: /multi-prime/,
+    },
+    {
+      name: 'OPENSSH PRIVATE KEY',
+      text: pem('OPENSSH PRIVATE KEY', Buffer.from('openssh-key-v1\0\0\0\0\x04none')),
+      code: 'unsupported_key_type',
+      detail: /OpenSSH/,
+    },
+    {
+      name: 'OpenSSH body mislabelled',
+      text: pem('PRIVATE KEY', Buffer.from('openssh-key-v1\0\0\0\0\x04none')),
+      code: 'unsupported_key_type',
+      detail: /OpenSSH/,
+    },
   ];
 
   it.each(cases)('$name → $code', ({ text, code, detail }) => {
@@ -367,12 +480,24 @@ describe('certificates and openssl-made keys', () => {
   it.each([
     { name: 'certificate alone', text: cert, code: 'certificate_given' as const },
     { name: 'certificate request', text: csr, code: 'certificate_given' as const },
-    { name: 'certificate mislabelled as PRIVATE KEY', text: cert.replace(/CERTIFICATE/g, 'PRIVATE KEY'), code: 'certificate_given' as const },
+    {
+      name: 'certificate mislabelled as PRIVATE KEY',
+      text: cert.replace(/CERTIFICATE/g, 'PRIVATE KEY'),
+      code: 'certificate_given' as const,
+    },
     { name: 'bare base64 certificate', text: bodyOf(cert), code: 'certificate_given' as const },
     { name: 'certificate + encrypted key', text: cert + encrypted, code: 'encrypted_key' as const },
     { name: 'encrypted key + certificate', text: encrypted + cert, code: 'encrypted_key' as const },
-    { name: 'certificate + EC key', text: cert + pemOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'sec1'), code: 'unsupported_key_type' as const },
-    { name: 'certificate + truncated key', text: cert + pem('RSA PRIVATE KEY', rsaPkcs1Der.subarray(0, 500)), code: 'malformed_key' as const },
+    {
+      name: 'certificate + EC key',
+      text: cert + pemOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'sec1'),
+      code: 'unsupported_key_type' as const,
+    },
+    {
+      name: 'certificate + truncated key',
+      text: cert + pem('RSA PRIVATE KEY', rsaPkcs1Der.subarray(0, 500)),
+      code: 'malformed_key' as const,
+    },
   ])('$name → $code', ({ text, code }) => {
     expectError(text, code);
   });
@@ -380,7 +505,10 @@ describe('certificates and openssl-made keys', () => {
   it.each([
     { name: 'certificate then key', text: `${cert}\n${rsaPkcs1Pem}` },
     { name: 'key then certificate', text: `${rsaPkcs1Pem}${cert}` },
-    { name: 'chain with a note, CRLF', text: `Bag Attributes\r\n${cert.replace(/\n/g, '\r\n')}${cert.replace(/\n/g, '\r\n')}${rsaPkcs8Pem.replace(/\n/g, '\r\n')}` },
+    {
+      name: 'chain with a note, CRLF',
+      text: `Bag Attributes\r\n${cert.replace(/\n/g, '\r\n')}${cert.replace(/\n/g, '\r\n')}${rsaPkcs8Pem.replace(/\n/g, '\r\n')}`,
+    },
   ])('bundle: $name → the private key', async ({ text }) => {
     const parsed = parsePrivateKeyPem(text);
     expect(Buffer.from(parsed.pkcs8)).toEqual(rsaPkcs8Der);
@@ -470,7 +598,10 @@ describe('properties: only a key or an AppError ever comes out', () => {
   ];
   const label = fc.oneof(fc.constantFrom(...LABELS), fc.stringMatching(/^[A-Z0-9][A-Z0-9 ]{0,20}[A-Z0-9]$/));
   /** Characters that steer random text into the parser's interesting paths. */
-  const pemish = fc.string({ unit: fc.constantFrom(...'-----BEGIN END PRIVATE KEY RSA\n\r\t :,Proc-Type4ENCRYPTEDMIIBAa+/=\\n'.split('')), maxLength: 300 });
+  const pemish = fc.string({
+    unit: fc.constantFrom(...'-----BEGIN END PRIVATE KEY RSA\n\r\t :,Proc-Type4ENCRYPTEDMIIBAa+/=\\n'.split('')),
+    maxLength: 300,
+  });
 
   it('arbitrary strings', () => {
     fc.assert(
@@ -493,8 +624,16 @@ describe('properties: only a key or an AppError ever comes out', () => {
       node: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
         fc.tuple(fc.constantFrom(0x02, 0x03, 0x04, 0x05, 0x06, 0x81), fc.uint8Array({ maxLength: 40 })).map(([t, v]) => tlv(t, v)),
-        fc.constantFrom(Buffer.from('020100', 'hex'), Buffer.from('020101', 'hex'), Buffer.from('06032b6570', 'hex'), Buffer.from('06092a864886f70d010101', 'hex'), Buffer.from('06072a8648ce3d0201', 'hex')),
-        fc.tuple(fc.constantFrom(0x30, 0xa0, 0xa1), fc.array(tie('node'), { maxLength: 5 })).map(([t, kids]) => tlv(t, Buffer.concat(kids as Buffer[]))),
+        fc.constantFrom(
+          Buffer.from('020100', 'hex'),
+          Buffer.from('020101', 'hex'),
+          Buffer.from('06032b6570', 'hex'),
+          Buffer.from('06092a864886f70d010101', 'hex'),
+          Buffer.from('06072a8648ce3d0201', 'hex'),
+        ),
+        fc
+          .tuple(fc.constantFrom(0x30, 0xa0, 0xa1), fc.array(tie('node'), { maxLength: 5 }))
+          .map(([t, kids]) => tlv(t, Buffer.concat(kids as Buffer[]))),
       ),
     }));
     fc.assert(

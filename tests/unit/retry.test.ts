@@ -57,10 +57,17 @@ describe('Retry-After', () => {
 
   it('never throws, and is undefined or a non-negative whole number of ms, for any header text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.date({ noInvalidDate: true }).map((d) => d.toUTCString())), (v) => {
-        const ms = parseRetryAfter(v, now);
-        return ms === undefined || (Number.isFinite(ms) && ms >= 0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+        ),
+        (v) => {
+          const ms = parseRetryAfter(v, now);
+          return ms === undefined || (Number.isFinite(ms) && ms >= 0);
+        },
+      ),
       { numRuns: 10_000 },
     );
   });

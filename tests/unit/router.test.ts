@@ -47,7 +47,11 @@ describe('route', () => {
     ['a bad environment', { type: 'listApiKeys', data: { environment: 'staging' } }, 'invalid_request'],
     ['an empty key id', { type: 'importKey', data: { environment: 'demo', keyId: '  ', pem: 'x' } }, 'empty_input'],
     ['a key id that is not a UUID', { type: 'importKey', data: { environment: 'demo', keyId: 'abc', pem: 'x' } }, 'invalid_key_id'],
-    ['an empty private key', { type: 'importKey', data: { environment: 'demo', keyId: '00000000-0000-4000-8000-000000000000', pem: ' ' } }, 'empty_input'],
+    [
+      'an empty private key',
+      { type: 'importKey', data: { environment: 'demo', keyId: '00000000-0000-4000-8000-000000000000', pem: ' ' } },
+      'empty_input',
+    ],
     ['an empty key name', { type: 'createApiKey', data: { environment: 'demo', name: '' } }, 'empty_input'],
     ['a key name of 101 characters', { type: 'createApiKey', data: { environment: 'demo', name: 'x'.repeat(101) } }, 'invalid_name'],
   ])('refuses %s with a typed error, running nothing', async (_, message, code) => {
@@ -62,8 +66,17 @@ describe('route', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.anything(),
-          fc.record({ type: fc.constantFrom('getOverview', 'setEnvironment', 'importKey', 'listApiKeys', 'createApiKey', 'deleteApiKey'), data: fc.anything() }),
-          fc.record({ type: fc.constantFrom('importKey', 'createApiKey', 'deleteApiKey'), data: fc.dictionary(fc.constantFrom('environment', 'keyId', 'pem', 'name', 'confirmLockout'), fc.oneof(fc.string(), fc.constantFrom('demo', 'production', '00000000-0000-4000-8000-000000000000'), fc.boolean())) }),
+          fc.record({
+            type: fc.constantFrom('getOverview', 'setEnvironment', 'importKey', 'listApiKeys', 'createApiKey', 'deleteApiKey'),
+            data: fc.anything(),
+          }),
+          fc.record({
+            type: fc.constantFrom('importKey', 'createApiKey', 'deleteApiKey'),
+            data: fc.dictionary(
+              fc.constantFrom('environment', 'keyId', 'pem', 'name', 'confirmLockout'),
+              fc.oneof(fc.string(), fc.constantFrom('demo', 'production', '00000000-0000-4000-8000-000000000000'), fc.boolean()),
+            ),
+          }),
         ),
         async (message) => {
           const { calls, handlers } = recordingHandlers();

@@ -58,7 +58,10 @@ describe('scopes', () => {
     expect(validSubaccount(0)).toBe(0);
     expect(validSubaccount('63')).toBe(63);
     for (const bad of [64, -1, 1.5, Number.NaN, 'abc', '1e1', true]) {
-      expect(codeOf(() => validSubaccount(bad)), String(bad)).toBe(bad === '1e1' ? 'no error' : 'invalid_subaccount');
+      expect(
+        codeOf(() => validSubaccount(bad)),
+        String(bad),
+      ).toBe(bad === '1e1' ? 'no error' : 'invalid_subaccount');
     }
   });
 

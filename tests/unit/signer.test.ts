@@ -35,7 +35,12 @@ describe('signRequest', () => {
 
   it('Ed25519 signatures verify with node:crypto', async () => {
     const pair = await generateKeyPair('Ed25519');
-    const headers = await signRequest({ keyId: 'k2', algorithm: 'Ed25519', privateKey: pair.privateKey }, 'POST', '/trade-api/v2/api_keys', 42);
+    const headers = await signRequest(
+      { keyId: 'k2', algorithm: 'Ed25519', privateKey: pair.privateKey },
+      'POST',
+      '/trade-api/v2/api_keys',
+      42,
+    );
     const signature = Buffer.from(headers['KALSHI-ACCESS-SIGNATURE'], 'base64');
     expect(verify(null, Buffer.from('42POST/trade-api/v2/api_keys'), publicKeyOf(pair.spki), signature)).toBe(true);
     expect(verify(null, Buffer.from('43POST/trade-api/v2/api_keys'), publicKeyOf(pair.spki), signature)).toBe(false);

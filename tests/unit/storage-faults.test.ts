@@ -271,7 +271,16 @@ describe('records that do not parse', () => {
   });
 
   it('a damaged pending record is reported, not acted on; the rest goes on', async () => {
-    await damage('pending', { id: 'x', environment: 'demo', startedAt: 1, operation: 'create', name: 'n', algorithm: 'RSA-PSS', knownKeyIds: 'nope', scopes: [] });
+    await damage('pending', {
+      id: 'x',
+      environment: 'demo',
+      startedAt: 1,
+      operation: 'create',
+      name: 'n',
+      algorithm: 'RSA-PSS',
+      knownKeyIds: 'nope',
+      scopes: [],
+    });
     const list = await service.listApiKeys({ environment: 'demo' });
     expect(list.keys).toHaveLength(1);
     expect(list.recovery?.unreadable).toEqual([
