@@ -1,5 +1,5 @@
 import { defineConfig } from 'wxt';
-import { ALL_API_HOSTS } from './lib/environments';
+import { ALL_API_HOSTS } from './lib/shared/environments';
 import { GECKO_ID } from './scripts/firefox';
 
 const ICON_SIZES = [16, 32, 48, 96, 128] as const;

@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { constants, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { importPrivateKey } from '../lib/crypto-keys';
-import { parsePrivateKeyPem } from '../lib/pem';
-import { signRequest, type SigningKey } from '../lib/signer';
+import { importPrivateKey } from '../lib/key-formats/crypto-keys';
+import { parsePrivateKeyPem } from '../lib/key-formats/pem';
+import { signRequest, type SigningKey } from '../lib/kalshi/signer';
 
 export const API_PATH = '/trade-api/v2/api_keys';
 const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } as const;

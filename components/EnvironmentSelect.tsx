@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, isEnvironment, type Environment } from '../lib/environments';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../lib/shared/environments';
 import { t, type MessageKey } from './i18n';
 
 const ENVIRONMENT_NAME: Record<Environment, MessageKey> = { production: 'environment_production', demo: 'environment_demo' };

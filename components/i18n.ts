@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { browser } from 'wxt/browser';
-import type { ErrorInfo } from '../lib/errors';
+import type { ErrorInfo } from '../lib/shared/errors';
 
 /**
  * Every word the pages show comes from public/_locales/<locale>/messages.json through t().

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { MessageType, Reply, RequestOf, ResponseOf } from '../lib/protocol';
+import type { MessageType, Reply, RequestOf, ResponseOf } from '../lib/messages';
 import { localizeError, t, type ShownError } from './i18n';
 
 /** An error the background reported, carrying its words for the user (in the user's language). */

@@ -1,9 +1,9 @@
 import { browser } from 'wxt/browser';
-import { toErrorInfo } from '../lib/errors';
-import { createKeyService, type Handlers } from '../lib/key-service';
+import { toErrorInfo } from '../lib/shared/errors';
+import { createKeyService, type Handlers } from '../lib/key-manager/service';
 import { openKeyStore } from '../lib/key-store';
-import type { Reply } from '../lib/protocol';
-import { route } from '../lib/router';
+import type { Reply } from '../lib/messages/protocol';
+import { route } from '../lib/messages/router';
 
 // Signing and every key operation live here only; the pages only send messages.
 export default defineBackground({

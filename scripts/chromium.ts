@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ALL_API_HOSTS } from '../lib/environments';
+import { ALL_API_HOSTS } from '../lib/shared/environments';
 
 /** The production build, as a user would load it unpacked. */
 export const EXTENSION_DIR = resolve('.output/chrome-mv3');

@@ -3,8 +3,8 @@ import { EnvironmentSelect, environmentName } from '../../components/Environment
 import { t } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
-import { ENVIRONMENTS, type Environment } from '../../lib/environments';
-import type { KeySummary } from '../../lib/protocol';
+import { ENVIRONMENTS, type Environment } from '../../lib/shared/environments';
+import type { KeySummary } from '../../lib/messages';
 
 const MAX_FILE_BYTES = 20_000;
 /** Format examples, not words: the same in every language. */

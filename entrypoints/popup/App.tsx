@@ -5,10 +5,10 @@ import { EnvironmentSelect, environmentName } from '../../components/Environment
 import { localizeError, t, tNodes } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
-import type { Environment } from '../../lib/environments';
-import type { NewKeyOptions, OneTimeSecret } from '../../lib/minting';
-import type { AccountInfo, KeyListItem, Overview } from '../../lib/protocol';
-import { tierLabel } from '../../lib/tiers';
+import type { Environment } from '../../lib/shared/environments';
+import type { NewKeyOptions, OneTimeSecret } from '../../lib/messages';
+import type { AccountInfo, KeyListItem, Overview } from '../../lib/messages';
+import { tierLabel } from '../../lib/messages';
 import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import type { Confirming } from './dialogs';

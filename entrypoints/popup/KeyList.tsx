@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { t, type MessageKey } from '../../components/i18n';
-import type { KeyListItem } from '../../lib/protocol';
-import { canManageKeys } from '../../lib/scopes';
+import type { KeyListItem } from '../../lib/messages';
+import { canManageKeys } from '../../lib/messages';
 import { timeAgo } from './time-ago';
 
 export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete';

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../components/i18n';
-import type { NewKeyOptions } from '../../lib/minting';
-import type { KeyAlgorithm } from '../../lib/pem';
-import { PRESETS, SCOPES, type Scope, type ScopePreset } from '../../lib/scopes';
-import type { KeySource } from '../../lib/tiers';
+import type { NewKeyOptions } from '../../lib/messages';
+import type { KeyAlgorithm } from '../../lib/messages';
+import { PRESETS, SCOPES, type Scope, type ScopePreset } from '../../lib/messages';
+import type { KeySource } from '../../lib/messages';
 
 type Draft = Omit<NewKeyOptions, 'source' | 'scopes' | 'subaccount' | 'fcmSubtraderId'> & {
   preset: ScopePreset | 'custom';

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t, tNodes } from '../../components/i18n';
 import { Modal } from '../../components/Modal';
-import type { OneTimeSecret } from '../../lib/minting';
+import type { OneTimeSecret } from '../../lib/messages';
 
 /**
  * A private key for a bot, shown once. It is not rendered unless the user asks;

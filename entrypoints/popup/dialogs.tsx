@@ -1,9 +1,9 @@
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { environmentName } from '../../components/EnvironmentSelect';
 import { t, tNodes } from '../../components/i18n';
-import type { Environment } from '../../lib/environments';
-import type { KeyListItem } from '../../lib/protocol';
-import type { RotationReport } from '../../lib/rotation';
+import type { Environment } from '../../lib/shared/environments';
+import type { KeyListItem } from '../../lib/messages';
+import type { RotationReport } from '../../lib/messages';
 
 /** The popup's dialogs and the rotation report's words: loaded on first use (see App.tsx). */
 export { SecretDialog } from './SecretDialog';

@@ -2,7 +2,7 @@ import { render } from 'preact';
 import '../../components/base.css';
 import './popup.css';
 import { t } from '../../components/i18n';
-import { isFramed } from '../../lib/frame-guard';
+import { isFramed } from '../../components/frame-guard';
 import { App } from './App';
 
 const root = document.getElementById('app')!;

@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { startExchange, type Exchange } from '../../exchange/server';
-import { ALL_API_HOSTS } from '../../lib/environments';
-import { KALSHI_ORIGINS } from '../../lib/host-access';
+import { ALL_API_HOSTS } from '../../lib/shared/environments';
+import { KALSHI_ORIGINS } from '../../lib/kalshi/host-access';
 import { FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy';
 import {

@@ -15,7 +15,7 @@ import {
   readChildren,
   readSingle,
   readTlv,
-} from '../../lib/der';
+} from '../../lib/key-formats/der';
 
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.replace(/\s/g, ''), 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

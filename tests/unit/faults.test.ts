@@ -6,11 +6,11 @@
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExchange, type Exchange } from '../../exchange/server';
-import { AppError, type ErrorCode } from '../../lib/errors';
-import { createKalshiClient } from '../../lib/kalshi-client';
-import { createKeyService, type Handlers, type KeyServiceDeps } from '../../lib/key-service';
+import { AppError, type ErrorCode } from '../../lib/shared/errors';
+import { createKalshiClient } from '../../lib/kalshi/client';
+import { createKeyService, type Handlers, type KeyServiceDeps } from '../../lib/key-manager/service';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
-import type { NewKeyOptions } from '../../lib/minting';
+import type { NewKeyOptions } from '../../lib/key-manager/minting';
 import messages from '../../public/_locales/en/messages.json';
 import { exchangeFetch } from '../helpers/exchange-fetch';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasHostAccess, KALSHI_ORIGINS, requestHostAccess } from '../../lib/host-access';
-import { AppError } from '../../lib/errors';
+import { hasHostAccess, KALSHI_ORIGINS, requestHostAccess } from '../../lib/kalshi/host-access';
+import { AppError } from '../../lib/shared/errors';
 import { isPrivateModeRefusal, openKeyStore } from '../../lib/key-store';
 
 describe('host access', () => {

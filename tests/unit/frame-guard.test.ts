@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFramed } from '../../lib/frame-guard';
+import { isFramed } from '../../components/frame-guard';
 
 describe('frame guard', () => {
   it('a top-level page is not framed', () => {

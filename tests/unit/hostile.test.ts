@@ -8,14 +8,14 @@ import 'fake-indexeddb/auto';
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, isErrorCode } from '../../lib/errors';
-import { createKeyService, type Handlers } from '../../lib/key-service';
+import { AppError, isErrorCode } from '../../lib/shared/errors';
+import { createKeyService, type Handlers } from '../../lib/key-manager/service';
 import { openKeyStore, type KeyStore, type PendingRecord } from '../../lib/key-store';
-import { readPrivateKey } from '../../lib/private-key-input';
-import type { MessageType } from '../../lib/protocol';
-import { generateKeyPair, importPrivateKey } from '../../lib/crypto-keys';
-import { parsePrivateKeyPem } from '../../lib/pem';
-import { route } from '../../lib/router';
+import { readPrivateKey } from '../../lib/key-formats/private-key-input';
+import type { MessageType } from '../../lib/messages/protocol';
+import { generateKeyPair, importPrivateKey } from '../../lib/key-formats/crypto-keys';
+import { parsePrivateKeyPem } from '../../lib/key-formats/pem';
+import { route } from '../../lib/messages/router';
 
 export const RUNS = 10_000;
 

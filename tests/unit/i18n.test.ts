@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../components/i18n';
 import { english } from '../helpers/english';
-import { ERROR_CODES, isErrorCode } from '../../lib/errors';
+import { ERROR_CODES, isErrorCode } from '../../lib/shared/errors';
 
 // Every word the pages show goes through t() and public/_locales/en/messages.json.
 const ROOT = join(import.meta.dirname, '../..');

@@ -2,11 +2,11 @@ import 'fake-indexeddb/auto';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExchange, type Exchange, type Tier } from '../../exchange/server';
-import { AppError, type ErrorCode } from '../../lib/errors';
-import { createKeyService } from '../../lib/key-service';
+import { AppError, type ErrorCode } from '../../lib/shared/errors';
+import { createKeyService } from '../../lib/key-manager/service';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
-import type { NewKeyOptions } from '../../lib/minting';
-import type { Handlers } from '../../lib/protocol';
+import type { NewKeyOptions } from '../../lib/key-manager/minting';
+import type { Handlers } from '../../lib/messages/protocol';
 import { exchangeFetch } from '../helpers/exchange-fetch';
 
 let exchange: Exchange;

@@ -2,11 +2,11 @@ import 'fake-indexeddb/auto';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExchange, type Exchange } from '../../exchange/server';
-import { AppError, type ErrorCode } from '../../lib/errors';
-import { createKalshiClient } from '../../lib/kalshi-client';
-import { createKeyService, type Handlers } from '../../lib/key-service';
+import { AppError, type ErrorCode } from '../../lib/shared/errors';
+import { createKalshiClient } from '../../lib/kalshi/client';
+import { createKeyService, type Handlers } from '../../lib/key-manager/service';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
-import type { NewKeyOptions } from '../../lib/minting';
+import type { NewKeyOptions } from '../../lib/key-manager/minting';
 import { exchangeFetch } from '../helpers/exchange-fetch';
 
 let exchange: Exchange;

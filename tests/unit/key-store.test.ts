@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../lib/crypto-keys';
+import { generateKeyPair } from '../../lib/key-formats/crypto-keys';
 import { openKeyStore, type KeyStore, type StoredKey } from '../../lib/key-store';
-import { signRequest } from '../../lib/signer';
+import { signRequest } from '../../lib/kalshi/signer';
 
 let store: KeyStore;
 let dbName: string;

@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { constants, createCipheriv, generateKeyPairSync, pbkdf2Sync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError, isErrorCode, type ErrorCode } from '../../lib/errors';
-import { MAX_PBKDF2_ITERATIONS, decryptPrivateKeyPem, isEncryptedPrivateKeyPem } from '../../lib/pbes2';
-import { parsePrivateKeyPem, type ParsedPrivateKey } from '../../lib/pem';
-import { readPrivateKey } from '../../lib/private-key-input';
+import { AppError, isErrorCode, type ErrorCode } from '../../lib/shared/errors';
+import { MAX_PBKDF2_ITERATIONS, decryptPrivateKeyPem, isEncryptedPrivateKeyPem } from '../../lib/key-formats/pbes2';
+import { parsePrivateKeyPem, type ParsedPrivateKey } from '../../lib/key-formats/pem';
+import { readPrivateKey } from '../../lib/key-formats/private-key-input';
 
 // ---- Keys made now ---------------------------------------------------------------
 

@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AppError, type ErrorCode } from '../../lib/errors';
-import { parsePrivateKeyPem, pkcs8RsaToPkcs1Pem, pkcs8ToPem, spkiToPem, wrapPkcs1InPkcs8, type ParsedPrivateKey } from '../../lib/pem';
+import { AppError, type ErrorCode } from '../../lib/shared/errors';
+import { parsePrivateKeyPem, wrapPkcs1InPkcs8, type ParsedPrivateKey } from '../../lib/key-formats/pem';
+import { pkcs8RsaToPkcs1Pem, pkcs8ToPem, spkiToPem } from '../../lib/key-formats/pem-write';
 
 // ---- Keys made now ---------------------------------------------------------------
 

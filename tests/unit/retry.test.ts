@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clockSkewMs } from '../../lib/kalshi-client';
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, withRetries, type RetryPolicy } from '../../lib/retry';
+import { clockSkewMs } from '../../lib/kalshi/client';
+import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, withRetries, type RetryPolicy } from '../../lib/kalshi/retry';
 
 const policy: RetryPolicy = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 5_000, maxTotalMs: 10_000 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../lib/errors';
-import { rotate, ROTATION_STEPS, type RotationStep, type RotationSteps } from '../../lib/rotation';
+import { AppError } from '../../lib/shared/errors';
+import { rotate, ROTATION_STEPS, type RotationStep, type RotationSteps } from '../../lib/key-manager/rotation';
 
 const OLD = 'aaaaaaaa-0000-4000-8000-000000000000';
 const NEW = 'bbbbbbbb-0000-4000-8000-000000000000';

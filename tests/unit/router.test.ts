@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isErrorCode } from '../../lib/errors';
-import type { Handlers } from '../../lib/key-service';
-import { route } from '../../lib/router';
+import { isErrorCode } from '../../lib/shared/errors';
+import type { Handlers } from '../../lib/key-manager/service';
+import { route } from '../../lib/messages/router';
 
 const self = { id: 'abcdefghijklmnopabcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' };
 const ownPage = { id: self.id, url: `${self.origin}/popup.html`, origin: self.origin };

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../lib/errors';
-import { secretFileName } from '../../lib/minting';
-import { canManageKeys, PRESETS, SCOPES, validFcmSubtrader, validScopes, validSubaccount } from '../../lib/scopes';
-import { keySourceFor, tierLabel } from '../../lib/tiers';
+import { AppError } from '../../lib/shared/errors';
+import { secretFileName } from '../../lib/key-manager/minting';
+import { canManageKeys, PRESETS, SCOPES, validFcmSubtrader, validScopes, validSubaccount } from '../../lib/kalshi/scopes';
+import { keySourceFor, tierLabel } from '../../lib/kalshi/tiers';
 
 const codeOf = (fn: () => unknown) => {
   try {

@@ -1,7 +1,7 @@
 import { constants, createPublicKey, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../lib/crypto-keys';
-import { presignText, signRequest } from '../../lib/signer';
+import { generateKeyPair } from '../../lib/key-formats/crypto-keys';
+import { presignText, signRequest } from '../../lib/kalshi/signer';
 
 const publicKeyOf = (spki: ArrayBuffer) => createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
 

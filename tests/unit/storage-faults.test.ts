@@ -5,9 +5,9 @@
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startExchange, type Exchange } from '../../exchange/server';
-import { AppError, type ErrorCode } from '../../lib/errors';
-import { generateKeyPair } from '../../lib/crypto-keys';
-import { createKeyService, type Handlers } from '../../lib/key-service';
+import { AppError, type ErrorCode } from '../../lib/shared/errors';
+import { generateKeyPair } from '../../lib/key-formats/crypto-keys';
+import { createKeyService, type Handlers } from '../../lib/key-manager/service';
 import { DB_VERSION, openKeyStore, type KeyStore, type StoredKey } from '../../lib/key-store';
 import { exchangeFetch } from '../helpers/exchange-fetch';
 

@@ -1,4 +1,4 @@
-import { AppError } from './errors';
+import { AppError } from '../shared/errors';
 import type { KeyAlgorithm, ParsedPrivateKey } from './pem';
 
 const IMPORT_PARAMS: Record<KeyAlgorithm, RsaHashedImportParams | Algorithm> = {

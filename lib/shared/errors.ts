@@ -61,7 +61,10 @@ export interface ErrorInfo {
 }
 
 // Does not compile, naming the key, while a code lacks its words in the English messages.
-type MissingWords = Exclude<`error_${ErrorCode}` | `error_${ErrorCode}_hint`, keyof typeof import('../public/_locales/en/messages.json')>;
+type MissingWords = Exclude<
+  `error_${ErrorCode}` | `error_${ErrorCode}_hint`,
+  keyof typeof import('../../public/_locales/en/messages.json')
+>;
 const everyCodeHasWords: [MissingWords] extends [never] ? true : MissingWords = true;
 void everyCodeHasWords;
 

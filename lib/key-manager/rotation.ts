@@ -3,7 +3,7 @@
  * Each step runs only after the one before succeeded, so a failure always leaves a working key in place;
  * the report says exactly where each key stands.
  */
-import { toErrorInfo, type ErrorInfo } from './errors';
+import { toErrorInfo, type ErrorInfo } from '../shared/errors';
 
 export type RotationStep = 'mint' | 'verify' | 'switch' | 'delete_old' | 'forget_old';
 export const ROTATION_STEPS: readonly RotationStep[] = ['mint', 'verify', 'switch', 'delete_old', 'forget_old'];

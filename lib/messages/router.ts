@@ -1,6 +1,8 @@
-import { AppError, toErrorInfo } from './errors';
-import type { Handlers } from './key-service';
-import { isOwnPage, parseMessage, type Reply, type SenderInfo } from './protocol';
+import { AppError, toErrorInfo } from '../shared/errors';
+import type { Handlers } from '../key-manager/api';
+import type { Reply } from './protocol';
+import { isOwnPage, type SenderInfo } from './sender';
+import { parseMessage } from './validators';
 
 export interface Self {
   id: string;

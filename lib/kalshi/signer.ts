@@ -1,4 +1,4 @@
-import type { KeyAlgorithm } from './pem';
+import type { KeyAlgorithm } from '../key-formats/pem';
 
 /** A key the extension can sign Kalshi requests with. The private half never leaves WebCrypto. */
 export interface SigningKey {

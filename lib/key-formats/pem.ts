@@ -6,10 +6,8 @@
  * key or throws an AppError; error details name structures, never key bytes.
  */
 import {
-  DerError,
   TAG,
   base64ToBytes,
-  bytesToBase64,
   decodeOid,
   encodeNull,
   encodeOctetString,
@@ -21,7 +19,8 @@ import {
   readSingle,
   type Tlv,
 } from './der';
-import { AppError, type ErrorCode } from './errors';
+import { AppError, type ErrorCode } from '../shared/errors';
+import { guard, latin1, normalise, MARKER, SPACE, startsWithAscii, toKeyError } from './pem-text';
 
 export type KeyAlgorithm = 'RSA-PSS' | 'Ed25519';
 
@@ -72,23 +71,6 @@ export function parsePrivateKeyPem(text: string): ParsedPrivateKey {
   });
 }
 
-export function spkiToPem(spki: ArrayBuffer | Uint8Array): string {
-  return toPem('PUBLIC KEY', asBytes(spki));
-}
-
-export function pkcs8ToPem(pkcs8: ArrayBuffer | Uint8Array): string {
-  return toPem('PRIVATE KEY', asBytes(pkcs8));
-}
-
-/** PKCS#8 RSA key → PKCS#1 PEM ("RSA PRIVATE KEY" label) for older tools. Throws AppError. */
-export function pkcs8RsaToPkcs1Pem(pkcs8: ArrayBuffer | Uint8Array): string {
-  return guard(() => {
-    const items = readChildren(expectTag(readSingle(asBytes(pkcs8)), TAG.SEQUENCE).value);
-    if (fromPkcs8(items).algorithm !== 'RSA-PSS') throw new AppError('unsupported_key_type', 'not an RSA key');
-    return toPem('RSA PRIVATE KEY', items[2]!.value); // fromPkcs8 checked it is an RSAPrivateKey
-  });
-}
-
 /** PKCS#1 RSAPrivateKey DER → PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL params). No validation. */
 export function wrapPkcs1InPkcs8(pkcs1: Uint8Array): Uint8Array<ArrayBuffer> {
   return encodeSequence(encodeSmallInteger(0), encodeSequence(encodeOid(OID_RSA), encodeNull()), encodeOctetString(pkcs1));
@@ -101,16 +83,8 @@ interface Block {
   body: string;
 }
 
-/** Whitespace a paste may carry, including zero-width characters from web pages. */
-const SPACE = /[\s\u200b-\u200d\u2060\ufeff]+/g;
-// The label starts and ends with a non-space so the whitespace runs cannot overlap
-// (overlapping quantifiers made this regex quadratic on long runs of spaces or dashes).
-const MARKER = /(?<!-)-{3,}[ \t]*(BEGIN|END)[ \t]+([^-\s](?:[^-\n]*[^-\s])?)[ \t]*-{3,}/gi;
-
 function parseText(raw: string, allowNested: boolean): ParsedPrivateKey {
-  const text = raw
-    .replace(/\\r\\n|\\n|\\r/g, '\n') // a key copied out of a JSON response keeps its "\n" escapes
-    .replace(/\r\n?/g, '\n');
+  const text = normalise(raw);
   if (text.replace(SPACE, '') === '') throw new AppError('empty_input');
 
   const blocks = findBlocks(text);
@@ -227,7 +201,7 @@ function parseDer(der: Uint8Array): ParsedPrivateKey | undefined {
 }
 
 /** PrivateKeyInfo / OneAsymmetricKey { version 0|1, AlgorithmIdentifier, OCTET STRING, [0] attrs?, [1] publicKey? }. */
-function fromPkcs8(items: Tlv[]): ParsedPrivateKey {
+export function fromPkcs8(items: Tlv[]): ParsedPrivateKey {
   const [version, algId, privateKey, ...rest] = items;
   if (!version || !algId || !privateKey || !(isSmallInt(version, 0) || isSmallInt(version, 1))) {
     throw new AppError('malformed_key', 'unknown PKCS#8 version');
@@ -293,22 +267,6 @@ function curveName(oidValue: Uint8Array): string {
 
 // ---- Small helpers ------------------------------------------------------------------
 
-/** Runs fn so that only AppError escapes: DER damage becomes malformed_key, anything else internal. */
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw toKeyError(e);
-  }
-}
-
-/** Broken DER means a damaged key; anything else unexpected stays 'internal', never hidden. */
-export function toKeyError(e: unknown, what = 'a key'): AppError {
-  if (e instanceof AppError) return e;
-  if (e instanceof DerError) return new AppError('malformed_key', e.message, { cause: e });
-  return new AppError('internal', `unexpected failure while reading ${what}`, { cause: e });
-}
-
 function isSmallInt(tlv: Tlv, n: number): boolean {
   return tlv.tag === TAG.INTEGER && tlv.value.length === 1 && tlv.value[0] === n;
 }
@@ -319,23 +277,4 @@ function isPositiveInteger(v: Uint8Array): boolean {
   if (b0 === undefined || b0 & 0x80) return false;
   if (b0 === 0) return b1 !== undefined && (b1 & 0x80) !== 0;
   return true;
-}
-
-function asBytes(data: ArrayBuffer | Uint8Array): Uint8Array {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-}
-
-function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
-  return bytes.length >= prefix.length && [...prefix].every((ch, i) => bytes[i] === ch.charCodeAt(0));
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return s;
-}
-
-function toPem(label: string, der: Uint8Array): string {
-  const lines = bytesToBase64(der).match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

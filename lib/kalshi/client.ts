@@ -1,5 +1,5 @@
-import { API_PREFIX, HOSTS, type Environment } from './environments';
-import { AppError, type ErrorCode } from './errors';
+import { API_PREFIX, HOSTS, type Environment } from '../shared/environments';
+import { AppError, type ErrorCode } from '../shared/errors';
 import {
   parseApiKeyList,
   parseBalance,
@@ -10,7 +10,7 @@ import {
   parseLimits,
   type CreateApiKeyRequest,
   type GenerateApiKeyRequest,
-} from './kalshi-types';
+} from './wire-types';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, realSleep, withRetries, type RetryPolicy } from './retry';
 import { signRequest, type SigningKey } from './signer';
 

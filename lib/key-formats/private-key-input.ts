@@ -3,9 +3,10 @@
  * to parsePrivateKeyPem; passphrase-protected PKCS#8 keys are decrypted first
  * (lib/pbes2.ts) and then recognised by the same parser. Throws AppError only.
  */
-import { AppError } from './errors';
+import { AppError } from '../shared/errors';
 import { decryptPrivateKeyPem, isEncryptedPrivateKeyPem } from './pbes2';
-import { parsePrivateKeyPem, pkcs8ToPem, type ParsedPrivateKey } from './pem';
+import { parsePrivateKeyPem, type ParsedPrivateKey } from './pem';
+import { pkcs8ToPem } from './pem-write';
 
 /** Parses pasted key text; when it is encrypted, decrypts it with the passphrase first. */
 export async function readPrivateKey(text: string, passphrase?: string): Promise<ParsedPrivateKey> {

@@ -1,4 +1,4 @@
-import { ALL_API_HOSTS } from './environments';
+import { ALL_API_HOSTS } from '../shared/environments';
 
 /**
  * Access to Kalshi's hosts. Chrome grants the manifest's host_permissions at install and the user

@@ -1,4 +1,4 @@
-import { AppError } from './errors';
+import { AppError } from '../shared/errors';
 
 /** Kalshi's API-key scopes (shared/kalshi-api-keys.md). Child scopes may be granted without their parent. */
 export const SCOPES = [

@@ -19,10 +19,10 @@
  *   off by a stopped worker may still reach Kalshi a moment later);
  * - the proof could not be made (Kalshi unreachable): the record stays for the next list.
  */
-import type { Environment } from './environments';
-import type { ErrorInfo } from './errors';
-import type { ApiKey } from './kalshi-types';
-import type { KeyStore, PendingCreate, PendingRecord, StoredKey } from './key-store';
+import type { Environment } from '../shared/environments';
+import type { ErrorInfo } from '../shared/errors';
+import type { ApiKey } from '../kalshi/wire-types';
+import type { KeyStore, PendingCreate, PendingRecord, StoredKey } from '../key-store';
 
 /** What a signed request with a candidate key id and a pending private half showed. */
 export type Proof = { owned: true; verifiedAt?: number } | { owned: false; conclusive: boolean };

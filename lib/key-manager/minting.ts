@@ -2,13 +2,14 @@
  * Making new API keys, in the four ways Kalshi allows: the pair made here or by Kalshi,
  * the private half kept here (non-extractable) or handed to the user once for a bot.
  */
-import { generateKeyPair, importPrivateKey } from './crypto-keys';
-import type { Environment } from './environments';
-import { AppError } from './errors';
-import type { KalshiClient } from './kalshi-client';
-import type { StoredKey } from './key-store';
-import { parsePrivateKeyPem, pkcs8RsaToPkcs1Pem, pkcs8ToPem, spkiToPem, type KeyAlgorithm } from './pem';
-import type { KeySource } from './tiers';
+import { generateKeyPair, importPrivateKey } from '../key-formats/crypto-keys';
+import type { Environment } from '../shared/environments';
+import { AppError } from '../shared/errors';
+import type { KalshiClient } from '../kalshi/client';
+import type { StoredKey } from '../key-store';
+import { parsePrivateKeyPem, type KeyAlgorithm } from '../key-formats/pem';
+import { pkcs8RsaToPkcs1Pem, pkcs8ToPem, spkiToPem } from '../key-formats/pem-write';
+import type { KeySource } from '../kalshi/tiers';
 
 export interface NewKeyOptions {
   name: string;

@@ -1,161 +1,25 @@
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
-import { isEnvironment, type Environment } from './environments';
-import { AppError, type ErrorInfo } from './errors';
-import type { KeyAlgorithm } from './pem';
-import type { KeySource } from './tiers';
-
-/** One API key whose private half this browser holds (as a non-extractable CryptoKey). */
-export interface StoredKey {
-  environment: Environment;
-  keyId: string;
-  name: string;
-  algorithm: KeyAlgorithm;
-  privateKey: CryptoKey;
-  /** ms since the epoch. */
-  createdAt: number;
-  scopes: string[];
-  subaccount?: number | null;
-  /** When a signed request with this key last succeeded (ms). */
-  lastVerifiedAt?: number;
-}
-
 /**
- * A change on Kalshi whose answer may never arrive (connection lost, worker stopped): written before
- * the request is sent, removed in the same transaction that records the outcome. A list settles
- * what is left (lib/reconcile.ts).
+ * The key store's operations. Every change that must land together (a key and the signing
+ * setting, a key and the pending record it settles) runs in one transaction.
  */
-export type PendingRecord = PendingCreate | PendingDelete;
-
-interface PendingBase {
-  /** Random, local. */
-  id: string;
-  environment: Environment;
-  /** ms since the epoch. */
-  startedAt: number;
-}
-
-export interface PendingCreate extends PendingBase {
-  operation: 'create';
-  name: string;
-  source: KeySource;
-  algorithm: KeyAlgorithm;
-  scopes: string[];
-  subaccount: number | null;
-  /** A pair made here and kept here: its non-extractable private half, waiting for a key id. */
-  privateKey?: CryptoKey;
-  /** The key ids Kalshi listed just before the request: the new key is not among them. */
-  knownKeyIds: string[];
-  /**
-   * The answer arrived with this key id. For a pair made here, the record stays until the next list
-   * has looked for echoes: a browser resends a request whose connection died before any answer, so
-   * Kalshi may have made the key twice, and the echo is proved and kept too.
-   */
-  resultKeyId?: string;
-  /** Keys found on Kalshi that this create made but whose private half is lost: flagged until deleted. */
-  orphanKeyIds?: string[];
-}
-
-export interface PendingDelete extends PendingBase {
-  operation: 'delete';
-  keyId: string;
-}
-
-interface Settings {
-  /** Which held key signs requests, per environment. */
-  signingKeyId: Partial<Record<Environment, string>>;
-  activeEnvironment: Environment;
-}
-
-interface KeyManagerDB extends DBSchema {
-  keys: {
-    key: [Environment, string];
-    value: StoredKey;
-    indexes: { 'by-environment': Environment };
-  };
-  settings: { key: 'settings'; value: Settings };
-  /** Since version 2. */
-  pending: {
-    key: string;
-    value: PendingRecord;
-    indexes: { 'by-environment': Environment };
-  };
-}
-
-export const DB_NAME = 'kalshi-key-manager';
-export const DB_VERSION = 2;
-const DEFAULT_SETTINGS: Settings = { signingKeyId: {}, activeEnvironment: 'production' };
+import type { Environment } from '../shared/environments';
+import { AppError, type ErrorInfo } from '../shared/errors';
+import { isEnvironment } from '../shared/environments';
+import { corrupt, pendingProblem, storedKeyProblem, type Checked, type PendingRecord, type StoredKey } from './records';
+import {
+  ALL,
+  connect,
+  DB_NAME,
+  DEFAULT_SETTINGS,
+  storageCall,
+  type AllTx,
+  type DB,
+  type OpenOptions,
+  type Settings,
+  type Tx,
+} from './schema';
 
 export type KeyStore = ReturnType<typeof createKeyStore>;
-
-export interface OpenOptions {
-  /** How long to wait for older connections to let an upgrade through before failing. */
-  blockedTimeoutMs?: number;
-}
-
-type DB = IDBPDatabase<KeyManagerDB>;
-type Tx<S extends ('keys' | 'settings' | 'pending')[]> = IDBPTransaction<KeyManagerDB, S, 'readwrite'>;
-/** Changes to keys and the signing setting run over all stores, so a pending record can join them. */
-type AllTx = Tx<['keys', 'settings', 'pending']>;
-const ALL: ['keys', 'settings', 'pending'] = ['keys', 'settings', 'pending'];
-
-/**
- * Firefox refuses IndexedDB in private windows with an InvalidStateError when a database is opened
- * ("A mutation operation was attempted on a database that did not allow mutations.").
- */
-export function isPrivateModeRefusal(error: unknown): boolean {
-  return isObject(error) && (error as { name?: unknown }).name === 'InvalidStateError';
-}
-
-/** Opens one connection; an upgrade another connection blocks for too long fails as storage_blocked. */
-function connect(name: string, { blockedTimeoutMs = 3_000 }: OpenOptions, onLost: () => void): Promise<DB> {
-  return new Promise<DB>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let gaveUp = false;
-    const refused = (cause: unknown) => {
-      clearTimeout(timer);
-      reject(isPrivateModeRefusal(cause) ? new AppError('private_browsing', undefined, { cause }) : storageError(cause));
-    };
-    let opening: Promise<DB>;
-    try {
-      opening = openDB<KeyManagerDB>(name, DB_VERSION, {
-        upgrade(db, oldVersion) {
-          // One branch per version, so any older store is brought forward step by step, data kept.
-          if (oldVersion < 1) {
-            const keys = db.createObjectStore('keys', { keyPath: ['environment', 'keyId'] });
-            keys.createIndex('by-environment', 'environment');
-            db.createObjectStore('settings');
-          }
-          if (oldVersion < 2) {
-            const pending = db.createObjectStore('pending', { keyPath: 'id' });
-            pending.createIndex('by-environment', 'environment');
-          }
-        },
-        blocked() {
-          timer ??= setTimeout(() => {
-            gaveUp = true;
-            reject(new AppError('storage_blocked', `${name} v${DB_VERSION}`));
-          }, blockedTimeoutMs);
-        },
-        // A newer version elsewhere wants in: step aside; the next call opens afresh.
-        blocking() {
-          onLost();
-        },
-        terminated() {
-          onLost();
-        },
-      });
-    } catch (cause) {
-      refused(cause); // indexedDB.open itself threw
-      return;
-    }
-    opening.then((db) => {
-      clearTimeout(timer);
-      if (gaveUp)
-        db.close(); // it opened after all, too late: leave nothing open behind
-      else resolve(db);
-    }, refused);
-  });
-}
 
 /** Opens (and on first use creates, or upgrades) the key store in IndexedDB. */
 export async function openKeyStore(name: string = DB_NAME, options: OpenOptions = {}): Promise<KeyStore> {
@@ -178,51 +42,6 @@ export async function openKeyStore(name: string = DB_NAME, options: OpenOptions 
   };
   await conn();
   return createKeyStore(conn, lose);
-}
-
-const KEY_ALGORITHMS: readonly string[] = ['RSA-PSS', 'Ed25519'];
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isCryptoKey = (v: unknown): v is CryptoKey =>
-  typeof CryptoKey !== 'undefined' && v instanceof CryptoKey && v.type === 'private' && v.usages.includes('sign');
-
-/** Why a stored key record cannot be used, or undefined when it can. */
-export function storedKeyProblem(v: unknown): string | undefined {
-  if (!isObject(v)) return 'not a record';
-  if (!isEnvironment(v.environment)) return 'unknown environment';
-  if (typeof v.keyId !== 'string' || v.keyId === '') return 'no key id';
-  if (typeof v.name !== 'string') return 'no name';
-  if (typeof v.algorithm !== 'string' || !KEY_ALGORITHMS.includes(v.algorithm)) return 'unknown algorithm';
-  if (!isCryptoKey(v.privateKey)) return 'no usable private key';
-  if (typeof v.createdAt !== 'number') return 'no creation time';
-  if (!Array.isArray(v.scopes) || !v.scopes.every((s) => typeof s === 'string')) return 'unreadable scopes';
-  return undefined;
-}
-
-/** Why a pending record cannot be used, or undefined when it can. */
-export function pendingProblem(v: unknown): string | undefined {
-  if (!isObject(v) || typeof v.id !== 'string') return 'not a record';
-  if (!isEnvironment(v.environment)) return 'unknown environment';
-  if (typeof v.startedAt !== 'number') return 'no start time';
-  if (v.operation === 'delete') return typeof v.keyId === 'string' ? undefined : 'no key id';
-  if (v.operation !== 'create') return 'unknown operation';
-  if (typeof v.name !== 'string') return 'no name';
-  if (typeof v.algorithm !== 'string' || !KEY_ALGORITHMS.includes(v.algorithm)) return 'unknown algorithm';
-  if (!Array.isArray(v.knownKeyIds) || !v.knownKeyIds.every((s) => typeof s === 'string')) return 'unreadable key list';
-  if (!Array.isArray(v.scopes) || !v.scopes.every((s) => typeof s === 'string')) return 'unreadable scopes';
-  if (v.privateKey !== undefined && !isCryptoKey(v.privateKey)) return 'no usable private key';
-  if (v.resultKeyId !== undefined && typeof v.resultKeyId !== 'string') return 'unreadable key id';
-  if (v.orphanKeyIds !== undefined && (!Array.isArray(v.orphanKeyIds) || !v.orphanKeyIds.every((s) => typeof s === 'string'))) {
-    return 'unreadable key list';
-  }
-  return undefined;
-}
-
-const corrupt = (what: string, problem: string): ErrorInfo => new AppError('corrupt_record', `${what}: ${problem}.`).toInfo();
-
-/** Records of one environment, the readable ones kept, each unreadable one named with its problem. */
-export interface Checked<T> {
-  records: T[];
-  unreadable: ErrorInfo[];
 }
 
 function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
@@ -441,21 +260,4 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     close: (): void => lose(),
   };
-}
-
-/** IndexedDB failures become typed errors: blocked upgrade, full disk, anything else. */
-function storageError(cause: unknown): AppError {
-  if (cause instanceof AppError) return cause;
-  const name = cause instanceof Error || (isObject(cause) && typeof cause.name === 'string') ? String((cause as Error).name) : undefined;
-  const inner = isObject(cause) && isObject(cause.cause) && typeof cause.cause.name === 'string' ? cause.cause.name : undefined;
-  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') return new AppError('storage_full', name, { cause });
-  return new AppError('storage_failed', name, { cause });
-}
-
-async function storageCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (cause) {
-    throw storageError(cause);
-  }
 }

@@ -1,0 +1,52 @@
+/**
+ * PEM text as users paste it: whitespace (zero-width characters included), BEGIN/END markers,
+ * writing PEM, and the one mapping of parsing failures to key errors. Shared by pem.ts and pbes2.ts.
+ */
+import { bytesToBase64, DerError } from './der';
+import { AppError } from '../shared/errors';
+
+/** Whitespace a paste may carry, including zero-width characters from web pages. */
+export const SPACE = /[\s\u200b-\u200d\u2060\ufeff]+/g;
+// The label starts and ends with a non-space so the whitespace runs cannot overlap
+// (overlapping quantifiers made this regex quadratic on long runs of spaces or dashes).
+export const MARKER = /(?<!-)-{3,}[ \t]*(BEGIN|END)[ \t]+([^-\s](?:[^-\n]*[^-\s])?)[ \t]*-{3,}/gi;
+
+/** Runs fn so that only AppError escapes: DER damage becomes malformed_key, anything else internal. */
+export function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw toKeyError(e);
+  }
+}
+
+/** Broken DER means a damaged key; anything else unexpected stays 'internal', never hidden. */
+export function toKeyError(e: unknown, what = 'a key'): AppError {
+  if (e instanceof AppError) return e;
+  if (e instanceof DerError) return new AppError('malformed_key', e.message, { cause: e });
+  return new AppError('internal', `unexpected failure while reading ${what}`, { cause: e });
+}
+
+export function asBytes(data: ArrayBuffer | Uint8Array): Uint8Array {
+  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+}
+
+export function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
+  return bytes.length >= prefix.length && [...prefix].every((ch, i) => bytes[i] === ch.charCodeAt(0));
+}
+
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return s;
+}
+
+export function toPem(label: string, der: Uint8Array): string {
+  const lines = bytesToBase64(der).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** A line break as pasted (CRLF, CR) or escaped (a key copied out of JSON keeps its "\\n"). */
+export function normalise(raw: string): string {
+  return raw.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
+}

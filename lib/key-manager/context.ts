@@ -1,0 +1,136 @@
+/**
+ * What every group of handlers shares: the store, the clock, a Kalshi client for a given key, the
+ * operations running in this worker, and the few checks all of them make.
+ */
+import { createKalshiClient } from '../kalshi/client';
+import type { RetryPolicy } from '../kalshi/retry';
+import { canManageKeys } from '../kalshi/scopes';
+import type { SigningKey } from '../kalshi/signer';
+import type { KeyStore, StoredKey } from '../key-store';
+import { ENVIRONMENT_LABEL, type Environment } from '../shared/environments';
+import { AppError } from '../shared/errors';
+import type { KeySummary } from './api';
+
+export interface KeyServiceDeps {
+  store: KeyStore;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+  /** Retries of GET and DELETE (lib/kalshi/retry.ts); tests pass a sleep that does not wait. */
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** How long a lost operation without any trace on Kalshi is kept before it is dropped (reconcile.ts). */
+  graceMs?: number;
+}
+
+export function summarize(key: StoredKey): KeySummary {
+  const { environment, keyId, name, algorithm, scopes, createdAt } = key;
+  return {
+    environment,
+    keyId,
+    name,
+    algorithm,
+    scopes,
+    createdAt,
+    subaccount: key.subaccount ?? null,
+    lastVerifiedAt: key.lastVerifiedAt ?? null,
+  };
+}
+
+export const otherEnvironment = (env: Environment): Environment => (env === 'production' ? 'demo' : 'production');
+export const isCode = (error: unknown, code: string): error is AppError => error instanceof AppError && error.code === code;
+
+/**
+ * Kalshi answered, and said no: the change was not made. Anything else (no answer, a 5xx, an answer
+ * that does not parse) leaves the outcome unknown.
+ */
+const REFUSALS: ReadonlySet<string> = new Set([
+  'bad_request',
+  'unauthorized',
+  'clock_skew',
+  'wrong_environment',
+  'usage_tier',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+]);
+export const wasRefused = (error: unknown) => !(error instanceof AppError) || REFUSALS.has(error.code);
+
+export const randomId = () => crypto.randomUUID();
+
+/** A lost answer in a few words, for an error's detail. */
+export function describe(error: unknown): string {
+  if (isCode(error, 'timeout')) return 'Kalshi did not answer in time.';
+  if (isCode(error, 'unreachable')) return 'the connection failed before the answer arrived.';
+  if (isCode(error, 'exchange_error')) return `Kalshi answered with a server error (${error.detail ?? '5xx'}).`;
+  if (isCode(error, 'unexpected_response')) return 'Kalshi’s answer could not be read.';
+  return 'the answer was lost.';
+}
+
+export type Context = ReturnType<typeof createContext>;
+
+export function createContext(deps: KeyServiceDeps) {
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+  // A StoredKey is itself a SigningKey: its CryptoKey signs directly.
+  const client = (environment: Environment, signingKey?: SigningKey) =>
+    createKalshiClient({
+      environment,
+      signingKey,
+      fetch: deps.fetch,
+      timeoutMs: deps.timeoutMs,
+      now,
+      ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+
+  async function signingKeyFor(environment: Environment): Promise<StoredKey> {
+    const key = await store.getSigningKey(environment);
+    if (!key) throw new AppError('no_signing_key');
+    return key;
+  }
+
+  /** A 401 from a key that works on the other environment is named for what it is. */
+  async function explainUnauthorized(error: unknown, environment: Environment, key: SigningKey): Promise<never> {
+    if (isCode(error, 'unauthorized')) {
+      const other = otherEnvironment(environment);
+      const worksElsewhere = await client(other, key)
+        .getPortfolioBalance()
+        .then(
+          () => true,
+          () => false,
+        );
+      if (worksElsewhere) {
+        throw new AppError('wrong_environment', `This key works on ${ENVIRONMENT_LABEL[other]}, not ${ENVIRONMENT_LABEL[environment]}.`);
+      }
+    }
+    throw error;
+  }
+
+  return {
+    store,
+    now,
+    client,
+    graceMs: deps.graceMs,
+    /** Pending operations whose request is still running in this worker. */
+    inFlight: new Set<string>(),
+    signingKeyFor,
+    explainUnauthorized,
+
+    async heldKey(environment: Environment, keyId: string): Promise<StoredKey> {
+      const key = await store.getKey(environment, keyId);
+      if (!key) throw new AppError('not_held');
+      return key;
+    },
+
+    /** Key management needs read + write; say so before Kalshi answers 403. */
+    async managingKeyFor(environment: Environment): Promise<StoredKey> {
+      const key = await signingKeyFor(environment);
+      if (key.scopes.length > 0 && !canManageKeys(key.scopes)) throw new AppError('signing_key_cannot_manage');
+      return key;
+    },
+  };
+}

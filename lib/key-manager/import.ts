@@ -1,0 +1,36 @@
+/** Importing a key the user already holds: proved against Kalshi before anything is stored. */
+import { importPrivateKey } from '../key-formats/crypto-keys';
+import { readPrivateKey } from '../key-formats/private-key-input';
+import type { SigningKey } from '../kalshi/signer';
+import type { StoredKey } from '../key-store';
+import type { Handlers } from './api';
+import { summarize, type Context } from './context';
+
+export function createImport(ctx: Context): Pick<Handlers, 'importKey'> {
+  const { store, client, now, explainUnauthorized } = ctx;
+  return {
+    async importKey({ environment, keyId, pem, passphrase }) {
+      const parsed = await readPrivateKey(pem, passphrase);
+      const signingKey: SigningKey = { keyId, algorithm: parsed.algorithm, privateKey: await importPrivateKey(parsed) };
+      // Nothing is stored until the exchange has accepted a request signed with this key.
+      const listed = await client(environment, signingKey)
+        .listApiKeys()
+        .catch((error: unknown) => explainUnauthorized(error, environment, signingKey));
+      const own = listed.find((k) => k.api_key_id.toLowerCase() === keyId);
+      const key: StoredKey = {
+        environment,
+        keyId,
+        name: own?.name || 'Imported key',
+        algorithm: parsed.algorithm,
+        privateKey: signingKey.privateKey,
+        createdAt: now(),
+        scopes: own?.scopes ?? [],
+        subaccount: own?.subaccount ?? null,
+        lastVerifiedAt: now(),
+      };
+      await store.saveKey(key, { makeSigning: true });
+      await store.setActiveEnvironment(environment);
+      return summarize(key);
+    },
+  };
+}

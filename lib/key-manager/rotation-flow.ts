@@ -1,0 +1,60 @@
+/** Rotating a held key on Kalshi: the steps of rotation.ts, each done against the exchange and the store. */
+import type { StoredKey } from '../key-store';
+import type { Handlers } from './api';
+import { accountFor } from './account';
+import { isCode, type Context } from './context';
+import type { NewKeyOptions } from './minting';
+import type { createMinting } from './minting-flow';
+import { rotate } from './rotation';
+
+export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof createMinting>): Pick<Handlers, 'rotateKey'> {
+  const { store, client, now } = ctx;
+  return {
+    async rotateKey({ environment, keyId }) {
+      const old = await ctx.heldKey(environment, keyId);
+      const signing = await ctx.managingKeyFor(environment);
+      const wasSigning = signing.keyId === keyId;
+      const listedOld = (await client(environment, signing).listApiKeys()).find((k) => k.api_key_id === keyId);
+      const { keySource } = await accountFor(ctx, environment, signing);
+      const options: NewKeyOptions = {
+        name: old.name,
+        algorithm: old.algorithm,
+        scopes: listedOld?.scopes ?? old.scopes,
+        ...(listedOld?.subaccount != null ? { subaccount: listedOld.subaccount } : {}),
+        source: keySource,
+        destination: 'browser',
+        privateKeyFormat: 'pkcs8',
+      };
+      let replacement: StoredKey | undefined;
+      return rotate(keyId, {
+        async mint() {
+          const result = await mintAndStore(environment, signing, options).catch((error: unknown) => {
+            // The tier is a hint; the 403 is the authority.
+            if (options.source === 'local' && isCode(error, 'usage_tier')) {
+              return mintAndStore(environment, signing, { ...options, source: 'kalshi' });
+            }
+            throw error;
+          });
+          replacement = result.stored!;
+          return result.keyId;
+        },
+        async verify() {
+          await client(environment, replacement).getPortfolioBalance();
+          await store.markVerified(environment, replacement!.keyId, now());
+        },
+        async switchSigning(newKeyId) {
+          if (wasSigning) await store.setSigningKey(environment, newKeyId);
+        },
+        async deleteOld() {
+          const by = wasSigning ? replacement! : signing;
+          await client(environment, by)
+            .deleteApiKey(keyId)
+            .catch((error: unknown) => {
+              if (!isCode(error, 'not_found')) throw error;
+            });
+        },
+        forgetOld: () => store.removeKey(environment, keyId),
+      });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The key manager: what the background does for each message, assembled from one group of handlers
+ * per concern. Dependencies come in as parameters so tests run the same code against fake-indexeddb
+ * and the local exchange.
+ */
+import { accountFor } from './account';
+import type { Handlers } from './api';
+import { createContext, type KeyServiceDeps } from './context';
+import { createImport } from './import';
+import { createKeyActions } from './key-actions';
+import { createListing } from './listing';
+import { createMinting } from './minting-flow';
+import { createRotation } from './rotation-flow';
+
+export type { Handlers } from './api';
+export { summarize, type KeyServiceDeps } from './context';
+
+export function createKeyService(deps: KeyServiceDeps): Handlers {
+  const ctx = createContext(deps);
+  const listing = createListing(ctx);
+  const minting = createMinting(ctx, listing);
+  return {
+    getOverview: ({ environment }) => listing.overview(environment),
+
+    async setEnvironment({ environment }) {
+      await ctx.store.setActiveEnvironment(environment);
+      return listing.overview(environment);
+    },
+
+    getAccount: async ({ environment }) => accountFor(ctx, environment, await ctx.signingKeyFor(environment)),
+    listApiKeys: listing.listApiKeys,
+
+    async createApiKey({ environment, ...options }) {
+      const result = await minting.mintAndStore(environment, await ctx.managingKeyFor(environment), options);
+      return { keyId: result.keyId, name: options.name, held: result.stored !== null, secret: result.secret };
+    },
+
+    ...createImport(ctx),
+    ...createKeyActions(ctx, listing),
+    ...createRotation(ctx, minting),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * What the key store keeps, and the checks every record passes on its way out: a record that
+ * cannot be used is named with its problem, never handed on.
+ */
+import { isEnvironment, type Environment } from '../shared/environments';
+import { AppError, type ErrorInfo } from '../shared/errors';
+import type { KeyAlgorithm } from '../key-formats/pem';
+
+/** One API key whose private half this browser holds (as a non-extractable CryptoKey). */
+export interface StoredKey {
+  environment: Environment;
+  keyId: string;
+  name: string;
+  algorithm: KeyAlgorithm;
+  privateKey: CryptoKey;
+  /** ms since the epoch. */
+  createdAt: number;
+  scopes: string[];
+  subaccount?: number | null;
+  /** When a signed request with this key last succeeded (ms). */
+  lastVerifiedAt?: number;
+}
+
+/**
+ * A change on Kalshi whose answer may never arrive (connection lost, worker stopped): written before
+ * the request is sent, removed in the same transaction that records the outcome. A list settles
+ * what is left (lib/reconcile.ts).
+ */
+export type PendingRecord = PendingCreate | PendingDelete;
+
+interface PendingBase {
+  /** Random, local. */
+  id: string;
+  environment: Environment;
+  /** ms since the epoch. */
+  startedAt: number;
+}
+
+export interface PendingCreate extends PendingBase {
+  operation: 'create';
+  name: string;
+  /** Where the pair was made: here (only the public half uploaded) or by Kalshi. */
+  source: 'local' | 'kalshi';
+  algorithm: KeyAlgorithm;
+  scopes: string[];
+  subaccount: number | null;
+  /** A pair made here and kept here: its non-extractable private half, waiting for a key id. */
+  privateKey?: CryptoKey;
+  /** The key ids Kalshi listed just before the request: the new key is not among them. */
+  knownKeyIds: string[];
+  /**
+   * The answer arrived with this key id. For a pair made here, the record stays until the next list
+   * has looked for echoes: a browser resends a request whose connection died before any answer, so
+   * Kalshi may have made the key twice, and the echo is proved and kept too.
+   */
+  resultKeyId?: string;
+  /** Keys found on Kalshi that this create made but whose private half is lost: flagged until deleted. */
+  orphanKeyIds?: string[];
+}
+
+export interface PendingDelete extends PendingBase {
+  operation: 'delete';
+  keyId: string;
+}
+
+const KEY_ALGORITHMS: readonly string[] = ['RSA-PSS', 'Ed25519'];
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isCryptoKey = (v: unknown): v is CryptoKey =>
+  typeof CryptoKey !== 'undefined' && v instanceof CryptoKey && v.type === 'private' && v.usages.includes('sign');
+
+/** Why a stored key record cannot be used, or undefined when it can. */
+export function storedKeyProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return 'not a record';
+  if (!isEnvironment(v.environment)) return 'unknown environment';
+  if (typeof v.keyId !== 'string' || v.keyId === '') return 'no key id';
+  if (typeof v.name !== 'string') return 'no name';
+  if (typeof v.algorithm !== 'string' || !KEY_ALGORITHMS.includes(v.algorithm)) return 'unknown algorithm';
+  if (!isCryptoKey(v.privateKey)) return 'no usable private key';
+  if (typeof v.createdAt !== 'number') return 'no creation time';
+  if (!Array.isArray(v.scopes) || !v.scopes.every((s) => typeof s === 'string')) return 'unreadable scopes';
+  return undefined;
+}
+
+/** Why a pending record cannot be used, or undefined when it can. */
+export function pendingProblem(v: unknown): string | undefined {
+  if (!isObject(v) || typeof v.id !== 'string') return 'not a record';
+  if (!isEnvironment(v.environment)) return 'unknown environment';
+  if (typeof v.startedAt !== 'number') return 'no start time';
+  if (v.operation === 'delete') return typeof v.keyId === 'string' ? undefined : 'no key id';
+  if (v.operation !== 'create') return 'unknown operation';
+  if (typeof v.name !== 'string') return 'no name';
+  if (typeof v.algorithm !== 'string' || !KEY_ALGORITHMS.includes(v.algorithm)) return 'unknown algorithm';
+  if (!Array.isArray(v.knownKeyIds) || !v.knownKeyIds.every((s) => typeof s === 'string')) return 'unreadable key list';
+  if (!Array.isArray(v.scopes) || !v.scopes.every((s) => typeof s === 'string')) return 'unreadable scopes';
+  if (v.privateKey !== undefined && !isCryptoKey(v.privateKey)) return 'no usable private key';
+  if (v.resultKeyId !== undefined && typeof v.resultKeyId !== 'string') return 'unreadable key id';
+  if (v.orphanKeyIds !== undefined && (!Array.isArray(v.orphanKeyIds) || !v.orphanKeyIds.every((s) => typeof s === 'string'))) {
+    return 'unreadable key list';
+  }
+  return undefined;
+}
+
+export const corrupt = (what: string, problem: string): ErrorInfo => new AppError('corrupt_record', `${what}: ${problem}.`).toInfo();
+
+/** Records of one environment, the readable ones kept, each unreadable one named with its problem. */
+export interface Checked<T> {
+  records: T[];
+  unreadable: ErrorInfo[];
+}

@@ -1,0 +1,96 @@
+/** Every message is checked on arrival: a known type, and data of the right shape for it. */
+import { isEnvironment, type Environment } from '../shared/environments';
+import { AppError } from '../shared/errors';
+import type { NewKeyOptions } from '../key-manager/minting';
+import { validFcmSubtrader, validScopes, validSubaccount } from '../kalshi/scopes';
+import type { Message, MessageType, RequestOf } from './protocol';
+
+const MAX_PEM_CHARS = 20_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Fields = Record<string, unknown>;
+const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function environment(data: Fields): Environment {
+  if (!isEnvironment(data.environment)) throw new AppError('invalid_request', 'Unknown environment.');
+  return data.environment;
+}
+
+/** Trimmed key id; a clear error for an empty or non-UUID id. */
+export function validKeyId(value: unknown): string {
+  if (typeof value !== 'string') throw new AppError('invalid_request');
+  const keyId = value.trim();
+  if (keyId === '') throw new AppError('empty_input', 'API key ID');
+  if (!UUID.test(keyId)) throw new AppError('invalid_key_id');
+  return keyId.toLowerCase();
+}
+
+export function validKeyName(value: unknown): string {
+  if (typeof value !== 'string') throw new AppError('invalid_request');
+  const name = value.trim();
+  if (name === '') throw new AppError('empty_input', 'Key name');
+  if (name.length > 100) throw new AppError('invalid_name');
+  return name;
+}
+
+function pem(value: unknown): string {
+  if (typeof value !== 'string') throw new AppError('invalid_request');
+  if (value.trim() === '') throw new AppError('empty_input', 'Private key');
+  if (value.length > MAX_PEM_CHARS) throw new AppError('malformed_key', 'The text is far longer than any private key.');
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new AppError('invalid_request');
+  return value as T;
+}
+
+function passphrase(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 1024) throw new AppError('invalid_request');
+  return value;
+}
+
+function newKeyOptions(d: Fields): NewKeyOptions {
+  const subaccount = validSubaccount(d.subaccount);
+  const fcmSubtraderId = validFcmSubtrader(d.fcmSubtraderId, subaccount);
+  return {
+    name: validKeyName(d.name),
+    algorithm: oneOf(d.algorithm, ['RSA-PSS', 'Ed25519'] as const),
+    scopes: validScopes(d.scopes),
+    ...(subaccount === undefined ? {} : { subaccount }),
+    ...(fcmSubtraderId === undefined ? {} : { fcmSubtraderId }),
+    source: oneOf(d.source, ['local', 'kalshi'] as const),
+    destination: oneOf(d.destination, ['browser', 'download'] as const),
+    privateKeyFormat: d.privateKeyFormat === undefined ? 'pkcs8' : oneOf(d.privateKeyFormat, ['pkcs8', 'pkcs1'] as const),
+  };
+}
+
+const keyRef = (d: Fields) => ({ environment: environment(d), keyId: validKeyId(d.keyId) });
+
+const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
+  getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
+  setEnvironment: (d) => ({ environment: environment(d) }),
+  getAccount: (d) => ({ environment: environment(d) }),
+  importKey: (d) => {
+    const p = passphrase(d.passphrase);
+    return { ...keyRef(d), pem: pem(d.pem), ...(p === undefined ? {} : { passphrase: p }) };
+  },
+  listApiKeys: (d) => ({ environment: environment(d) }),
+  createApiKey: (d) => ({ environment: environment(d), ...newKeyOptions(d) }),
+  setSigningKey: keyRef,
+  testKey: keyRef,
+  rotateKey: keyRef,
+  forgetKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
+  deleteApiKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
+};
+
+/** Checks an untrusted value is a known message with well-formed data; throws AppError otherwise. */
+export function parseMessage(value: unknown): Message {
+  if (!isFields(value) || typeof value.type !== 'string' || !Object.hasOwn(VALIDATORS, value.type)) {
+    throw new AppError('invalid_request', 'Unknown message.');
+  }
+  const type = value.type as MessageType;
+  if (!isFields(value.data)) throw new AppError('invalid_request');
+  return { type, data: VALIDATORS[type](value.data) } as Message;
+}
