@@ -6,7 +6,7 @@ import type { ErrorInfo } from '../lib/shared/errors';
  * Every word the pages show comes from public/_locales/<locale>/messages.json through t().
  * To add a string: add `"my_key": { "message": "…", "description": "…" }` to the English file
  * (placeholders as `$NAME$`, declared `"placeholders": { "name": { "content": "$1" } }`), then use t('my_key', value).
- * tests/unit/i18n.test.ts fails on words written into the pages directly, unknown keys and unused messages.
+ * tests/unit/i18n-*.test.ts fail on words written into the pages directly, unknown keys and unused messages.
  * The JSON is read by the browser, never bundled: only its key names are used here, as a type.
  */
 export type MessageKey = keyof typeof import('../public/_locales/en/messages.json');
