@@ -3,7 +3,8 @@ import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * A native modal dialog (focus trapped, Escape closes) announced as an alertdialog with a
- * title and a body; Escape calls onClose instead of closing behind the parent's back.
+ * title and a body; Escape calls onClose instead of closing behind the parent's back (the parent
+ * unmounts it to close it).
  */
 export function Modal(props: {
   id: string;
@@ -14,8 +15,15 @@ export function Modal(props: {
   children: ComponentChildren;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const leaving = useRef(false);
   useEffect(() => {
-    dialog.current?.showModal();
+    const d = dialog.current;
+    d?.showModal();
+    // Closed on the way out, so the browser gives focus back to where it was before (the button that opened it).
+    return () => {
+      leaving.current = true;
+      if (d?.open) d.close();
+    };
   }, []);
   return (
     <dialog
@@ -26,7 +34,17 @@ export function Modal(props: {
       aria-describedby={`${props.id}-body`}
       onCancel={(e) => {
         e.preventDefault();
-        props.onClose();
+        // One that cannot be stopped is followed by a close event, handled below.
+        if (e.cancelable) props.onClose();
+      }}
+      onClose={() => {
+        // A second Escape with no click between may close a modal whatever onCancel did (Chromium's
+        // close watchers): while still shown here, it stays open, and its owner decides as for Escape.
+        const d = dialog.current;
+        if (!leaving.current && d?.isConnected && !d.open) {
+          d.showModal();
+          props.onClose();
+        }
       }}
     >
       <h2 id={`${props.id}-title`}>{props.title}</h2>

@@ -1,4 +1,4 @@
-import type { ShownError } from './i18n';
+import { t, type ShownError } from './i18n';
 
 export type Status =
   | { kind: 'idle' }
@@ -20,6 +20,7 @@ export function StatusMessage({ status }: { status: Status }) {
         <>
           <p class="status-title">{status.error.message}</p>
           {status.error.detail && <p class="status-detail">{status.error.detail}</p>}
+          {status.error.said && <p class="status-detail status-said">{t('status_kalshi_said', status.error.said)}</p>}
           <p>{status.error.hint}</p>
         </>
       )}

@@ -11,7 +11,10 @@ import type { ErrorInfo } from '../lib/shared/errors';
  */
 export type MessageKey = keyof typeof import('../public/_locales/en/messages.json');
 
-/** An error as the page shows it: what happened and what to do next, in words. */
+/**
+ * An error as the page shows it: what happened and what to do next, in words; `detail` and `said`
+ * (Kalshi's own words, shown on a line of their own) stay as sent.
+ */
 export type ShownError = ErrorInfo & { message: string; hint: string };
 
 export type GetMessage = (name: string, substitutions?: string[]) => string;
@@ -27,9 +30,11 @@ export function createTranslator(getMessage: GetMessage) {
     return text.split(/\uE000(\d)\uE001/).map((piece, i) => (i % 2 === 1 ? parts[Number(piece)] : piece));
   };
 
-  /** An error in the user's language, chosen by its code; `detail` stays as sent. */
+  /** An error in the user's language, chosen by its code; `detail` and Kalshi's words (`said`) stay as sent. */
   const localizeError = (info: ErrorInfo): ShownError => ({
-    ...info,
+    code: info.code,
+    ...(info.detail === undefined ? {} : { detail: info.detail }),
+    ...(info.said === undefined || info.said === '' ? {} : { said: info.said }),
     message: getMessage(`error_${info.code}`) || info.code,
     hint: getMessage(`error_${info.code}_hint`),
   });

@@ -2,13 +2,24 @@
  * `npm run sandbox`: a local Kalshi exchange with a demo and a production account, each
  * holding one full-access RSA key whose private half is written to .sandbox/<env>-key.pem.
  * State is in memory, so fresh keys are made (and the files overwritten) on every start.
+ * Environment variables (see sandboxSettingsFromEnv) set the tier and the answers worth trying.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startExchange, type Env, type Exchange } from './server';
+import {
+  startExchange,
+  TIERS,
+  UPLOAD_REFUSAL_SHAPES,
+  type Attestation,
+  type Env,
+  type Exchange,
+  type Tier,
+  type UploadAllowed,
+  type UploadRefusalShape,
+} from './server';
 import { SANDBOX_DIR } from './tls';
 
 export const DEFAULT_SANDBOX_PORT = 8443;
@@ -40,16 +51,80 @@ async function writeSecret(path: string, content: string): Promise<void> {
   await rename(tmp, path);
 }
 
-/** Starts the exchange and seeds both environments (tier basic, scopes read+write, key name "sandbox"). */
-export async function startSandbox(port: number = sandboxPort(), options: { host?: string; dir?: string } = {}): Promise<Sandbox> {
+/** What the sandbox accounts look like; every field optional (the defaults are Kalshi's usual answers). */
+export interface SandboxSettings {
+  /** SANDBOX_TIER (default basic). */
+  tier?: Tier;
+  /** SANDBOX_UPLOAD_REFUSAL: the upload 403's body, forbidden | no-code | spec. */
+  uploadRefusal?: UploadRefusalShape;
+  /** SANDBOX_UPLOAD: by-tier (default) | allowed | refused, e.g. refused at prime for a lapsed grant. */
+  uploadAllowed?: UploadAllowed;
+  /** SANDBOX_FCM=1: both accounts are FCM members. */
+  fcm?: boolean;
+  /** SANDBOX_ATTESTATION: missing | expired makes GET /portfolio/balance answer Kalshi's location 403. */
+  attestation?: Attestation;
+  /** SANDBOX_REGION_EXPIRATION: api_key_region_expiration_ts in seconds. */
+  regionExpirationTs?: number;
+  /** SANDBOX_API_ORDER=1: POST /account/api_usage_level/upgrade succeeds. */
+  recentApiOrder?: boolean;
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+/** Reads the SANDBOX_* variables; unset or empty ones keep the default. Throws on a value it does not know. */
+export function sandboxSettingsFromEnv(vars: NodeJS.ProcessEnv = process.env): SandboxSettings {
+  const s: SandboxSettings = {};
+  const v = (name: string) => (vars[name] === undefined || vars[name] === '' ? undefined : vars[name]);
+  const flag = (name: string) => oneOf(name, v(name) ?? '0', ['0', '1']) === '1';
+  if (v('SANDBOX_TIER')) s.tier = oneOf('SANDBOX_TIER', v('SANDBOX_TIER')!, TIERS);
+  if (v('SANDBOX_UPLOAD_REFUSAL')) s.uploadRefusal = oneOf('SANDBOX_UPLOAD_REFUSAL', v('SANDBOX_UPLOAD_REFUSAL')!, UPLOAD_REFUSAL_SHAPES);
+  if (v('SANDBOX_UPLOAD')) {
+    const u = oneOf('SANDBOX_UPLOAD', v('SANDBOX_UPLOAD')!, ['by-tier', 'allowed', 'refused']);
+    s.uploadAllowed = u === 'by-tier' ? u : u === 'allowed';
+  }
+  if (v('SANDBOX_FCM')) s.fcm = flag('SANDBOX_FCM');
+  if (v('SANDBOX_ATTESTATION'))
+    s.attestation = oneOf<Attestation>('SANDBOX_ATTESTATION', v('SANDBOX_ATTESTATION')!, ['ok', 'missing', 'expired']);
+  if (v('SANDBOX_REGION_EXPIRATION')) {
+    const raw = v('SANDBOX_REGION_EXPIRATION')!;
+    if (!/^\d{1,12}$/.test(raw)) throw new Error('SANDBOX_REGION_EXPIRATION must be seconds since the epoch');
+    s.regionExpirationTs = Number(raw);
+  }
+  if (v('SANDBOX_API_ORDER')) s.recentApiOrder = flag('SANDBOX_API_ORDER');
+  return s;
+}
+
+function applySettings(exchange: Exchange, env: Env, s: SandboxSettings): void {
+  if (s.uploadRefusal) exchange.setUploadRefusal(s.uploadRefusal);
+  if (s.uploadAllowed !== undefined) exchange.setUploadAllowed(env, s.uploadAllowed);
+  if (s.fcm !== undefined) exchange.setFcmMember(env, s.fcm);
+  if (s.regionExpirationTs !== undefined) exchange.setRegionExpiration(env, s.regionExpirationTs);
+  // Set from the command line on purpose, so the balance (the sandbox's stand-in for trading) shows the 403.
+  if (s.attestation) exchange.setLocationAttestation(env, s.attestation, { guardBalance: s.attestation !== 'ok' });
+  if (s.recentApiOrder !== undefined) exchange.setRecentApiOrder(env, s.recentApiOrder);
+}
+
+/**
+ * Starts the exchange and seeds both environments (scopes read+write, key name "sandbox"), shaped by
+ * `settings` (default: the SANDBOX_* variables; tier basic when none is given).
+ */
+export async function startSandbox(
+  port: number = sandboxPort(),
+  options: { host?: string; dir?: string; settings?: SandboxSettings } = {},
+): Promise<Sandbox> {
   const dir = options.dir ?? SANDBOX_DIR;
+  const settings = options.settings ?? sandboxSettingsFromEnv();
   await mkdir(dir, { recursive: true });
   const exchange = await startExchange({ port, ...(options.host ? { host: options.host } : {}) });
   try {
     const accounts = {} as Record<Env, SandboxAccount>;
     for (const env of ['demo', 'production'] as const) {
+      applySettings(exchange, env, settings);
       const { keyId, privateKeyPem } = exchange.seedAccount(env, {
-        usageTier: 'basic',
+        usageTier: settings.tier ?? 'basic',
         scopes: ['read', 'write'],
         name: 'sandbox',
         keyType: 'rsa',
@@ -75,12 +150,15 @@ export function describeSandbox({ exchange, accounts }: Sandbox): string {
       `  ${env}`,
       `    key id:      ${accounts[env].keyId}`,
       `    private key: ${relative(process.cwd(), accounts[env].keyPath) || accounts[env].keyPath}`,
+      `    user id:     ${exchange.userId(env)} (FCM subtrader ids are {user id}_{suffix})`,
     ]),
     '',
     'Point a browser at it with:',
     `  --host-resolver-rules="MAP external-api.kalshi.com:443 127.0.0.1:${p}, MAP api.elections.kalshi.com:443 127.0.0.1:${p}, ` +
       `MAP external-api.demo.kalshi.co:443 127.0.0.1:${p}, MAP demo-api.kalshi.co:443 127.0.0.1:${p}" --ignore-certificate-errors`,
     `Certificate: ${relative(process.cwd(), join(SANDBOX_DIR, 'tls', 'cert.pem'))}`,
+    'Settings: SANDBOX_TIER, SANDBOX_UPLOAD_REFUSAL (forbidden|no-code|spec), SANDBOX_UPLOAD (by-tier|allowed|refused),',
+    '  SANDBOX_FCM=1, SANDBOX_ATTESTATION (missing|expired), SANDBOX_REGION_EXPIRATION (seconds), SANDBOX_API_ORDER=1.',
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n');

@@ -2,131 +2,27 @@
  * The local sandbox exchange: one HTTPS server answering for all four Kalshi hosts, with
  * the environment chosen by the Host header. Used by `npm start`, unit and e2e tests.
  * Independent of the extension's code on purpose: it checks signatures with node:crypto.
+ * This file is the server and socket plumbing; routes, faults and test controls live beside it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { claimedKeyId } from './auth';
+import type { ExchangeState } from './context';
+import { createControls } from './control';
+import { FaultQueue, replacementReply } from './faults';
 import { defaultErrorBody, HttpError, type Reply } from './http';
-import { route, type ExchangeState } from './routes';
-import {
-  addKey,
-  copyRecord,
-  DEFAULT_SCOPES,
-  isTier,
-  makeKeyPairSync,
-  newAccount,
-  VALID_SCOPES,
-  type Account,
-  type ApiKeyRecord,
-  type Env,
-  type KeyType,
-  type Tier,
-} from './state';
+import { route } from './routes';
+import type { Env } from './state';
 import { DEFAULT_TLS_DIR, ensureTls } from './tls';
+import type { Exchange, ExchangeOptions, RequestLogEntry } from './types';
 
-export type { ApiKeyRecord, Env, KeyType, Tier } from './state';
+export type { ApiKeyRecord, Attestation, Env, Grant, KeyType, Tier, UploadAllowed, VolumeProgress } from './state';
 export { TIERS } from './state';
-
-export interface ExchangeOptions {
-  /** Default 0: a free port. */
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Where the cached certificate lives. Default <repo>/.sandbox/tls. */
-  tlsDir?: string;
-  /** Millisecond clock used for the timestamp check and balance updated_ts. */
-  now?: () => number;
-  /** Largest accepted |now - KALSHI-ACCESS-TIMESTAMP|. Default 30 000 ms. */
-  maxSkewMs?: number;
-  /** Added to the exchange's clock (timestamp check, Date header): a client clock off by -offset. */
-  clockOffsetMs?: number;
-}
-
-export interface SeedOptions {
-  usageTier?: Tier;
-  keyType?: KeyType;
-  name?: string;
-  scopes?: string[];
-}
-
-export interface SeededKey {
-  keyId: string;
-  /** RSA: PKCS#1 ("RSA PRIVATE KEY" label), as Kalshi hands out; Ed25519: PKCS#8. */
-  privateKeyPem: string;
-}
-
-export interface RequestLogEntry {
-  method: string;
-  /** Without the query string. */
-  path: string;
-  /** The query string without '?', '' when none. */
-  query: string;
-  /** The Host header as sent. */
-  host: string;
-  env: Env;
-  /** The KALSHI-ACCESS-KEY header, whether or not it turned out valid. */
-  keyId?: string;
-  /** 0 when the connection was dropped without an answer (a `reset` fault). */
-  status: number;
-}
-
-export interface FaultMatch {
-  method: string;
-  /** Full path without query, e.g. /trade-api/v2/api_keys; a trailing * matches any path with that prefix. */
-  path: string;
-}
-
-export interface Fault {
-  /** With status or body set, the request gets this answer instead of the real one. */
-  status?: number;
-  /** JSON-serialised; a string is sent verbatim. Default: a Kalshi error body for `status`. */
-  body?: unknown;
-  /** Wait before answering (lets tests provoke client timeouts). Alone, it delays the real answer. */
-  delayMs?: number;
-  /** Extra response headers (e.g. Retry-After). */
-  headers?: Record<string, string>;
-  /** How many matching requests in a row get this fault. Default 1. */
-  times?: number;
-  /**
-   * Drop the connection: 'before' the exchange acts on the request, or 'after' it committed the
-   * change (a create made, a delete done), in both cases without a byte of answer, so the client
-   * cannot know which (and a browser may resend the request on its own when the connection was a
-   * reused one); or 'mid-answer': commit, send the status line, headers and half the body, then drop.
-   */
-  reset?: 'before' | 'after' | 'mid-answer';
-  /** Act on the request for real, then wait this long before answering (or, with reset 'after', dropping). */
-  delayAfterMs?: number;
-  /** Act on the request for real, then answer with its status but a body that is not JSON. */
-  garble?: boolean;
-}
-
-export interface Exchange {
-  readonly port: number;
-  /** e.g. https://127.0.0.1:8443 */
-  readonly url: string;
-  /** PEM of the self-signed certificate, for Node clients to trust. */
-  readonly ca: string;
-  close(): Promise<void>;
-  seedAccount(env: Env, opts?: SeedOptions): SeededKey;
-  setUsageTier(env: Env, tier: Tier): void;
-  /** Exchange-side copies of the environment's keys. */
-  keys(env: Env): ApiKeyRecord[];
-  /** Every answered request, oldest first. Cleared (in place) by reset(). Holds no secrets. */
-  readonly requests: RequestLogEntry[];
-  /**
-   * Every KALSHI-ACCESS-SIGNATURE received, oldest first, kept apart from the request log so tests
-   * can look for them where they must never appear (console, storage, pages). Cleared by reset().
-   */
-  readonly signatures: string[];
-  /** The next matching request(s) (fault.times, default 1) get this fault. */
-  failNext(match: FaultMatch, fault: Fault): void;
-  /** Every matching request gets this fault until it is cleared with null (or reset()). */
-  faultMode(match: FaultMatch, fault: Fault | null): void;
-  /** Moves the exchange's clock (timestamp check and Date header) by this many ms from now on. */
-  setClockOffset(ms: number): void;
-  reset(): void;
-}
+export type { Fault, FaultMatch } from './faults';
+export type { UploadRefusalShape } from './http';
+export { UPLOAD_REFUSAL_SHAPES, UPLOAD_REFUSALS } from './http';
+export type { Exchange, ExchangeOptions, RequestLogEntry, SeededKey, SeedOptions } from './types';
 
 const PRODUCTION_HOSTS = new Set(['external-api.kalshi.com', 'api.elections.kalshi.com']);
 
@@ -174,29 +70,24 @@ function send(res: ServerResponse, reply: Reply, nowMs: number): void {
   res.end(payload);
 }
 
-function validateSeedScopes(scopes: string[]): string[] {
-  const bad = scopes.filter((s) => !VALID_SCOPES.has(s));
-  if (bad.length > 0) throw new Error(`seedAccount: unknown scope(s) ${bad.join(', ')}`);
-  if (scopes.includes('write') && !scopes.includes('read')) throw new Error("seedAccount: 'write' requires 'read'");
-  return [...new Set(scopes)];
-}
-
 export async function startExchange(options: ExchangeOptions = {}): Promise<Exchange> {
   const host = options.host ?? '127.0.0.1';
   const tls = await ensureTls(options.tlsDir ?? DEFAULT_TLS_DIR);
   const baseNow = options.now ?? Date.now;
   let clockOffsetMs = options.clockOffsetMs ?? 0;
+  // Kalshi's own answer unless the options say otherwise; reset() comes back to it.
+  const uploadRefusal = options.uploadRefusal ?? 'forbidden';
   const state: ExchangeState = {
     accounts: new Map(),
     now: () => baseNow() + clockOffsetMs,
     maxSkewMs: options.maxSkewMs ?? 30_000,
+    uploadRefusal,
   };
+  const controls = createControls(state);
+  if (options.uploadRefusal !== undefined) controls.setUploadRefusal(options.uploadRefusal); // validates
   const requests: RequestLogEntry[] = [];
   const signatures: string[] = [];
-  /** `left` counts down; Infinity for a fault mode. */
-  let faults: Array<{ match: FaultMatch; fault: Fault; left: number }> = [];
-  const matches = (m: FaultMatch, method: string, path: string) =>
-    m.method === method && (m.path.endsWith('*') ? path.startsWith(m.path.slice(0, -1)) : m.path === path);
+  const faults = new FaultQueue();
   // Pending fault delays, so close() does not wait for (or leave behind) long timers.
   const delays = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
   const sockets = new Set<Socket>();
@@ -212,15 +103,6 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       };
       delays.add(entry);
     });
-
-  const accountFor = (env: Env): Account => {
-    let acc = state.accounts.get(env);
-    if (!acc) {
-      acc = newAccount();
-      state.accounts.set(env, acc);
-    }
-    return acc;
-  };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -249,21 +131,12 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       req.socket.destroy();
     };
 
-    // A one-off fault goes before a standing fault mode.
-    let i = faults.findIndex((f) => f.left !== Infinity && matches(f.match, method, path));
-    if (i === -1) i = faults.findIndex((f) => matches(f.match, method, path));
-    const entry = i === -1 ? undefined : faults[i];
-    const fault = entry?.fault;
-    if (entry && --entry.left <= 0) faults.splice(i, 1);
+    const fault = faults.take(method, path);
     if (fault) {
       if (fault.delayMs) await delay(fault.delayMs);
       if (fault.reset === 'before') return drop();
-      if (fault.status !== undefined || fault.body !== undefined) {
-        const status = fault.status ?? 500;
-        const body = fault.body !== undefined ? fault.body : status === 204 ? undefined : defaultErrorBody(status, 'injected fault');
-        finish({ status, body, ...(fault.headers ? { headers: fault.headers } : {}) });
-        return;
-      }
+      const replacement = replacementReply(fault);
+      if (replacement) return finish(replacement);
     }
 
     const reply = await route({
@@ -271,6 +144,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       env,
       method,
       path,
+      query: new URLSearchParams(query),
       headers: req.headers,
       readBody: (limit) => readBody(req, limit),
     });
@@ -316,12 +190,13 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
-  const exchange: Exchange = {
+  return {
     port,
     url: `https://${urlHost}:${port}`,
     ca: tls.cert,
     requests,
     signatures,
+    ...controls,
 
     async close() {
       for (const d of delays) {
@@ -335,45 +210,8 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       });
     },
 
-    seedAccount(env, opts = {}) {
-      if (opts.usageTier !== undefined && !isTier(opts.usageTier)) {
-        throw new Error(`seedAccount: unknown usage tier ${String(opts.usageTier)}`);
-      }
-      const scopes = validateSeedScopes(opts.scopes ?? [...DEFAULT_SCOPES]);
-      const acc = accountFor(env);
-      if (opts.usageTier !== undefined) acc.usageTier = opts.usageTier;
-      const { publicKey, privateKeyPem } = makeKeyPairSync(opts.keyType ?? 'rsa');
-      const record = addKey(
-        acc,
-        {
-          name: opts.name ?? 'sandbox',
-          scopes,
-          subaccount: null,
-          fcm_subtrader_id: null,
-        },
-        publicKey,
-      );
-      return { keyId: record.api_key_id, privateKeyPem };
-    },
-
-    setUsageTier(env, tier) {
-      if (!isTier(tier)) throw new Error(`setUsageTier: unknown usage tier ${String(tier)}`);
-      accountFor(env).usageTier = tier;
-    },
-
-    keys(env) {
-      return [...(state.accounts.get(env)?.keys.values() ?? [])].map((k) => copyRecord(k.record));
-    },
-
-    failNext(match, fault) {
-      faults.push({ match: { method: match.method.toUpperCase(), path: match.path }, fault, left: fault.times ?? 1 });
-    },
-
-    faultMode(match, fault) {
-      const m = { method: match.method.toUpperCase(), path: match.path };
-      faults = faults.filter((f) => !(f.left === Infinity && f.match.method === m.method && f.match.path === m.path));
-      if (fault) faults.push({ match: m, fault, left: Infinity });
-    },
+    failNext: (match, fault) => faults.failNext(match, fault),
+    faultMode: (match, fault) => faults.faultMode(match, fault),
 
     setClockOffset(ms) {
       clockOffsetMs = ms;
@@ -381,11 +219,11 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
 
     reset() {
       state.accounts.clear();
-      faults = [];
+      state.uploadRefusal = uploadRefusal;
+      faults.clear();
       requests.length = 0;
       signatures.length = 0;
       clockOffsetMs = options.clockOffsetMs ?? 0;
     },
   };
-  return exchange;
 }

@@ -1,6 +1,6 @@
 /**
  * The sandbox exchange's in-memory state: one account per environment, each with its
- * API keys. Only public keys are kept, as on Kalshi.
+ * API keys and the account facts Kalshi reports. Only public keys are kept, as on Kalshi.
  */
 import { generateKeyPair, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -46,30 +46,127 @@ export interface StoredKey {
   publicKey: KeyObject;
 }
 
-export interface Account {
-  usageTier: Tier;
-  /** FCM members may bind keys to an fcm_subtrader_id; sandbox accounts never are. */
-  isFcm: boolean;
-  keys: Map<string, StoredKey>;
+/** One entry of `grants` in GET /account/limits. */
+export interface Grant {
+  exchange_instance: 'event_contract' | 'margined';
+  level: Tier;
+  source: 'volume' | 'manual';
+  /** Seconds; absent = permanent. */
+  expires_ts?: number;
 }
 
-/** Sandbox rate-limit figures per tier (orientation only; the sandbox does not enforce them). */
+/** One entry of `volume_progress` in GET /account/api_usage_level/volume_progress. */
+export interface VolumeProgress {
+  computed_ts: number;
+  /** Contracts, 2 decimals, as a string. */
+  trailing_30d_volume_fp: string;
+  goals: Array<{ level: Tier; earn_volume_goal_fp: string; keep_volume_goal_fp: string }>;
+}
+
+/** 'by-tier': Premier and above may upload; true/false force the answer (e.g. a grant that lapsed). */
+export type UploadAllowed = boolean | 'by-tier';
+
+/** 'ok', or what makes Kalshi refuse API trading until the user verifies their location again. */
+export type Attestation = 'ok' | 'missing' | 'expired';
+
+export interface Account {
+  usageTier: Tier;
+  /** FCM members may bind keys to an fcm_subtrader_id. */
+  isFcm: boolean;
+  /** Kalshi's user id: the `{user_id}` of `{user_id}_{suffix}` subtrader ids. */
+  userId: string;
+  /** GET /communications/id: stable for the account. */
+  communicationsId: string;
+  keys: Map<string, StoredKey>;
+  uploadAllowed: UploadAllowed;
+  /** api_key_region_expiration_ts in seconds; null = absent (the account never attested). */
+  regionExpirationTs: number | null;
+  attestation: Attestation;
+  /** The sandbox serves no trading endpoint: when set, GET /portfolio/balance stands in for them. */
+  attestationGuardsBalance: boolean;
+  /** null: derived from the tier (a 30-day volume grant above basic). */
+  grants: Grant[] | null;
+  /** Whether one of the account's last 100 orders came through the API (POST .../upgrade). */
+  hasRecentApiOrder: boolean;
+  /** null: the sandbox's default progress report. */
+  volumeProgress: VolumeProgress[] | null;
+  /** Per subaccount (0 = primary), in cents. */
+  balances: Map<number, { balance: number; portfolioValue: number }>;
+}
+
+/** Per-second read/write token budgets (Kalshi, October 2026); the sandbox reports them, never enforces them. */
 export const TIER_LIMITS: Record<Tier, { read: number; write: number }> = {
-  basic: { read: 20, write: 10 },
-  advanced: { read: 30, write: 30 },
-  expert: { read: 60, write: 60 },
-  premier: { read: 100, write: 100 },
-  paragon: { read: 200, write: 200 },
-  prime: { read: 400, write: 400 },
-  prestige: { read: 400, write: 400 },
+  basic: { read: 200, write: 100 },
+  advanced: { read: 300, write: 300 },
+  expert: { read: 600, write: 600 },
+  premier: { read: 1200, write: 1200 },
+  paragon: { read: 2400, write: 2400 },
+  prime: { read: 4800, write: 4800 },
+  prestige: { read: 12000, write: 9600 },
 };
+
+export const DEFAULT_BALANCE_CENTS = 100_000;
+const DAY_S = 86_400;
 
 export function isTier(value: unknown): value is Tier {
   return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
 }
 
 export function newAccount(tier: Tier = 'basic'): Account {
-  return { usageTier: tier, isFcm: false, keys: new Map() };
+  return {
+    usageTier: tier,
+    isFcm: false,
+    userId: randomUUID(),
+    communicationsId: randomUUID(),
+    keys: new Map(),
+    uploadAllowed: 'by-tier',
+    regionExpirationTs: null,
+    attestation: 'ok',
+    attestationGuardsBalance: false,
+    grants: null,
+    hasRecentApiOrder: false,
+    volumeProgress: null,
+    balances: new Map([[0, { balance: DEFAULT_BALANCE_CENTS, portfolioValue: 0 }]]),
+  };
+}
+
+/** The environment's account, made on first use (requests to a never-seeded env just find no keys). */
+export function accountOf(accounts: Map<Env, Account>, env: Env): Account {
+  let acc = accounts.get(env);
+  if (!acc) {
+    acc = newAccount();
+    accounts.set(env, acc);
+  }
+  return acc;
+}
+
+export function mayUpload(acc: Account): boolean {
+  return acc.uploadAllowed === 'by-tier' ? UPLOAD_TIERS.has(acc.usageTier) : acc.uploadAllowed;
+}
+
+/** Tiers above basic are earned by volume since June 2026: a 30-day grant, renewed daily. */
+export function grantsOf(acc: Account, nowS: number): Grant[] {
+  if (acc.grants) return acc.grants.map((g) => ({ ...g }));
+  if (acc.usageTier === 'basic') return [];
+  return [{ exchange_instance: 'event_contract', level: acc.usageTier, source: 'volume', expires_ts: nowS + 30 * DAY_S }];
+}
+
+/**
+ * The default progress report: no volume yet. The goal figures are the sandbox's placeholders
+ * (Kalshi publishes them only through this endpoint); clients must take them as data.
+ */
+export function volumeProgressOf(acc: Account, nowS: number): VolumeProgress[] {
+  if (acc.volumeProgress) return structuredClone(acc.volumeProgress);
+  const goals = (
+    [
+      ['expert', 10_000],
+      ['premier', 100_000],
+      ['paragon', 1_000_000],
+      ['prime', 5_000_000],
+      ['prestige', 20_000_000],
+    ] as const
+  ).map(([level, earn]) => ({ level, earn_volume_goal_fp: `${earn}.00`, keep_volume_goal_fp: `${earn * 0.75}.00` }));
+  return [{ computed_ts: nowS - (nowS % DAY_S), trailing_30d_volume_fp: '0.00', goals }];
 }
 
 export function addKey(
@@ -109,4 +206,10 @@ export async function makeKeyPair(type: KeyType): Promise<{ publicKey: KeyObject
 
 export function copyRecord(r: ApiKeyRecord): ApiKeyRecord {
   return { ...r, scopes: [...r.scopes] };
+}
+
+/** `{user_id}_{suffix}`, suffix 1–16 ASCII letters or digits (case-sensitive). */
+export function isSubtraderIdOf(acc: Account, id: string): boolean {
+  const prefix = `${acc.userId}_`;
+  return id.startsWith(prefix) && /^[A-Za-z0-9]{1,16}$/.test(id.slice(prefix.length));
 }

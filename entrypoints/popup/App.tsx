@@ -2,29 +2,48 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
-import { localizeError, t, tNodes } from '../../components/i18n';
+import { localizeError, t, tNodes, type ShownError } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
 import type { Environment } from '../../lib/shared/environments';
-import type { NewKeyOptions, OneTimeSecret } from '../../lib/messages';
+import type { NewKeyOptions } from '../../lib/messages';
 import type { AccountInfo, KeyListItem, Overview } from '../../lib/messages';
 import { tierLabel } from '../../lib/messages';
 import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
+import type { PopupContext, Shown } from './actions';
 import type { Confirming } from './dialogs';
 
-type Shown = { keyName: string; keyId: string; secret: OneTimeSecret };
+/** Kalshi refused the signing key; the list was read with another held key. */
+type SigningTrouble = { listedWith: string; problem: ShownError };
 type Dialogs = typeof import('./dialogs');
 // Dialogs appear only after a click: loaded then, keeping them off popup start-up.
 const loadDialogs = () => import('./dialogs');
 
-const dollars = (cents: number) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+/** When Kalshi's list cannot be read: the keys this browser holds, none of them confirmed by Kalshi. */
+function heldKeysOf(o: Overview): KeyListItem[] {
+  return o.heldKeys.map((k) => ({
+    keyId: k.keyId,
+    name: k.name,
+    scopes: k.scopes,
+    subaccount: k.subaccount,
+    held: true,
+    signing: k.keyId === o.signingKey?.keyId,
+    lastVerifiedAt: k.lastVerifiedAt,
+    unconfirmed: true,
+  }));
+}
 
 export function App() {
   const [overview, setOverview] = useState<Overview | null>(null);
   const [keys, setKeys] = useState<KeyListItem[] | null>(null);
+  /** The keys shown come from Kalshi's list (now or last time), not only from this browser. */
+  const [listed, setListed] = useState(true);
+  const [trouble, setTrouble] = useState<SigningTrouble | null>(null);
   const [account, setAccount] = useState<AccountInfo | null>(null);
   const [uploadRefused, setUploadRefused] = useState(false);
+  /** A create Kalshi refused to take a public key for: offered again, made on Kalshi. */
+  const [offerKalshi, setOfferKalshi] = useState<NewKeyOptions | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
@@ -34,26 +53,53 @@ export function App() {
     if ((confirming || shown) && !dialogs) void loadDialogs().then((module) => setDialogs(() => module));
   }, [confirming, shown]);
 
-  /** Shows an overview, then the exchange's key list (and, on first load or a switch, the usage tier). */
-  async function load(next: Promise<Overview>, { withAccount = true } = {}) {
+  /** Opens the dialog for a private key the worker still keeps unsaved (a popup closed too early, say). */
+  async function showWaitingSecret(environment: Environment): Promise<boolean> {
+    const waiting = await send('takeSecret', { environment }).catch(() => null);
+    if (waiting) setShown(waiting);
+    return waiting !== null;
+  }
+
+  /**
+   * Shows an overview, then the exchange's key list (and, on first load or a switch, the usage tier
+   * and any private key still waiting to be saved).
+   */
+  async function load(next: Promise<Overview>, { initial = true } = {}) {
+    let o: Overview;
     try {
-      const o = await next;
-      setOverview(o);
-      setKeys(o.lastKnownKeys); // the last list at once (or "Loading…"), the fresh one below
-      if (!o.signingKey) return;
-      const env = o.environment;
+      o = await next;
+    } catch (error) {
+      setStatus({ kind: 'error', error: errorInfoOf(error) });
+      return;
+    }
+    setOverview(o);
+    setKeys(o.lastKnownKeys); // the last list at once (or "Loading…"), the fresh one below
+    setListed(true);
+    const env = o.environment;
+    if (initial) void showWaitingSecret(env);
+    if (!o.signingKey) return;
+    try {
       const [list] = await Promise.all([
         send('listApiKeys', { environment: env }),
-        withAccount && send('getAccount', { environment: env }).then(setAccount, () => setAccount({ tier: null, keySource: 'local' })),
+        initial &&
+          send('getAccount', { environment: env }).then(setAccount, () =>
+            setAccount({ tier: null, keySource: 'local', uploadRefused: false }),
+          ),
       ]);
       setKeys(list.keys);
+      setTrouble(
+        list.listedWith && list.signingProblem ? { listedWith: list.listedWith, problem: localizeError(list.signingProblem) } : null,
+      );
       const recovered = list.recovery;
       if (recovered?.unreadable[0]) setStatus({ kind: 'error', error: localizeError(recovered.unreadable[0]) });
       else if (recovered && recovered.adopted.length + recovered.confirmedDeleted.length > 0) {
         setStatus({ kind: 'success', text: t('popup_recovered', recovered.adopted.length, recovered.confirmedDeleted.length) });
       }
     } catch (error) {
-      setKeys([]);
+      // Never "no API keys" without Kalshi's word: show what this browser holds, unconfirmed.
+      setKeys(heldKeysOf(o));
+      setListed(false);
+      setTrouble(null);
       setStatus({ kind: 'error', error: errorInfoOf(error) });
     }
   }
@@ -66,6 +112,7 @@ export function App() {
   /** Runs one user action: busy while it runs, its result in the status region. */
   async function run(busyText: string, work: () => Promise<Status>): Promise<boolean> {
     setBusy(true);
+    setOfferKalshi(null);
     setStatus({ kind: 'busy', text: busyText });
     try {
       setStatus(await work());
@@ -87,75 +134,32 @@ export function App() {
     );
   }
   const environment = overview.environment;
-  const reload = () => load(send('getOverview', { environment }), { withAccount: false });
-  const canUpload = account?.keySource !== 'kalshi' && !uploadRefused;
-  const locksOut = (key: KeyListItem) => key.signing && overview.heldKeys.length <= 1;
+  const reload = () => load(send('getOverview', { environment }), { initial: false });
+  const refused = uploadRefused || account?.uploadRefused === true;
+  const canUpload = account?.keySource !== 'kalshi' && !refused;
+  // Only held keys that work can take over signing; before any list, what this browser holds.
+  const locksOut = (key: KeyListItem) =>
+    key.signing && (keys ? !keys.some((k) => k.held && !k.signing && !k.deletedOnKalshi && !k.lost) : overview.heldKeys.length <= 1);
+  const nameOf = (keyId: string) => keys?.find((k) => k.keyId === keyId)?.name ?? keyId.slice(0, 8);
 
-  const createKey = (request: NewKeyOptions) =>
-    run(request.source === 'local' ? t('popup_busy_create_local') : t('popup_busy_create_kalshi'), async () => {
-      try {
-        const created = await send('createApiKey', { environment, ...request });
-        if (created.secret) setShown({ keyName: created.name, keyId: created.keyId, secret: created.secret });
-        await reload();
-        return {
-          kind: 'success',
-          text: created.held ? t('popup_created_held', created.name) : t('popup_created_shown_once', created.name),
-        };
-      } catch (error) {
-        const { code } = errorInfoOf(error);
-        if (code === 'usage_tier') setUploadRefused(true);
-        // The key may exist after all: the list settles it (kept here, or flagged for deletion).
-        if (code === 'outcome_unknown' || code === 'key_lost') await reload();
-        throw error;
-      }
-    });
-
-  const act = (action: KeyAction, key: KeyListItem) => {
-    if (action === 'delete' || action === 'forget' || action === 'rotate') return setConfirming({ action, key });
-    if (action === 'copy') {
-      void navigator.clipboard.writeText(key.keyId).then(
-        () => setStatus({ kind: 'success', text: t('popup_copied_key_id', key.name) }),
-        () => setStatus({ kind: 'success', text: t('popup_copy_refused', key.keyId) }),
-      );
-      return;
-    }
-    if (action === 'test') {
-      return void run(t('popup_busy_test', key.name), async () => {
-        const result = await send('testKey', { environment, keyId: key.keyId });
-        await reload();
-        return { kind: 'success', text: t('popup_test_ok', key.name, dollars(result.balanceCents)) };
-      });
-    }
-    return void run(t('popup_busy_switch', key.name), async () => {
-      await load(send('setSigningKey', { environment, keyId: key.keyId }), { withAccount: false });
-      return { kind: 'success', text: t('popup_switched', key.name) };
-    });
+  const ctx: PopupContext = {
+    environment,
+    keys,
+    locksOut,
+    run,
+    load,
+    reload,
+    showWaitingSecret,
+    setStatus,
+    setConfirming,
+    setShown,
+    setUploadRefused,
+    setOfferKalshi,
   };
-
-  const confirm = async ({ action, key }: Confirming) => {
-    setConfirming(null);
-    const confirmLockout = locksOut(key);
-    if (action === 'delete') {
-      await run(t('popup_busy_delete', key.name), async () => {
-        await send('deleteApiKey', { environment, keyId: key.keyId, confirmLockout });
-        await reload();
-        return { kind: 'success', text: t('popup_deleted', key.name, environmentName(environment)) };
-      });
-    } else if (action === 'forget') {
-      await run(t('popup_busy_forget', key.name), async () => {
-        await load(send('forgetKey', { environment, keyId: key.keyId, confirmLockout }), { withAccount: false });
-        return { kind: 'success', text: t('popup_forgotten', key.name) };
-      });
-    } else {
-      await run(t('popup_busy_rotate', key.name), async () => {
-        const report = await send('rotateKey', { environment, keyId: key.keyId });
-        await reload();
-        const lines = (await loadDialogs()).rotationLines(report);
-        if (report.completed || !report.error) return { kind: 'success', text: lines[0] ?? '', lines: lines.slice(1) };
-        return { kind: 'error', error: localizeError(report.error), lines };
-      });
-    }
-  };
+  /** Every action runs from the lazily loaded actions module (with the dialogs). */
+  const later = (work: (m: Dialogs) => unknown) => void loadDialogs().then(work);
+  const createKey = (request: NewKeyOptions) => loadDialogs().then((m) => m.createKey(ctx, request));
+  const act = (action: KeyAction, key: KeyListItem) => later((m) => m.act(ctx, action, key));
 
   return (
     <Page
@@ -168,6 +172,8 @@ export function App() {
             setStatus({ kind: 'idle' });
             setAccount(null);
             setUploadRefused(false);
+            setOfferKalshi(null);
+            setTrouble(null);
             void load(send('setEnvironment', { environment: env }));
           }}
         />
@@ -175,6 +181,15 @@ export function App() {
     >
       {overview.signingKey ? (
         <>
+          {trouble && (
+            <section class="signing-trouble" aria-labelledby="signing-trouble-title">
+              <p id="signing-trouble-title" class="status-title">
+                {t('popup_signing_refused', overview.signingKey.name)}
+              </p>
+              <p>{trouble.problem.message}</p>
+              <p>{t('popup_signing_refused_listed_with', nameOf(trouble.listedWith))}</p>
+            </section>
+          )}
           <p class="hint signing-line">
             {tNodes(
               'popup_signing_line',
@@ -183,9 +198,22 @@ export function App() {
               <strong>{account ? usageLevel(account.tier) : '…'}</strong>,
             )}
           </p>
-          <KeyList keys={keys} busy={busy} now={Date.now()} onAction={act} />
+          {!listed && <p class="hint">{t('popup_keys_held_only')}</p>}
+          <KeyList keys={keys} listed={listed} busy={busy} now={Date.now()} onAction={act} />
           <StatusMessage status={status} />
-          <NewKeyForm busy={busy} canUpload={canUpload} tierNote={tierNote(account, canUpload)} onSubmit={createKey} />
+          {offerKalshi && (
+            <div class="status-action">
+              <button type="button" class="primary" disabled={busy} onClick={() => void createKey({ ...offerKalshi, source: 'kalshi' })}>
+                {t('popup_generate_instead', offerKalshi.name)}
+              </button>
+            </div>
+          )}
+          {/* A create would be signed with the refused key: a working key must sign first. */}
+          {trouble ? (
+            <p class="hint">{t('popup_create_needs_working_key')}</p>
+          ) : (
+            <NewKeyForm busy={busy} canUpload={canUpload} tierNote={tierNote(account, canUpload, refused)} onSubmit={createKey} />
+          )}
         </>
       ) : (
         <section class="empty">
@@ -200,12 +228,22 @@ export function App() {
         <dialogs.ConfirmFor
           confirming={confirming}
           environment={environment}
-          locksOut={locksOut(confirming.key)}
+          locksOut={confirming.lockout === true || locksOut(confirming.key)}
           onCancel={() => setConfirming(null)}
-          onConfirm={() => void confirm(confirming)}
+          onConfirm={() => later((m) => m.confirm(ctx, confirming))}
         />
       )}
-      {dialogs && shown && <dialogs.SecretDialog {...shown} onClose={() => setShown(null)} />}
+      {dialogs && shown && (
+        <dialogs.SecretDialog
+          key={shown.keyId}
+          keyName={shown.keyName}
+          keyId={shown.keyId}
+          secret={shown.secret}
+          expiresAt={shown.expiresAt}
+          onSaved={() => later((m) => m.secretSaved(ctx, shown))}
+          onClose={() => setShown(null)}
+        />
+      )}
     </Page>
   );
 }
@@ -215,7 +253,8 @@ function usageLevel(tier: string | null): string {
   return tier === null ? t('tier_unknown') : tierLabel(tier);
 }
 
-function tierNote(account: AccountInfo | null, canUpload: boolean): string {
+function tierNote(account: AccountInfo | null, canUpload: boolean, refused: boolean): string {
+  if (refused) return t('popup_tier_upload_refused');
   if (!account) return t('popup_tier_checking');
   if (canUpload && account.tier === null) return t('popup_tier_unknown_note');
   if (canUpload) return t('popup_tier_can_upload');

@@ -4,10 +4,59 @@ import type { KeyListItem } from '../../lib/messages';
 import { canManageKeys } from '../../lib/messages';
 import { timeAgo } from './time-ago';
 
-export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete';
+export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete' | 'keep' | 'show';
+
+/** What Kalshi's answers say of a key, as badges, a line of words, and the actions that make sense. */
+function standing(key: KeyListItem) {
+  const badges: Array<[MessageKey, 'signing' | 'warning' | 'plain']> = [];
+  const notes: MessageKey[] = [];
+  let actions: KeyAction[];
+  if (key.signing) badges.push(['popup_badge_signing', 'signing']);
+  if (key.rejected && !key.deletedOnKalshi) badges.push(['popup_badge_rejected', 'warning']);
+  if (key.held && !key.signing && !key.deletedOnKalshi) badges.push(['popup_badge_held', 'plain']);
+  if (key.deletedOnKalshi) {
+    // Kalshi refuses it and does not list it: all that is left is the copy here.
+    badges.push(['popup_badge_deleted', 'warning']);
+    notes.push('popup_key_deleted_on_kalshi');
+    actions = ['forget'];
+  } else if (key.lost) {
+    badges.push(key.lost === 'unreadable' ? ['popup_badge_lost_unreadable', 'warning'] : ['popup_badge_lost_never_saved', 'warning']);
+    notes.push(key.lost === 'unreadable' ? 'popup_key_lost_unreadable' : 'popup_key_lost_never_saved');
+    actions = ['delete'];
+  } else if (key.awaitingSave) {
+    badges.push(['popup_badge_awaiting_save', 'warning']);
+    notes.push('popup_key_awaiting_save');
+    actions = ['show', 'delete'];
+  } else if (key.maybeLostAnswer) {
+    // Not certain: the user decides.
+    notes.push('popup_key_maybe_lost_answer');
+    actions = ['keep', 'delete'];
+  } else if (key.held) {
+    if (key.unconfirmed) badges.push(['popup_badge_unconfirmed', 'plain']);
+    actions = ['test', ...(key.signing ? [] : (['use'] as const)), ...(key.rejected ? [] : (['rotate'] as const)), 'forget'];
+    // Not in Kalshi's list: a delete signed by this account could not tell "gone" from "another account's".
+    if (!key.unconfirmed) actions.push('delete');
+  } else {
+    actions = ['delete'];
+  }
+  return { badges, notes, actions };
+}
+
+const ACTION_LABEL: Record<KeyAction, MessageKey> = {
+  copy: 'popup_action_copy_id',
+  test: 'popup_action_test',
+  use: 'popup_action_use',
+  rotate: 'popup_action_rotate',
+  forget: 'popup_action_forget',
+  delete: 'popup_action_delete',
+  keep: 'popup_action_keep',
+  show: 'popup_action_show_secret',
+};
 
 export function KeyList(props: {
   keys: KeyListItem[] | null;
+  /** The keys come from Kalshi's list (not only from what this browser holds). */
+  listed: boolean;
   busy: boolean;
   now: number;
   onAction: (action: KeyAction, key: KeyListItem) => void;
@@ -16,16 +65,19 @@ export function KeyList(props: {
   // Preact runs effects after the next frame: `npm run bench` reads this mark (bench/browser.ts).
   useEffect(() => void (keys && performance.mark('kkm:key-list-painted')), [keys]);
   if (keys === null) return <p class="hint key-list-placeholder">{t('popup_loading_keys')}</p>;
-  if (keys.length === 0) return <p class="hint key-list-placeholder">{t('popup_no_keys')}</p>;
+  // "No API keys" only when Kalshi's own list said so.
+  if (keys.length === 0) return props.listed ? <p class="hint key-list-placeholder">{t('popup_no_keys')}</p> : null;
   return (
     <ul class="key-list" aria-label={t('popup_keys_label')}>
       {keys.map((key) => {
         const name = key.name || t('popup_unnamed_key');
+        const { badges, notes, actions } = standing(key);
         // Accessible names start with the visible label, then say which key: "Delete sandbox".
-        const button = (action: KeyAction, labelKey: MessageKey, cls = 'link') => {
-          const label = t(labelKey);
+        const button = (action: KeyAction, cls = 'link') => {
+          const label = t(ACTION_LABEL[action]);
           return (
             <button
+              key={action}
               type="button"
               class={cls}
               disabled={busy}
@@ -39,33 +91,34 @@ export function KeyList(props: {
         const meta = [
           key.scopes.length ? key.scopes.join(', ') : t('popup_no_scopes'),
           ...(key.subaccount !== null ? [t('popup_meta_subaccount', key.subaccount)] : []),
-          ...(key.held
+          ...(key.held && !key.deletedOnKalshi
             ? [key.lastVerifiedAt ? t('popup_meta_verified', timeAgo(key.lastVerifiedAt, props.now)) : t('popup_meta_not_verified')]
             : []),
         ];
+        const rowActions = actions.filter((a) => a !== 'delete');
         return (
           <li key={key.keyId} class="key">
             <div class="key-head">
               <span class="key-name">{name}</span>
-              {key.signing && <span class="badge badge-signing">{t('popup_badge_signing')}</span>}
-              {key.held && !key.signing && <span class="badge">{t('popup_badge_held')}</span>}
-              {key.orphaned && <span class="badge badge-warning">{t('popup_badge_orphaned')}</span>}
-              <span class="key-head-end">{button('delete', 'popup_action_delete', 'danger small')}</span>
+              {badges.map(([label, kind]) => (
+                <span key={label} class={kind === 'plain' ? 'badge' : `badge badge-${kind}`}>
+                  {t(label)}
+                </span>
+              ))}
+              {actions.includes('delete') && <span class="key-head-end">{button('delete', 'danger small')}</span>}
             </div>
             <div class="key-id-row">
               <code class="key-id">{key.keyId}</code>
-              {button('copy', 'popup_action_copy_id')}
+              {button('copy')}
             </div>
             <p class="key-meta">{meta.join(' · ')}</p>
-            {key.signing && !canManageKeys(key.scopes) && <p class="key-warning">{t('popup_key_cannot_manage')}</p>}
-            {key.held && (
-              <div class="key-actions">
-                {button('test', 'popup_action_test')}
-                {!key.signing && button('use', 'popup_action_use')}
-                {button('rotate', 'popup_action_rotate')}
-                {button('forget', 'popup_action_forget')}
-              </div>
-            )}
+            {notes.map((note) => (
+              <p key={note} class="key-note">
+                {t(note)}
+              </p>
+            ))}
+            {key.signing && !key.deletedOnKalshi && !canManageKeys(key.scopes) && <p class="key-warning">{t('popup_key_cannot_manage')}</p>}
+            {rowActions.length > 0 && <div class="key-actions">{rowActions.map((action) => button(action))}</div>}
           </li>
         );
       })}

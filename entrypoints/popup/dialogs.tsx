@@ -3,31 +3,13 @@ import { environmentName } from '../../components/EnvironmentSelect';
 import { t, tNodes } from '../../components/i18n';
 import type { Environment } from '../../lib/shared/environments';
 import type { KeyListItem } from '../../lib/messages';
-import type { RotationReport } from '../../lib/messages';
 
-/** The popup's dialogs and the rotation report's words: loaded on first use (see App.tsx). */
+/** The popup's dialogs and what its buttons do: loaded on the first click (see App.tsx). */
 export { SecretDialog } from './SecretDialog';
+export { act, confirm, createKey, secretSaved } from './actions';
 
-export type Confirming = { action: 'delete' | 'forget' | 'rotate'; key: KeyListItem };
-
-/** A rotation's report in plain sentences, one per key. */
-export function rotationLines(r: RotationReport): string[] {
-  const oldId = r.oldKeyId.slice(0, 8);
-  const newId = r.newKeyId?.slice(0, 8) ?? '';
-  if (r.completed) return [t('rotation_done', newId, oldId)];
-  const old = {
-    active: r.newKeyState === 'signing' ? t('rotation_old_not_signing', oldId) : t('rotation_old_unchanged', oldId),
-    deleted: t('rotation_old_deleted', oldId),
-    deleted_but_held: t('rotation_old_deleted_but_held', oldId),
-  }[r.oldKeyState];
-  const fresh = {
-    none: t('rotation_new_none'),
-    unverified: t('rotation_new_unverified', newId),
-    verified: t('rotation_new_verified', newId),
-    signing: t('rotation_new_signing', newId),
-  }[r.newKeyState];
-  return [old, fresh];
-}
+/** `lockout`: the worker found no other key that works, whatever the list said: ask for that consent too. */
+export type Confirming = { action: 'delete' | 'forget' | 'rotate'; key: KeyListItem; lockout?: boolean };
 
 export function ConfirmFor(props: {
   confirming: Confirming;
@@ -56,7 +38,7 @@ export function ConfirmFor(props: {
   if (action === 'forget') {
     return (
       <ConfirmDialog title={t('popup_forget_title', key.name)} confirmLabel={t('popup_forget_confirm')} danger {...common}>
-        <p>{t('popup_forget_body')}</p>
+        <p>{key.deletedOnKalshi ? t('popup_forget_body_deleted') : t('popup_forget_body')}</p>
         {lockout}
       </ConfirmDialog>
     );

@@ -1,6 +1,7 @@
 import { API_PREFIX, HOSTS, type Environment } from '../shared/environments';
 import { AppError, type ErrorCode } from '../shared/errors';
 import {
+  kalshiSaid,
   parseApiKeyList,
   parseBalance,
   parseCreated,
@@ -10,6 +11,7 @@ import {
   parseLimits,
   type CreateApiKeyRequest,
   type GenerateApiKeyRequest,
+  type KalshiError,
 } from './wire-types';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, realSleep, withRetries, type RetryPolicy } from './retry';
 import { signRequest, type SigningKey } from './signer';
@@ -19,6 +21,7 @@ export interface KalshiClientDeps {
   /** The key that signs; omit for public endpoints only. */
   signingKey?: SigningKey;
   fetch?: typeof fetch;
+  /** One per-attempt timeout for every method, instead of REQUEST_TIMEOUT_MS. */
   timeoutMs?: number;
   now?: () => number;
   /** How GET and DELETE are retried; POSTs never are. */
@@ -26,11 +29,20 @@ export interface KalshiClientDeps {
   /** Injected so tests wait for nothing. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The signal that ends an attempt after `ms`; AbortSignal.timeout unless a test plays the clock. */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 export type KalshiClient = ReturnType<typeof createKalshiClient>;
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+type Method = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * How long one attempt may take. GET and DELETE are retried, so theirs is short enough that a
+ * retry after a full timeout still fits DEFAULT_RETRY_POLICY.maxTotalMs (6 s + backoff < 15 s);
+ * a POST is sent once and may take longer.
+ */
+export const REQUEST_TIMEOUT_MS: Readonly<Record<Method, number>> = { GET: 6_000, DELETE: 6_000, POST: 15_000 };
 /** A 401 with the exchange's clock further than this from ours is blamed on the clock. */
 export const CLOCK_SKEW_TOLERANCE_MS = 5_000;
 
@@ -43,13 +55,14 @@ export function createKalshiClient(deps: KalshiClientDeps) {
   const host = HOSTS[deps.environment].preferred;
   const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
   const now = deps.now ?? Date.now;
+  const timeoutSignal = deps.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms));
 
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const retryDeps = { sleep: deps.sleep ?? realSleep, random: deps.random ?? Math.random, now };
 
   /** GET and DELETE are idempotent here (a DELETE answered 404 is done), so they may be sent again. */
   function request<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: Method,
     path: string,
     parse: (body: unknown) => T | undefined,
     options: { body?: unknown; signed?: boolean } = {},
@@ -68,7 +81,7 @@ export function createKalshiClient(deps: KalshiClientDeps) {
   }
 
   async function attempt<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: Method,
     path: string,
     parse: (body: unknown) => T | undefined,
     options: { body?: unknown; signed?: boolean },
@@ -90,15 +103,24 @@ export function createKalshiClient(deps: KalshiClientDeps) {
         method,
         headers,
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(deps.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        signal: timeoutSignal(deps.timeoutMs ?? REQUEST_TIMEOUT_MS[method]),
         credentials: 'omit',
         cache: 'no-store',
+        // A redirect would carry the KALSHI-ACCESS-* headers to wherever it points: never follow one.
+        redirect: 'error',
       });
     } catch (cause) {
-      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      if (isRedirectRefusal(cause)) throw redirectError(method, fullPath, { cause });
+      const name = (cause as { name?: unknown } | null)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       const error = new AppError(timedOut ? 'timeout' : 'unreachable', `${method} https://${host}${fullPath}`, { cause });
       transient.set(error, {});
       throw error;
+    }
+    // A fetch that hands redirects back instead of refusing them (redirect: 'manual' semantics).
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      await response.body?.cancel().catch(() => {});
+      throw redirectError(method, fullPath);
     }
 
     const text = await response.text().catch(() => '');
@@ -109,20 +131,24 @@ export function createKalshiClient(deps: KalshiClientDeps) {
       body = undefined;
     }
     if (!response.ok) {
+      const kalshiError = parseKalshiError(body);
+      const said = kalshiSaid(kalshiError);
+      const saidOption = said === undefined ? {} : { said };
       const skew = response.status === 401 ? clockSkewMs(response.headers.get('date'), now()) : undefined;
       if (skew !== undefined) {
         const seconds = Math.round(Math.abs(skew) / 1000);
         throw new AppError(
           'clock_skew',
           `This computer’s clock is ${seconds} seconds ${skew > 0 ? 'ahead of' : 'behind'} Kalshi’s (${host}).`,
+          saidOption,
         );
       }
-      const code = errorCodeFor(response.status, parseKalshiError(body)?.code ?? '');
+      const code = errorCodeFor(response.status, { method, path, body: options.body }, kalshiError);
       const detail =
         code === 'unauthorized'
           ? `Signed “${timestamp}${method}${fullPath}” with key ${deps.signingKey?.keyId ?? '(none)'} on ${host}.`
           : `${method} ${fullPath} on ${host} answered ${response.status}.`;
-      const error = new AppError(code, detail);
+      const error = new AppError(code, detail, saidOption);
       if (TRANSIENT_STATUS.has(response.status)) {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
         transient.set(error, retryAfterMs === undefined ? {} : { retryAfterMs });
@@ -134,28 +160,88 @@ export function createKalshiClient(deps: KalshiClientDeps) {
     return parsed;
   }
 
+  function redirectError(method: Method, fullPath: string, options?: { cause?: unknown }): AppError {
+    return new AppError(
+      'unexpected_response',
+      `${method} ${fullPath} on ${host} answered with a redirect; it was not followed, so the signed request went nowhere else.`,
+      options,
+    );
+  }
+
   return {
     environment: deps.environment,
     host,
     listApiKeys: () => request('GET', '/api_keys', parseApiKeyList),
+    /** `warning` is Kalshi's, to be shown (e.g. an FCM subtrader without risk caps). */
     createApiKey: (body: CreateApiKeyRequest) => request('POST', '/api_keys', parseCreated, { body }),
+    /** `warning` as for createApiKey. */
     generateApiKey: (body: GenerateApiKeyRequest) => request('POST', '/api_keys/generate', parseGenerated, { body }),
     deleteApiKey: (apiKeyId: string) => request('DELETE', `/api_keys/${encodeURIComponent(apiKeyId)}`, () => true as const),
     getAccountLimits: () => request('GET', '/account/limits', parseLimits),
-    getPortfolioBalance: () => request('GET', '/portfolio/balance', parseBalance),
+    /**
+     * The balance that proves a key works. A key restricted to a subaccount must ask for its own:
+     * `?subaccount=N` is sent when given (it is not part of what is signed).
+     */
+    getPortfolioBalance: async (subaccount?: number) => request('GET', `/portfolio/balance${subaccountQuery(subaccount)}`, parseBalance),
     getExchangeStatus: () => request('GET', '/exchange/status', parseExchangeStatus, { signed: false }),
   };
 }
 
-function errorCodeFor(status: number, kalshiCode: string): ErrorCode {
+function subaccountQuery(subaccount: number | undefined): string {
+  if (subaccount === undefined) return '';
+  if (!Number.isInteger(subaccount) || subaccount < 0 || subaccount > 63) throw new AppError('invalid_subaccount');
+  return `?subaccount=${subaccount}`;
+}
+
+/** The request a failure answered: what decides a 403's meaning, with the status (never a code string). */
+export interface AnsweredRequest {
+  method: Method;
+  /** Without the /trade-api/v2 prefix and without the query. */
+  path: string;
+  /** The JSON body sent, if any. */
+  body?: unknown;
+}
+
+/** Kalshi's documented words for a missing or expired location attestation (shared/kalshi-api-keys.md). */
+const LOCATION_ATTESTATION = /location attestation/i;
+
+/**
+ * The error code for a failed answer, from what Kalshi documents: its status and the endpoint.
+ * Kalshi documents no code string for its refusals, so none is looked at. A 403 is:
+ * - `location_attestation` when its words speak of the location attestation (any endpoint);
+ * - `usage_tier` on POST /api_keys without an fcm_subtrader_id: the only 403 Kalshi documents
+ *   there is "insufficient API usage level", whatever the body says;
+ * - `forbidden` otherwise (POST /api_keys/generate, an FCM binding, scopes, …).
+ */
+export function errorCodeFor(status: number, request: AnsweredRequest, kalshiError?: KalshiError): ErrorCode {
   if (status === 400) return 'bad_request';
   if (status === 401) return 'unauthorized';
-  if (status === 403) return /usage.level|usage_level|tier/i.test(kalshiCode) ? 'usage_tier' : 'forbidden';
+  if (status === 403) {
+    if (kalshiError && (LOCATION_ATTESTATION.test(kalshiError.message) || LOCATION_ATTESTATION.test(kalshiError.details))) {
+      return 'location_attestation';
+    }
+    if (request.method === 'POST' && request.path === '/api_keys' && !carriesFcmSubtrader(request.body)) return 'usage_tier';
+    return 'forbidden';
+  }
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'exchange_error';
   return 'unexpected_response';
+}
+
+function carriesFcmSubtrader(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const id = (body as { fcm_subtrader_id?: unknown }).fcm_subtrader_id;
+  return id !== undefined && id !== null && id !== '';
+}
+
+/** fetch's refusal of a redirect under `redirect: 'error'` (Node names it; browsers say only "failed to fetch"). */
+function isRedirectRefusal(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (/redirect/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 /**

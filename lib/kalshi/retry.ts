@@ -17,12 +17,16 @@ export interface RetryPolicy {
   maxTotalMs: number;
 }
 
+/**
+ * maxTotalMs leaves room for a retry after a GET that used its whole timeout
+ * (REQUEST_TIMEOUT_MS.GET, 6 s, in client.ts): 6 s + backoff, and a third try after two.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attempts: 3,
   baseDelayMs: 300,
   maxDelayMs: 2_000,
   maxRetryAfterMs: 5_000,
-  maxTotalMs: 10_000,
+  maxTotalMs: 15_000,
 };
 
 export interface RetryDeps {

@@ -46,6 +46,57 @@ export function toPem(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
+/**
+ * PEM labels by what they hold, in a few words of our own: an error detail names the label this
+ * way and never repeats the label text, which may be anything (a BEGIN line that lost its closing
+ * dashes runs on into the key's base64 body). Each name is shorter than ECHO_RUN.
+ */
+const LABEL_NAMES: Record<string, string> = {
+  'RSA PRIVATE KEY': 'PKCS#1 RSA key',
+  'PRIVATE KEY': 'PKCS#8 key',
+  'ENCRYPTED PRIVATE KEY': 'encrypted key',
+  'PUBLIC KEY': 'public key',
+  'RSA PUBLIC KEY': 'RSA public key',
+  'EC PRIVATE KEY': 'EC key',
+  'DSA PRIVATE KEY': 'DSA key',
+  'OPENSSH PRIVATE KEY': 'OpenSSH key',
+  CERTIFICATE: 'certificate',
+  'TRUSTED CERTIFICATE': 'certificate',
+  'X509 CERTIFICATE': 'certificate',
+  'CERTIFICATE REQUEST': 'CSR',
+  'NEW CERTIFICATE REQUEST': 'CSR',
+  'X509 CRL': 'CRL',
+  PKCS7: 'PKCS#7',
+  CMS: 'CMS',
+  'EC PARAMETERS': 'EC parameters',
+  'DH PARAMETERS': 'DH parameters',
+};
+
+/** A PEM label (upper case, single spaces) as an error detail may name it. */
+export function labelName(label: string): string {
+  return Object.hasOwn(LABEL_NAMES, label) ? LABEL_NAMES[label]! : 'unknown label';
+}
+
+/** Runs of this many characters of the input never appear in an error detail (checkEcho). */
+export const ECHO_RUN = 12;
+
+/**
+ * The error, or the same error without its detail when the detail repeats any ECHO_RUN characters
+ * of the input (spaces and case ignored). The last line of defence: details are written to name
+ * structures, never input, and this makes sure no path forgets it.
+ */
+export function withoutEcho(error: AppError, input: unknown): AppError {
+  if (error.detail === undefined || typeof input !== 'string') return error;
+  const fold = (text: string) => normalise(text).replace(SPACE, '').toLowerCase();
+  const detail = fold(error.detail);
+  if (detail.length < ECHO_RUN) return error;
+  const haystack = fold(input);
+  for (let i = 0; i + ECHO_RUN <= detail.length; i++) {
+    if (haystack.includes(detail.slice(i, i + ECHO_RUN))) return new AppError(error.code, undefined, { cause: error });
+  }
+  return error;
+}
+
 /** A line break as pasted (CRLF, CR) or escaped (a key copied out of JSON keeps its "\\n"). */
 export function normalise(raw: string): string {
   return raw.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');

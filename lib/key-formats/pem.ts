@@ -3,7 +3,8 @@
  *
  * Keys are recognised by their DER structure, never by the PEM label: pasted
  * keys are often mislabelled. Whatever the input, parsePrivateKeyPem returns a
- * key or throws an AppError; error details name structures, never key bytes.
+ * key or throws an AppError; error details name structures, never key bytes, and
+ * never repeat the input (labels are named by what they hold: labelName).
  */
 import {
   TAG,
@@ -20,7 +21,7 @@ import {
   type Tlv,
 } from './der';
 import { AppError, type ErrorCode } from '../shared/errors';
-import { guard, latin1, normalise, MARKER, SPACE, startsWithAscii, toKeyError } from './pem-text';
+import { guard, labelName, latin1, normalise, MARKER, SPACE, startsWithAscii, toKeyError, withoutEcho } from './pem-text';
 
 export type KeyAlgorithm = 'RSA-PSS' | 'Ed25519';
 
@@ -65,10 +66,14 @@ const CURVES: Record<string, string> = {
  * base64 of a whole PEM, and PEM with JSON "\n" escapes. Throws AppError only.
  */
 export function parsePrivateKeyPem(text: string): ParsedPrivateKey {
-  return guard(() => {
-    if (typeof text !== 'string') throw new AppError('not_pem', 'not text');
-    return parseText(text, true);
-  });
+  try {
+    return guard(() => {
+      if (typeof text !== 'string') throw new AppError('not_pem', 'not text');
+      return parseText(text, true);
+    });
+  } catch (e) {
+    throw withoutEcho(toKeyError(e), text);
+  }
 }
 
 /** PKCS#1 RSAPrivateKey DER → PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL params). No validation. */
@@ -112,17 +117,24 @@ function findBlocks(text: string): Block[] {
   for (const m of text.matchAll(MARKER)) {
     const label = m[2]!.replace(SPACE, ' ').toUpperCase();
     if (m[1]!.toUpperCase() === 'BEGIN') {
-      if (open) throw new AppError('malformed_key', `BEGIN ${open.label} has no END line`);
+      if (open) throw noEnd(open.label);
       open = { label, bodyStart: m.index + m[0].length };
     } else {
-      if (!open) throw new AppError('malformed_key', `END ${label} has no BEGIN line`);
-      if (label !== open.label) throw new AppError('malformed_key', `BEGIN ${open.label} does not match END ${label}`);
+      if (!open) throw new AppError('malformed_key', `an END line (${labelName(label)}) has no BEGIN line`);
+      if (label !== open.label) {
+        throw new AppError('malformed_key', `the BEGIN line (${labelName(open.label)}) does not match the END line (${labelName(label)})`);
+      }
       blocks.push({ label, body: text.slice(open.bodyStart, m.index) });
       open = undefined;
     }
   }
-  if (open) throw new AppError('malformed_key', `BEGIN ${open.label} has no END line`);
+  if (open) throw noEnd(open.label);
   return blocks;
+}
+
+/** A BEGIN line whose END line is missing, or whose closing dashes are (the label then runs on into the body). */
+function noEnd(label: string): AppError {
+  return new AppError('malformed_key', `a BEGIN line (${labelName(label)}) has no END line`);
 }
 
 function parseBlock({ label, body }: Block): ParsedPrivateKey {
@@ -132,20 +144,20 @@ function parseBlock({ label, body }: Block): ParsedPrivateKey {
     // RFC 1421 headers (Proc-Type, DEK-Info) contain ':', which base64 never does.
     if (!line.includes(':')) base64.push(line);
     else if (/^\s*Proc-Type\s*:\s*4\s*,\s*ENCRYPTED/i.test(line)) {
-      throw new AppError('encrypted_key', 'legacy OpenSSL encryption (Proc-Type: 4,ENCRYPTED)');
+      throw new AppError('encrypted_key', 'legacy OpenSSL encryption (a Proc-Type header)');
     }
   }
   const clean = base64.join('').replace(SPACE, '');
-  if (clean === '') throw new AppError('malformed_key', `the ${label} block is empty`);
+  if (clean === '') throw new AppError('malformed_key', `the block (${labelName(label)}) is empty`);
   const der = base64ToBytes(clean);
   if (startsWithAscii(der, 'openssh-key-v1')) throw openSshError();
   const key = parseDer(der);
   if (key) return key;
   // Well-formed DER of a shape we do not know: let the label say what it is.
-  if (/CERTIFICATE|PKCS7|CRL/.test(label)) throw new AppError('certificate_given', label);
-  if (label.includes('PUBLIC KEY')) throw new AppError('public_key_given', label);
-  if (label.includes('ENCRYPTED')) throw new AppError('encrypted_key', label);
-  throw new AppError('malformed_key', `the ${label} block holds no known key structure`);
+  if (/CERTIFICATE|PKCS7|CRL/.test(label)) throw new AppError('certificate_given', labelName(label));
+  if (label.includes('PUBLIC KEY')) throw new AppError('public_key_given', labelName(label));
+  if (label.includes('ENCRYPTED')) throw new AppError('encrypted_key', labelName(label));
+  throw new AppError('malformed_key', `the block (${labelName(label)}) holds no known key structure`);
 }
 
 /** No BEGIN/END lines: accept bare base64 of the DER (or of a whole PEM, as kept in env variables). */

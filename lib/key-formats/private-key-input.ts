@@ -6,10 +6,23 @@
 import { AppError } from '../shared/errors';
 import { decryptPrivateKeyPem, isEncryptedPrivateKeyPem } from './pbes2';
 import { parsePrivateKeyPem, type ParsedPrivateKey } from './pem';
+import { withoutEcho } from './pem-text';
 import { pkcs8ToPem } from './pem-write';
 
-/** Parses pasted key text; when it is encrypted, decrypts it with the passphrase first. */
+/**
+ * Parses pasted key text; when it is encrypted, decrypts it with the passphrase first. No error's
+ * detail repeats a run of the text or the passphrase (withoutEcho).
+ */
 export async function readPrivateKey(text: string, passphrase?: string): Promise<ParsedPrivateKey> {
+  try {
+    return await read(text, passphrase);
+  } catch (e) {
+    const error = e instanceof AppError ? e : new AppError('internal', 'unexpected failure while reading a key', { cause: e });
+    throw withoutEcho(withoutEcho(error, text), passphrase);
+  }
+}
+
+async function read(text: string, passphrase?: string): Promise<ParsedPrivateKey> {
   // Whatever parsePrivateKeyPem accepts is returned exactly as before (including a plain
   // key bundled with an encrypted one); only its failures on encrypted text are taken further.
   try {

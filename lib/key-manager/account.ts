@@ -5,7 +5,7 @@ import type { Environment } from '../shared/environments';
 import type { AccountInfo } from './api';
 import type { Context } from './context';
 
-/** The usage tier decides where new pairs are made; unreadable limits leave it to the 403. */
+/** The usage tier (and any refusal Kalshi gave) decides where new pairs are made; unreadable limits leave it to the 403. */
 export async function accountFor(ctx: Context, environment: Environment, signing: StoredKey): Promise<AccountInfo> {
   const tier = await ctx
     .client(environment, signing)
@@ -14,5 +14,7 @@ export async function accountFor(ctx: Context, environment: Environment, signing
       (limits) => limits.usage_tier.toLowerCase(),
       () => null,
     );
-  return { tier, keySource: keySourceFor(tier) };
+  // The tier is a hint; Kalshi's 403 on an upload is the authority, remembered until an upload succeeds.
+  const uploadRefused = (await ctx.store.uploadRefusedAt(environment)) !== undefined;
+  return { tier, keySource: uploadRefused ? 'kalshi' : keySourceFor(tier), uploadRefused };
 }

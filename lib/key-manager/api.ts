@@ -35,10 +35,33 @@ export interface KeyListItem {
   signing: boolean;
   lastVerifiedAt: number | null;
   /**
-   * Made for this browser, but Kalshi's answer (with the only copy of its private key) was lost:
-   * the key cannot be used here or anywhere. Offer Delete.
+   * Certain: made by this extension, and its private half exists nowhere — Kalshi's private key could
+   * not be read ('unreadable'), or a one-time key was never saved ('never_saved'). Offer Delete.
    */
-  orphaned?: boolean;
+  lost?: 'unreadable' | 'never_saved';
+  /**
+   * Not certain: may come from a create here whose answer was lost, or be a namesake made elsewhere.
+   * Never called unusable; the user decides (Delete, or Keep).
+   */
+  maybeLostAnswer?: true;
+  /** A one-time private key for this key is held in the worker until the user has saved it (takeSecret). */
+  awaitingSave?: true;
+  /** Held here, but Kalshi refuses its signature and no longer lists it: deleted on kalshi.com or elsewhere. Offer Forget. */
+  deletedOnKalshi?: true;
+  /** The signing key, whose signature Kalshi refused (the list was read with another held key). */
+  rejected?: true;
+  /** Held here but not in this list, and not proved gone (Kalshi out of reach, or another account's key). */
+  unconfirmed?: true;
+}
+
+/** A one-time private key the worker holds (in memory only) until the user has saved it. */
+export interface UnsavedSecret {
+  environment: Environment;
+  keyId: string;
+  keyName: string;
+  secret: OneTimeSecret;
+  /** ms since the epoch; after it the key is marked "its private key was never saved". */
+  expiresAt: number;
 }
 
 /** What a list found and tidied after operations whose answers were lost. Present only when non-empty. */
@@ -64,8 +87,10 @@ export interface Overview {
 export interface AccountInfo {
   /** Kalshi's API usage level, or null when it could not be read. */
   tier: string | null;
-  /** Where new key pairs should be made for this tier. */
+  /** Where new key pairs should be made: the tier's hint, or 'kalshi' once Kalshi refused an upload. */
   keySource: KeySource;
+  /** Kalshi refused a public key from this account (403 on POST /api_keys): Create key makes it on Kalshi. */
+  uploadRefused: boolean;
 }
 
 export interface CreatedKey {
@@ -73,8 +98,19 @@ export interface CreatedKey {
   name: string;
   /** The private half is kept in this browser. */
   held: boolean;
-  /** The private key for a bot: shown once, then dropped. */
+  /** The private key for a bot: shown once, kept in the worker's memory until saved, then dropped. */
   secret: OneTimeSecret | null;
+  /** Kalshi's warning about the new key, in its words (e.g. an FCM subtrader without risk caps). */
+  warning: string | null;
+}
+
+export interface KeyList {
+  keys: KeyListItem[];
+  recovery?: ListRecovery;
+  /** Kalshi refused the signing key, and the list was read with this other held key. */
+  listedWith?: string;
+  /** Why the signing key was refused. */
+  signingProblem?: ErrorInfo;
 }
 
 export type KeyRef = { environment: Environment; keyId: string };
@@ -84,7 +120,10 @@ export interface KeyManagerApi {
   setEnvironment: { request: { environment: Environment }; response: Overview };
   getAccount: { request: { environment: Environment }; response: AccountInfo };
   importKey: { request: KeyRef & { pem: string; passphrase?: string }; response: KeySummary };
-  listApiKeys: { request: { environment: Environment }; response: { keys: KeyListItem[]; recovery?: ListRecovery } };
+  listApiKeys: { request: { environment: Environment }; response: KeyList };
+  takeSecret: { request: { environment: Environment }; response: UnsavedSecret | null };
+  confirmSecretSaved: { request: KeyRef; response: { saved: true } };
+  keepKey: { request: KeyRef; response: { kept: true } };
   createApiKey: { request: { environment: Environment } & NewKeyOptions; response: CreatedKey };
   setSigningKey: { request: KeyRef; response: Overview };
   testKey: { request: KeyRef; response: { balanceCents: number; verifiedAt: number } };

@@ -10,6 +10,7 @@ import type { KeyStore, StoredKey } from '../key-store';
 import { ENVIRONMENT_LABEL, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
 import type { KeySummary } from './api';
+import { createSecretKeeper, SECRET_TTL_MS } from './secrets';
 
 export interface KeyServiceDeps {
   store: KeyStore;
@@ -22,6 +23,8 @@ export interface KeyServiceDeps {
   random?: () => number;
   /** How long a lost operation without any trace on Kalshi is kept before it is dropped (reconcile.ts). */
   graceMs?: number;
+  /** How long a one-time private key is kept for the user (secrets.ts). Default SECRET_TTL_MS. */
+  secretTtlMs?: number;
 }
 
 export function summarize(key: StoredKey): KeySummary {
@@ -51,6 +54,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'clock_skew',
   'wrong_environment',
   'usage_tier',
+  'location_attestation',
   'forbidden',
   'not_found',
   'conflict',
@@ -115,8 +119,10 @@ export function createContext(deps: KeyServiceDeps) {
     now,
     client,
     graceMs: deps.graceMs,
+    secretTtlMs: deps.secretTtlMs ?? SECRET_TTL_MS,
     /** Pending operations whose request is still running in this worker. */
     inFlight: new Set<string>(),
+    secrets: createSecretKeeper(now),
     signingKeyFor,
     explainUnauthorized,
 
@@ -124,6 +130,16 @@ export function createContext(deps: KeyServiceDeps) {
       const key = await store.getKey(environment, keyId);
       if (!key) throw new AppError('not_held');
       return key;
+    },
+
+    /** A signed request that any key may make: 2xx only when Kalshi accepts the key (its own subaccount). */
+    async proveWorks(environment: Environment, key: SigningKey & { subaccount?: number | null }): Promise<'works' | 'refused' | 'unknown'> {
+      try {
+        await client(environment, key).getPortfolioBalance(key.subaccount ?? undefined);
+        return 'works';
+      } catch (error) {
+        return isCode(error, 'unauthorized') ? 'refused' : 'unknown';
+      }
     },
 
     /** Key management needs read + write; say so before Kalshi answers 403. */

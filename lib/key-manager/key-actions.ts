@@ -12,13 +12,28 @@ export function createKeyActions(
 ): Pick<Handlers, 'setSigningKey' | 'testKey' | 'forgetKey' | 'deleteApiKey'> {
   const { store, client, now, inFlight } = ctx;
 
-  /** Forgetting or deleting the last key this browser signs with needs the user's explicit consent. */
-  async function guardLockout(environment: Environment, keyId: string, confirmLockout: boolean): Promise<StoredKey | undefined> {
+  /**
+   * Forgetting or deleting the key this browser signs with hands signing to another held key that
+   * Kalshi accepts now (proved by a signed request); a dead key never takes over. With none, only the
+   * user's explicit consent goes on. `signer` signs the delete; `next` is the signing key afterwards.
+   */
+  async function guardLockout(environment: Environment, keyId: string, confirmLockout: boolean) {
     const signing = await store.getSigningKey(environment);
-    if (signing?.keyId !== keyId) return signing;
-    const other = (await store.listKeys(environment)).find((k) => k.keyId !== keyId);
-    if (!other && !confirmLockout) throw new AppError('lockout_unconfirmed');
-    return other ?? signing;
+    if (signing?.keyId !== keyId) return { signer: signing, next: undefined };
+    let working: StoredKey | undefined;
+    for (const key of await store.listKeys(environment)) {
+      if (key.keyId !== keyId && (await ctx.proveWorks(environment, key)) === 'works') {
+        working = key;
+        break;
+      }
+    }
+    if (!working && !confirmLockout) throw new AppError('lockout_unconfirmed');
+    return { signer: working ?? signing, next: working?.keyId ?? null };
+  }
+
+  /** A 401 to a delete signed by the key being deleted, after a lost answer: is the key gone? Proved by asking again. */
+  async function deletedItself(environment: Environment, key: StoredKey, error: unknown): Promise<boolean> {
+    return isCode(error, 'unauthorized') && (await ctx.proveWorks(environment, key)) === 'refused';
   }
 
   return {
@@ -29,8 +44,9 @@ export function createKeyActions(
 
     async testKey({ environment, keyId }) {
       const key = await ctx.heldKey(environment, keyId);
+      // A key restricted to a subaccount acts for it: its balance is asked for with ?subaccount=N.
       const { balance } = await client(environment, key)
-        .getPortfolioBalance()
+        .getPortfolioBalance(key.subaccount ?? undefined)
         .catch((error: unknown) => ctx.explainUnauthorized(error, environment, key));
       const verifiedAt = now();
       await store.markVerified(environment, keyId, verifiedAt);
@@ -40,15 +56,16 @@ export function createKeyActions(
     async forgetKey({ environment, keyId, confirmLockout }) {
       // A damaged record can be forgotten too: that is the way out of it.
       if (!(await store.hasKey(environment, keyId))) throw new AppError('not_held');
-      await guardLockout(environment, keyId, confirmLockout);
-      await store.removeKey(environment, keyId);
+      const { next } = await guardLockout(environment, keyId, confirmLockout);
+      await store.removeKey(environment, keyId, { nextSigning: next });
       return overview(environment);
     },
 
     async deleteApiKey({ environment, keyId, confirmLockout }) {
       await ctx.managingKeyFor(environment);
       // Sign with another held key when deleting the signing key, so the extension keeps working.
-      const signer = (await guardLockout(environment, keyId, confirmLockout))!;
+      const { signer, next } = await guardLockout(environment, keyId, confirmLockout);
+      if (!signer) throw new AppError('no_signing_key');
       const pending = { id: randomId(), environment, operation: 'delete' as const, keyId, startedAt: now() };
       await store.addPending(pending);
       inFlight.add(pending.id);
@@ -57,7 +74,9 @@ export function createKeyActions(
           // Retried when the answer is lost; a 404 then means the first attempt went through.
           await client(environment, signer).deleteApiKey(keyId);
         } catch (error) {
-          if (!isCode(error, 'not_found')) {
+          // Deleting the key that signs: if its answer was lost, the retry is refused — by a key that is gone.
+          const gone = isCode(error, 'not_found') || (signer.keyId === keyId && (await deletedItself(environment, signer, error)));
+          if (!gone) {
             if (wasRefused(error)) {
               await store.removePending(pending.id);
               throw error;
@@ -71,7 +90,7 @@ export function createKeyActions(
           }
         }
         // Already gone on the exchange (404) counts as done: the user's intent holds.
-        await store.completeDelete(pending.id, environment, keyId);
+        await store.completeDelete(pending.id, environment, keyId, next);
         return { deletedKeyId: keyId };
       } finally {
         inFlight.delete(pending.id);

@@ -2,12 +2,12 @@
  * Reading the account's keys: the overview the popup paints at once, Kalshi's list, and settling
  * operations whose answers were lost against that list (reconcile.ts).
  */
-import type { SigningKey } from '../kalshi/signer';
 import type { ApiKey } from '../kalshi/wire-types';
 import type { PendingCreate, StoredKey } from '../key-store';
 import type { Environment } from '../shared/environments';
-import type { KeyListItem, KeyManagerApi, ListRecovery, Overview } from './api';
+import type { KeyList, KeyListItem, ListRecovery, Overview } from './api';
 import { isCode, summarize, type Context } from './context';
+import { toErrorInfo, type ErrorInfo } from '../shared/errors';
 import { reconcile, type Proof, type ReconcileOutcome } from './reconcile';
 
 export type Listing = ReturnType<typeof createListing>;
@@ -35,38 +35,61 @@ export function createListing(ctx: Context) {
     };
   }
 
-  /** Signs with a candidate key id and a pending private half: Kalshi's answer shows whose key it is. */
+  /** Signs with a candidate key id and a pending private half: only a 2xx answer proves the key is ours. */
   async function prove(environment: Environment, keyId: string, record: PendingCreate & { privateKey: CryptoKey }): Promise<Proof> {
-    const candidate: SigningKey = { keyId, algorithm: record.algorithm, privateKey: record.privateKey };
-    try {
-      await client(environment, candidate).getPortfolioBalance();
-      return { owned: true, verifiedAt: now() };
-    } catch (error) {
-      // Authenticated but short of a scope: the signature was accepted, so the key is ours.
-      if (isCode(error, 'forbidden')) return { owned: true };
-      return { owned: false, conclusive: isCode(error, 'unauthorized') };
+    const candidate = { keyId, algorithm: record.algorithm, privateKey: record.privateKey, subaccount: record.subaccount };
+    const verdict = await ctx.proveWorks(environment, candidate);
+    return verdict === 'works' ? { owned: true, verifiedAt: now() } : { owned: false, conclusive: verdict === 'refused' };
+  }
+
+  interface Listed {
+    listed: ApiKey[];
+    signing: StoredKey;
+    settled: ReconcileOutcome;
+    /** Set when Kalshi refused the signing key and another held key read the list. */
+    listedWith?: StoredKey;
+    signingProblem?: ErrorInfo;
+  }
+
+  /** Reads the list with another held key that Kalshi accepts, when it refuses the signing key. */
+  async function listWithAnotherKey(environment: Environment, signing: StoredKey) {
+    for (const key of await store.listKeys(environment)) {
+      if (key.keyId === signing.keyId) continue;
+      const listed = await client(environment, key)
+        .listApiKeys()
+        .catch(() => undefined);
+      if (listed) return { listed, key };
     }
+    return undefined;
   }
 
   /** Lists the environment's keys and settles lost operations against the list. */
-  async function listAndSettle(environment: Environment): Promise<{ listed: ApiKey[]; signing: StoredKey; settled: ReconcileOutcome }> {
+  async function listAndSettle(environment: Environment): Promise<Listed> {
     let signing = await signingKeyFor(environment);
     let listed: ApiKey[];
+    let listedWith: StoredKey | undefined;
+    let signingProblem: ErrorInfo | undefined;
     try {
       listed = await client(environment, signing).listApiKeys();
     } catch (error) {
+      if (!isCode(error, 'unauthorized')) throw error;
       // A delete of the signing key whose answer was lost: Kalshi no longer knows the key, so it went.
-      const deletedSigning = isCode(error, 'unauthorized')
-        ? (await store.listPending(environment)).records.find(
-            (r) => r.operation === 'delete' && r.keyId === signing.keyId && !inFlight.has(r.id),
-          )
-        : undefined;
-      if (!deletedSigning) return explainUnauthorized(error, environment, signing);
-      await store.completeDelete(deletedSigning.id, environment, signing.keyId);
-      signing = await signingKeyFor(environment);
-      listed = await client(environment, signing)
-        .listApiKeys()
-        .catch((e: unknown) => explainUnauthorized(e, environment, signing));
+      const deletedSigning = (await store.listPending(environment)).records.find(
+        (r) => r.operation === 'delete' && r.keyId === signing.keyId && !inFlight.has(r.id),
+      );
+      if (deletedSigning) {
+        const other = await listWithAnotherKey(environment, signing);
+        await store.completeDelete(deletedSigning.id, environment, signing.keyId, other?.key.keyId ?? null);
+        signing = await signingKeyFor(environment);
+        listed = other?.listed ?? (await client(environment, signing).listApiKeys());
+      } else {
+        // Kalshi refuses the signing key (deleted on kalshi.com, say): another held key may still work.
+        const explained = await explainUnauthorized(error, environment, signing).catch((e: unknown) => e);
+        const other = await listWithAnotherKey(environment, signing);
+        if (!other) throw explained;
+        ({ listed, key: listedWith } = other);
+        signingProblem = toErrorInfo(explained);
+      }
     }
     const settled = await reconcile({
       store,
@@ -74,10 +97,11 @@ export function createListing(ctx: Context) {
       listed,
       inFlight,
       prove: (keyId, record) => prove(environment, keyId, record),
+      holdsSecret: (keyId) => ctx.secrets.holds(keyId),
       now: now(),
       ...(ctx.graceMs === undefined ? {} : { graceMs: ctx.graceMs }),
     });
-    return { listed, signing, settled };
+    return { listed, signing, settled, ...(listedWith ? { listedWith, signingProblem } : {}) };
   }
 
   /** After a lost answer, one attempt to settle at once; fine if Kalshi is still out of reach. */
@@ -87,8 +111,26 @@ export function createListing(ctx: Context) {
       () => undefined,
     );
 
-  async function listApiKeys({ environment }: KeyManagerApi['listApiKeys']['request']): Promise<KeyManagerApi['listApiKeys']['response']> {
-    const { listed, signing, settled } = await listAndSettle(environment);
+  /** A held key Kalshi did not list: gone (its signature refused), or not proved either way. */
+  async function unlistedItem(environment: Environment, key: StoredKey, r: Listed): Promise<KeyListItem> {
+    const signing = key.keyId === r.signing.keyId;
+    const refused = signing && r.signingProblem?.code === 'unauthorized' ? 'refused' : await ctx.proveWorks(environment, key);
+    return {
+      keyId: key.keyId,
+      name: key.name,
+      scopes: key.scopes,
+      subaccount: key.subaccount ?? null,
+      held: true,
+      signing,
+      lastVerifiedAt: key.lastVerifiedAt ?? null,
+      ...(signing && r.signingProblem ? { rejected: true as const } : {}),
+      ...(refused === 'refused' ? { deletedOnKalshi: true as const } : { unconfirmed: true as const }),
+    };
+  }
+
+  async function listApiKeys({ environment }: { environment: Environment }): Promise<KeyList> {
+    const r = await listAndSettle(environment);
+    const { listed, signing, settled } = r;
     const held = await store.listKeysChecked(environment);
     const heldById = new Map(held.records.map((k) => [k.keyId, k]));
     const keys: KeyListItem[] = listed.map((k) => ({
@@ -99,8 +141,13 @@ export function createListing(ctx: Context) {
       held: heldById.has(k.api_key_id),
       signing: k.api_key_id === signing.keyId,
       lastVerifiedAt: heldById.get(k.api_key_id)?.lastVerifiedAt ?? null,
-      ...(settled.orphans.has(k.api_key_id) ? { orphaned: true } : {}),
+      ...(k.api_key_id === signing.keyId && r.signingProblem ? { rejected: true as const } : {}),
+      ...(settled.lost.has(k.api_key_id) ? { lost: settled.lost.get(k.api_key_id) } : {}),
+      ...(settled.suspects.has(k.api_key_id) ? { maybeLostAnswer: true as const } : {}),
+      ...(settled.awaitingSave.has(k.api_key_id) ? { awaitingSave: true as const } : {}),
     }));
+    const listedIds = new Set(listed.map((k) => k.api_key_id));
+    for (const key of held.records) if (!listedIds.has(key.keyId)) keys.push(await unlistedItem(environment, key, r));
     keys.sort(
       (a, b) =>
         Number(b.signing) - Number(a.signing) ||
@@ -116,7 +163,11 @@ export function createListing(ctx: Context) {
     };
     lastKnownKeys.set(environment, keys);
     const eventful = recovery.adopted.length + recovery.confirmedDeleted.length + recovery.unresolved + recovery.unreadable.length > 0;
-    return eventful ? { keys, recovery } : { keys };
+    return {
+      keys,
+      ...(eventful ? { recovery } : {}),
+      ...(r.listedWith ? { listedWith: r.listedWith.keyId, signingProblem: r.signingProblem! } : {}),
+    };
   }
 
   return { overview, listAndSettle, settleNow, listApiKeys };

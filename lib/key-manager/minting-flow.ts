@@ -15,9 +15,14 @@ export function createMinting(ctx: Context, listing: Listing) {
 
   /**
    * Mints a key with a pending record written before the request, so a lost answer is never a lost key:
-   * a pair kept here is recovered by the next list; any other is flagged there for deletion.
+   * a pair kept here is recovered by the next list (proved by a signed request); any other is named
+   * there as a key that may come from this request, for the user to decide.
    */
   async function mintAndStore(environment: Environment, signing: StoredKey, options: NewKeyOptions): Promise<MintResult> {
+    // Kalshi denies an FCM-bound key on every REST endpoint: it can go to a bot (FIX), never be kept here.
+    if (options.fcmSubtraderId !== undefined && options.destination === 'browser') {
+      throw new AppError('invalid_fcm_subtrader', 'A key bound to an FCM subtrader works only over FIX: choose Download once.');
+    }
     const c = client(environment, signing);
     // What exists before: the new key is the one that was not there.
     const knownKeyIds = (await c.listApiKeys()).map((k) => k.api_key_id);
@@ -35,6 +40,7 @@ export function createMinting(ctx: Context, listing: Listing) {
       knownKeyIds,
     };
     let written = false;
+    let answeredKeyId: string | undefined;
     inFlight.add(pending.id);
     try {
       let result: MintResult;
@@ -44,36 +50,40 @@ export function createMinting(ctx: Context, listing: Listing) {
             await store.addPending(privateKey ? { ...pending, privateKey } : pending);
             written = true;
           },
+          answered: (keyId) => void (answeredKeyId = keyId),
         });
       } catch (error) {
         if (!written) throw error; // nothing was sent
+        if (answeredKeyId !== undefined) {
+          // Kalshi made the key and named it, but its private key could not be read: certainly lost.
+          await store.markLost(pending.id, environment, answeredKeyId, 'unreadable');
+          throw error;
+        }
         if (wasRefused(error)) {
           await store.removePending(pending.id);
+          if (isCode(error, 'usage_tier')) await store.setUploadRefused(environment, now());
           throw error;
         }
         inFlight.delete(pending.id);
-        const recoverable = options.source === 'local' && options.destination === 'browser' && !isCode(error, 'key_lost');
         const settled = await settleNow(environment);
         const adopted = settled?.adopted.get(pending.id);
-        if (recoverable && adopted) return { keyId: adopted, stored: (await store.getKey(environment, adopted)) ?? null, secret: null };
+        if (adopted) return { keyId: adopted, stored: (await store.getKey(environment, adopted)) ?? null, secret: null, warning: null };
+        // Not proved either way: the pending record stays, and the next list names any key of this
+        // name that turns up as one that may come from this request — never as unusable.
         const what = `${options.source === 'local' ? 'POST /api_keys' : 'POST /api_keys/generate'} for “${options.name}”`;
-        const orphan = settled?.orphanOf.get(pending.id);
-        if (!recoverable && (orphan !== undefined || !isCode(error, 'exchange_error'))) {
-          throw new AppError(
-            'key_lost',
-            isCode(error, 'key_lost')
-              ? (error as AppError).detail
-              : `${what}: ${describe(error)}${orphan ? ` Kalshi lists it as ${orphan}.` : ''}`,
-            { cause: error },
-          );
-        }
-        // Kalshi answered with a server error and no new key shows (yet): most likely nothing was made.
-        // The pending record stays, so a key that turns up later is still recovered or flagged.
         if (isCode(error, 'exchange_error')) throw error;
         throw new AppError('outcome_unknown', `${what}: ${describe(error)}`, { cause: error });
       }
-      // The record stays (without anything new) until the next list has looked for echoes of this request.
-      await store.answerCreate(pending.id, result.keyId, result.stored);
+      if (result.secret) {
+        // Held in memory until the user has saved it (secrets.ts); the store knows only that it waits.
+        const expiresAt = now() + ctx.secretTtlMs;
+        await store.answerCreate(pending.id, result.keyId, null, { awaitingSaveUntil: expiresAt });
+        ctx.secrets.keep({ environment, keyId: result.keyId, keyName: options.name, secret: result.secret, expiresAt });
+      } else {
+        // A pair made here keeps its record until the next list has looked for echoes of this request.
+        await store.answerCreate(pending.id, result.keyId, result.stored);
+      }
+      if (options.source === 'local') await store.setUploadRefused(environment, null);
       return result;
     } finally {
       inFlight.delete(pending.id);

@@ -36,6 +36,8 @@ export interface MintResult {
   /** Set when the private half was kept in this browser. */
   stored: StoredKey | null;
   secret: OneTimeSecret | null;
+  /** Kalshi's warning about the new key, in its words. */
+  warning: string | null;
 }
 
 /** e.g. kalshi-demo-trading-bot-a952bcbe.key */
@@ -57,6 +59,8 @@ export interface MintHooks {
    * If it throws, nothing is sent.
    */
   beforeSend?: (privateKey: CryptoKey | undefined) => Promise<void>;
+  /** Kalshi's answer named the new key: from here on, its key id is certain, whatever happens next. */
+  answered?: (keyId: string) => void;
 }
 
 export async function mintKey(client: KalshiClient, options: NewKeyOptions, now: number, hooks: MintHooks = {}): Promise<MintResult> {
@@ -81,11 +85,12 @@ export async function mintKey(client: KalshiClient, options: NewKeyOptions, now:
     // Exportable only when the user asked to take the private key elsewhere.
     const pair = await generateKeyPair(algorithm, { extractable: destination === 'download' });
     await hooks.beforeSend?.(destination === 'browser' ? pair.privateKey : undefined);
-    const { api_key_id } = await client.createApiKey({ name, public_key: spkiToPem(pair.spki), scopes, ...binding });
-    if (destination === 'browser') return { keyId: api_key_id, stored: record(api_key_id, pair.privateKey), secret: null };
+    const { api_key_id, warning } = await client.createApiKey({ name, public_key: spkiToPem(pair.spki), scopes, ...binding });
+    hooks.answered?.(api_key_id);
+    if (destination === 'browser') return { keyId: api_key_id, stored: record(api_key_id, pair.privateKey), secret: null, warning };
     const pkcs8 = await crypto.subtle.exportKey('pkcs8', pair.privateKey);
     const pem = options.privateKeyFormat === 'pkcs1' && algorithm === 'RSA-PSS' ? pkcs8RsaToPkcs1Pem(pkcs8) : pkcs8ToPem(pkcs8);
-    return { keyId: api_key_id, stored: null, secret: { pem, fileName: secretFileName(environment, name, api_key_id) } };
+    return { keyId: api_key_id, stored: null, secret: { pem, fileName: secretFileName(environment, name, api_key_id) }, warning };
   }
 
   await hooks.beforeSend?.(undefined);
@@ -95,11 +100,14 @@ export async function mintKey(client: KalshiClient, options: NewKeyOptions, now:
     ...binding,
     ...(algorithm === 'Ed25519' ? { key_type: 'ed25519' as const } : {}),
   });
+  hooks.answered?.(generated.api_key_id);
+  const warning = generated.warning;
   if (destination === 'download') {
     return {
       keyId: generated.api_key_id,
       stored: null,
       secret: { pem: generated.private_key, fileName: secretFileName(environment, name, generated.api_key_id) },
+      warning,
     };
   }
   // Adopted straight into the key store: the user never sees this private key.
@@ -117,5 +125,6 @@ export async function mintKey(client: KalshiClient, options: NewKeyOptions, now:
     keyId: generated.api_key_id,
     stored: { ...record(generated.api_key_id, privateKey), algorithm: parsed.algorithm },
     secret: null,
+    warning,
   };
 }

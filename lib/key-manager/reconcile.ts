@@ -1,31 +1,39 @@
 /**
  * Settling operations whose answers were lost (connection reset, timeout, service worker stopped),
- * from what Kalshi lists now. Each pending record (lib/key-store.ts) ends one of these ways:
+ * from what Kalshi lists now. Every conclusion is proved; what cannot be proved is said as such and
+ * left to the user. Each pending record (lib/key-store/records.ts) ends one of these ways:
  *
  * - a create whose pair was made here: the new key is found among the listed keys this browser does
- *   not hold and that were not listed before the request, and proved ours by a request signed with
- *   the pending private half (Kalshi never returns public keys, so nothing else can prove it);
- *   it is then kept here as if the answer had arrived;
- * - a create whose private half was not kept here (made by Kalshi, or meant for download): the new
- *   key, found by its name among the new ones, is flagged "orphaned" until the user deletes it;
+ *   not hold, that were not listed before the request and that no successful create of ours made, and
+ *   proved ours by a 2xx answer to a request signed with the pending private half (Kalshi never
+ *   returns public keys, so nothing else can prove it); it is then kept here as if the answer had
+ *   arrived;
+ * - a create whose private half was not kept here (made by Kalshi, or meant for download): a new key
+ *   of its name *may* be its key — or a namesake made on kalshi.com. It is named as a suspect ("may
+ *   come from a request whose answer was lost"), never as unusable; the user decides;
+ * - a create that certainly made a key whose private half exists nowhere (Kalshi's private key could
+ *   not be read; a one-time key never saved): that key is named as such until it is deleted;
+ * - a one-time key waiting to be saved: shown as such while this worker still holds its secret;
+ *   once the worker does not (stopped) or the time is over, the key is certain to be lost;
  * - a create whose answer did arrive: looked at once for echoes, keys with the same name made by a
- *   request the browser resent on its own after a connection died (Chromium does so for a POST that
- *   got no answer on a reused connection). An echo of a pair made here is proved and kept too. An
- *   echo of a key made by Kalshi cannot be told from a namesake made elsewhere, so it is left as an
- *   ordinary key this browser does not hold (flagging a stranger's key for deletion would be worse);
+ *   request the browser resent on its own after a connection died. An echo of a pair made here is
+ *   proved and kept too; any other is left as an ordinary key;
  * - a delete: the key is gone from the list, so the local copy goes too; or it is still listed, so
  *   the delete never happened;
  * - no trace on Kalshi: the record is dropped, once it is older than a grace period (a request cut
  *   off by a stopped worker may still reach Kalshi a moment later);
- * - the proof could not be made (Kalshi unreachable): the record stays for the next list.
+ * - the proof could not be made (Kalshi unreachable, no 2xx): the record stays for the next list.
+ *
+ * While a create runs in this worker, no record is matched by name: the running create's key would
+ * look like the lost one's.
  */
-import type { Environment } from '../shared/environments';
-import type { ErrorInfo } from '../shared/errors';
 import type { ApiKey } from '../kalshi/wire-types';
 import type { KeyStore, PendingCreate, PendingRecord, StoredKey } from '../key-store';
+import type { Environment } from '../shared/environments';
+import type { ErrorInfo } from '../shared/errors';
 
-/** What a signed request with a candidate key id and a pending private half showed. */
-export type Proof = { owned: true; verifiedAt?: number } | { owned: false; conclusive: boolean };
+/** What a signed request with a candidate key id and a pending private half showed: only a 2xx is ownership. */
+export type Proof = { owned: true; verifiedAt: number } | { owned: false; conclusive: boolean };
 
 export interface ReconcileDeps {
   store: KeyStore;
@@ -35,6 +43,8 @@ export interface ReconcileDeps {
   /** Operations still running in this worker: their answers may yet arrive, so they are left alone. */
   inFlight: ReadonlySet<string>;
   prove: (keyId: string, record: PendingCreate & { privateKey: CryptoKey }) => Promise<Proof>;
+  /** Whether this worker still holds the one-time private key of this key id, unsaved. */
+  holdsSecret: (keyId: string) => boolean;
   /** ms since the epoch. */
   now: number;
   /** A record younger than this is not dropped for lack of a trace. Default GRACE_MS. */
@@ -49,10 +59,12 @@ export interface ReconcileOutcome {
   /** Every key id proved ours and kept here by this pass (echoes of answered creates included). */
   adoptedKeys: string[];
   confirmedDeleted: string[];
-  /** Key ids whose private half is lost (flag them in the list). */
-  orphans: Set<string>;
-  /** pending id → the orphaned key it made. */
-  orphanOf: Map<string, string>;
+  /** Key id → the pending record of a lost create that may have made it (not certain). */
+  suspects: Map<string, string>;
+  /** Key id → why its private half certainly exists nowhere. */
+  lost: Map<string, 'unreadable' | 'never_saved'>;
+  /** One-time keys whose private key this worker holds until the user has saved it. */
+  awaitingSave: Set<string>;
   /** Records left for the next list. */
   unresolved: number;
   unreadable: ErrorInfo[];
@@ -67,8 +79,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
     adopted: new Map(),
     adoptedKeys: [],
     confirmedDeleted: [],
-    orphans: new Set(),
-    orphanOf: new Map(),
+    suspects: new Map(),
+    lost: new Map(),
+    awaitingSave: new Set(),
     unresolved: 0,
     unreadable: [],
   };
@@ -83,9 +96,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
     else await store.removePending(record.id);
   };
   const listedIds = new Set(listed.map((k) => k.api_key_id));
-  // A key already claimed (held here, or flagged for another record) is nobody else's candidate.
-  const claimed = new Set<string>();
-  for (const r of records) if (r.operation === 'create') for (const id of r.orphanKeyIds ?? []) claimed.add(id);
+  // Keys our own successful creates made, and keys another record already names, are nobody else's.
+  const claimed = new Set(await store.madeByUs(environment));
+  for (const r of records) {
+    if (r.operation !== 'create') continue;
+    for (const id of [...(r.suspectKeyIds ?? []), r.resultKeyId, r.lostKeyId]) if (id) claimed.add(id);
+  }
+  const creating = [...deps.inFlight].some((id) => records.some((r) => r.id === id && r.operation === 'create'));
 
   for (const record of records) {
     if (deps.inFlight.has(record.id)) continue;
@@ -107,38 +124,52 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
       }
       return;
     }
-    if (record.orphanKeyIds) {
-      const still = record.orphanKeyIds.filter((id) => listedIds.has(id));
-      if (still.length === 0) return store.removePending(record.id); // the user deleted them
-      for (const id of still) outcome.orphans.add(id);
-      outcome.orphanOf.set(record.id, still[0]!);
+    if (record.lostKeyId) {
+      if (!listedIds.has(record.lostKeyId)) return store.removePending(record.id); // deleted since
+      outcome.lost.set(record.lostKeyId, record.lostReason ?? 'unreadable');
       return;
     }
-    // An answered create is looked at once for echoes, but not while another create runs here:
-    // its key, not yet held, would look like an echo.
+    if (record.awaitingSaveUntil !== undefined && record.resultKeyId) {
+      const keyId = record.resultKeyId;
+      if (!listedIds.has(keyId)) return store.removePending(record.id);
+      if (deps.holdsSecret(keyId) && deps.now < record.awaitingSaveUntil) {
+        outcome.awaitingSave.add(keyId);
+        return;
+      }
+      await store.markLost(record.id, environment, keyId, 'never_saved');
+      outcome.lost.set(keyId, 'never_saved');
+      return;
+    }
+    if (record.suspectKeyIds) {
+      const still = record.suspectKeyIds.filter((id) => listedIds.has(id));
+      if (still.length === 0) return store.removePending(record.id); // the user deleted them
+      for (const id of still) outcome.suspects.set(id, record.id);
+      return;
+    }
+    // While a create runs here, its key, not yet answered, would look like this record's.
+    if (creating) {
+      outcome.unresolved++;
+      return;
+    }
     const answered = record.resultKeyId !== undefined;
-    if (answered && deps.inFlight.size > 0) return;
-
     const known = new Set(record.knownKeyIds);
     const fresh: ApiKey[] = [];
     for (const k of listed) {
-      if (known.has(k.api_key_id) || claimed.has(k.api_key_id) || k.api_key_id === record.resultKeyId) continue;
+      if (known.has(k.api_key_id) || claimed.has(k.api_key_id)) continue;
       if (await store.hasKey(environment, k.api_key_id)) continue;
       fresh.push(k);
     }
     const named = fresh.filter((k) => k.name === record.name);
 
     if (!record.privateKey) {
-      // An echo of a key made by Kalshi cannot be told from a namesake made elsewhere: never flagged.
       if (answered) return store.removePending(record.id);
       if (named.length === 0) return noTrace(record);
       const ids = named.map((k) => k.api_key_id);
       for (const id of ids) {
         claimed.add(id);
-        outcome.orphans.add(id);
+        outcome.suspects.set(id, record.id);
       }
-      await store.markOrphans(record.id, ids);
-      outcome.orphanOf.set(record.id, ids[0]!);
+      await store.markSuspects(record.id, ids);
       return;
     }
 
@@ -160,7 +191,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
           createdAt: record.startedAt,
           scopes: candidate.scopes,
           subaccount: candidate.subaccount,
-          ...(proof.verifiedAt === undefined ? {} : { lastVerifiedAt: proof.verifiedAt }),
+          lastVerifiedAt: proof.verifiedAt,
         });
         if (!answered && candidate.name !== record.name) break; // an unnamed match is enough
       } else if (!proof.conclusive) inconclusive = true;

@@ -39,7 +39,7 @@ export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof
           return result.keyId;
         },
         async verify() {
-          await client(environment, replacement).getPortfolioBalance();
+          await client(environment, replacement).getPortfolioBalance(replacement!.subaccount ?? undefined);
           await store.markVerified(environment, replacement!.keyId, now());
         },
         async switchSigning(newKeyId) {

@@ -32,7 +32,24 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
 
     async createApiKey({ environment, ...options }) {
       const result = await minting.mintAndStore(environment, await ctx.managingKeyFor(environment), options);
-      return { keyId: result.keyId, name: options.name, held: result.stored !== null, secret: result.secret };
+      return { keyId: result.keyId, name: options.name, held: result.stored !== null, secret: result.secret, warning: result.warning };
+    },
+
+    takeSecret: async ({ environment }) => ctx.secrets.take(environment),
+
+    async confirmSecretSaved({ environment, keyId }) {
+      ctx.secrets.drop(keyId);
+      const { records } = await ctx.store.listPending(environment);
+      for (const r of records)
+        if (r.operation === 'create' && r.resultKeyId === keyId && r.awaitingSaveUntil) await ctx.store.removePending(r.id);
+      return { saved: true };
+    },
+
+    /** The user keeps a key that may have come from a lost request: it is no longer named so. */
+    async keepKey({ environment, keyId }) {
+      const { records } = await ctx.store.listPending(environment);
+      for (const r of records) if (r.operation === 'create' && r.suspectKeyIds?.includes(keyId)) await ctx.store.removePending(r.id);
+      return { kept: true };
     },
 
     ...createImport(ctx),

@@ -54,8 +54,24 @@ export interface PendingCreate extends PendingBase {
    * Kalshi may have made the key twice, and the echo is proved and kept too.
    */
   resultKeyId?: string;
-  /** Keys found on Kalshi that this create made but whose private half is lost: flagged until deleted. */
-  orphanKeyIds?: string[];
+  /**
+   * A create whose answer was lost and whose private half was not kept here: the keys of its name
+   * that appeared on Kalshi since. Any of them may be its key, or a namesake made elsewhere; the
+   * user decides (Delete, or Keep, which drops this record). Stores before version 3 called this
+   * `orphanKeyIds`; it is read the same way.
+   */
+  suspectKeyIds?: string[];
+  /**
+   * Certain: this create made `lostKeyId`, and its private half exists nowhere — Kalshi's private key
+   * could not be read ('unreadable'), or a one-time key was never saved ('never_saved').
+   */
+  lostKeyId?: string;
+  lostReason?: 'unreadable' | 'never_saved';
+  /**
+   * A one-time private key for a bot: held in the worker's memory only (never stored) until the user
+   * has saved it, or until this time (ms). A worker that no longer holds it marks the key never_saved.
+   */
+  awaitingSaveUntil?: number;
 }
 
 export interface PendingDelete extends PendingBase {
@@ -94,10 +110,20 @@ export function pendingProblem(v: unknown): string | undefined {
   if (!Array.isArray(v.scopes) || !v.scopes.every((s) => typeof s === 'string')) return 'unreadable scopes';
   if (v.privateKey !== undefined && !isCryptoKey(v.privateKey)) return 'no usable private key';
   if (v.resultKeyId !== undefined && typeof v.resultKeyId !== 'string') return 'unreadable key id';
-  if (v.orphanKeyIds !== undefined && (!Array.isArray(v.orphanKeyIds) || !v.orphanKeyIds.every((s) => typeof s === 'string'))) {
-    return 'unreadable key list';
+  for (const list of [v.suspectKeyIds, v.orphanKeyIds]) {
+    if (list !== undefined && (!Array.isArray(list) || !list.every((s) => typeof s === 'string'))) return 'unreadable key list';
   }
+  if (v.lostKeyId !== undefined && typeof v.lostKeyId !== 'string') return 'unreadable key id';
+  if (v.lostReason !== undefined && v.lostReason !== 'unreadable' && v.lostReason !== 'never_saved') return 'unknown loss';
+  if (v.awaitingSaveUntil !== undefined && typeof v.awaitingSaveUntil !== 'number') return 'unreadable time';
   return undefined;
+}
+
+/** A pending create as the key manager reads it: older stores' `orphanKeyIds` are suspects. */
+export function readPending(record: PendingRecord): PendingRecord {
+  if (record.operation !== 'create') return record;
+  const { orphanKeyIds, ...rest } = record as PendingCreate & { orphanKeyIds?: string[] };
+  return orphanKeyIds && !rest.suspectKeyIds ? { ...rest, suspectKeyIds: orphanKeyIds } : rest;
 }
 
 export const corrupt = (what: string, problem: string): ErrorInfo => new AppError('corrupt_record', `${what}: ${problem}.`).toInfo();

@@ -11,7 +11,16 @@ export interface Settings {
   /** Which held key signs requests, per environment. */
   signingKeyId: Partial<Record<Environment, string>>;
   activeEnvironment: Environment;
+  /**
+   * Key ids our own successful creates made, newest last (at most MADE_BY_US_LIMIT per environment):
+   * reconciliation never takes one of them for the key of another, lost, request.
+   */
+  madeByUs?: Partial<Record<Environment, string[]>>;
+  /** When Kalshi last refused to take a public key from this account (403 on POST /api_keys), ms. */
+  uploadRefusedAt?: Partial<Record<Environment, number>>;
 }
+
+export const MADE_BY_US_LIMIT = 1_000;
 
 interface KeyManagerDB extends DBSchema {
   keys: {

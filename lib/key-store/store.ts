@@ -2,22 +2,11 @@
  * The key store's operations. Every change that must land together (a key and the signing
  * setting, a key and the pending record it settles) runs in one transaction.
  */
-import type { Environment } from '../shared/environments';
+import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError, type ErrorInfo } from '../shared/errors';
-import { isEnvironment } from '../shared/environments';
-import { corrupt, pendingProblem, storedKeyProblem, type Checked, type PendingRecord, type StoredKey } from './records';
-import {
-  ALL,
-  connect,
-  DB_NAME,
-  DEFAULT_SETTINGS,
-  storageCall,
-  type AllTx,
-  type DB,
-  type OpenOptions,
-  type Settings,
-  type Tx,
-} from './schema';
+import { corrupt, pendingProblem, readPending, storedKeyProblem, type Checked, type PendingRecord, type StoredKey } from './records';
+import { dropKey, inTx, noteMade, putKey, settingsIn } from './transactions';
+import { ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions } from './schema';
 
 export type KeyStore = ReturnType<typeof createKeyStore>;
 
@@ -46,57 +35,6 @@ export async function openKeyStore(name: string = DB_NAME, options: OpenOptions 
 
 function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
   const run = <T>(work: (db: DB) => Promise<T>): Promise<T> => storageCall(async () => work(await conn()));
-
-  const settingsIn = async (tx: AllTx): Promise<Settings> =>
-    (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
-
-  /** Puts a key and, when asked or when none signs yet, makes it the signing key. */
-  async function putKey(tx: AllTx, key: StoredKey, makeSigning: boolean) {
-    const settings = await settingsIn(tx);
-    await tx.objectStore('keys').put(key);
-    const signing = settings.signingKeyId[key.environment];
-    const signingRecord = signing === undefined ? undefined : await tx.objectStore('keys').get([key.environment, signing]);
-    if (makeSigning || signingRecord === undefined) {
-      settings.signingKeyId[key.environment] = key.keyId;
-      await tx.objectStore('settings').put(settings, 'settings');
-    }
-  }
-
-  /** Deletes a key; if it signed, the oldest readable key left takes over. */
-  async function dropKey(tx: AllTx, environment: Environment, keyId: string) {
-    const keys = tx.objectStore('keys');
-    await keys.delete([environment, keyId]);
-    const settings = await settingsIn(tx);
-    if (settings.signingKeyId[environment] === keyId) {
-      const rest = (await keys.index('by-environment').getAll(environment)).filter((k) => storedKeyProblem(k) === undefined);
-      const next = rest.sort((a, b) => a.createdAt - b.createdAt)[0];
-      if (next) settings.signingKeyId[environment] = next.keyId;
-      else delete settings.signingKeyId[environment];
-      await tx.objectStore('settings').put(settings, 'settings');
-    }
-  }
-
-  /**
-   * Runs work in one readwrite transaction: all of it lands, or (on any throw) the transaction is
-   * aborted and nothing does.
-   */
-  async function inTx<S extends ('keys' | 'settings' | 'pending')[], T>(db: DB, stores: S, work: (tx: Tx<S>) => Promise<T>): Promise<T> {
-    const tx = db.transaction(stores, 'readwrite') as unknown as Tx<S>;
-    const done = tx.done;
-    done.catch(() => {}); // awaited below; an abort must not also surface as an unhandled rejection
-    try {
-      const result = await work(tx);
-      await done;
-      return result;
-    } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted
-      }
-      throw error;
-    }
-  }
 
   const readSettings = (db: DB) => db.get('settings', 'settings').then((s) => s ?? structuredClone(DEFAULT_SETTINGS));
 
@@ -144,8 +82,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       run((db) => inTx(db, ALL, (tx) => putKey(tx, key, makeSigning))),
 
     /** Drops the local private key; if it was the signing key, the next held key (if any) takes over. */
-    removeKey: (environment: Environment, keyId: string): Promise<void> =>
-      run((db) => inTx(db, ALL, (tx) => dropKey(tx, environment, keyId))),
+    removeKey: (environment: Environment, keyId: string, { nextSigning }: { nextSigning?: string | null } = {}): Promise<void> =>
+      run((db) => inTx(db, ALL, (tx) => dropKey(tx, environment, keyId, nextSigning))),
 
     /** Records a successful signed request with this key. */
     markVerified: (environment: Environment, keyId: string, at: number): Promise<void> =>
@@ -204,7 +142,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
         while (cursor) {
           const problem = pendingProblem(cursor.value);
           if (problem) unreadable.push(corrupt(`Unfinished operation ${String(cursor.primaryKey)} (${environment})`, problem));
-          else records.push(cursor.value);
+          else records.push(readPending(cursor.value));
           cursor = await cursor.continue();
         }
         records.sort((a, b) => a.startedAt - b.startedAt);
@@ -214,28 +152,68 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
     /** The operation ended with nothing to keep. */
     removePending: (id: string): Promise<void> => run((db) => db.delete('pending', id)),
 
-    /** Notes the keys a create made whose private half is lost (the record stays to flag them until deleted). */
-    markOrphans: (id: string, keyIds: string[]): Promise<void> =>
+    /** Notes the keys a lost create may have made (the record stays to name them until the user decides). */
+    markSuspects: (id: string, keyIds: string[]): Promise<void> =>
       run((db) =>
         inTx(db, ['pending'], async (tx) => {
           const record = await tx.objectStore('pending').get(id);
           if (record?.operation !== 'create') return;
           const { resultKeyId: _answered, privateKey: _unused, ...rest } = record;
-          await tx.objectStore('pending').put({ ...rest, orphanKeyIds: keyIds });
+          await tx.objectStore('pending').put({ ...rest, suspectKeyIds: keyIds });
         }),
       ),
+
+    /** Certain: this create made keyId and its private half exists nowhere. The record stays to say so until the key is deleted. */
+    markLost: (id: string, environment: Environment, keyId: string, reason: 'unreadable' | 'never_saved'): Promise<void> =>
+      run((db) =>
+        inTx(db, ALL, async (tx) => {
+          const record = await tx.objectStore('pending').get(id);
+          if (record?.operation !== 'create') return;
+          const { privateKey: _gone, awaitingSaveUntil: _over, suspectKeyIds: _settled, ...rest } = record;
+          await tx.objectStore('pending').put({ ...rest, resultKeyId: keyId, lostKeyId: keyId, lostReason: reason });
+          await noteMade(tx, environment, [keyId]);
+        }),
+      ),
+
+    /** Key ids our own creates made in this environment. */
+    madeByUs: (environment: Environment): Promise<string[]> => run(async (db) => (await readSettings(db)).madeByUs?.[environment] ?? []),
+
+    /** Remembers that Kalshi refused a public key from this account (or forgets it: null). */
+    setUploadRefused: (environment: Environment, at: number | null): Promise<void> =>
+      run((db) =>
+        inTx(db, ALL, async (tx) => {
+          const settings = await settingsIn(tx);
+          const refused = (settings.uploadRefusedAt ??= {});
+          if (at === null) delete refused[environment];
+          else refused[environment] = at;
+          await tx.objectStore('settings').put(settings, 'settings');
+        }),
+      ),
+
+    uploadRefusedAt: (environment: Environment): Promise<number | undefined> =>
+      run(async (db) => (await readSettings(db)).uploadRefusedAt?.[environment]),
 
     /**
      * A create's answer arrived: the new key (if kept here) is stored, and the pending record notes
      * the key id and stays until the next list has looked for echoes. One transaction.
      */
-    answerCreate: (pendingId: string, keyId: string, key: StoredKey | null): Promise<void> =>
+    answerCreate: (
+      pendingId: string,
+      keyId: string,
+      key: StoredKey | null,
+      { awaitingSaveUntil }: { awaitingSaveUntil?: number } = {},
+    ): Promise<void> =>
       run((db) =>
         inTx(db, ALL, async (tx) => {
-          if (key) await putKey(tx, key, false);
           const record = await tx.objectStore('pending').get(pendingId);
-          // Only a pair made here can prove an echo is its own; any other record has done its job.
-          if (record?.operation === 'create' && record.privateKey) await tx.objectStore('pending').put({ ...record, resultKeyId: keyId });
+          if (key) await putKey(tx, key, false);
+          const environment = key?.environment ?? record?.environment;
+          if (environment) await noteMade(tx, environment, [keyId]);
+          if (record?.operation !== 'create') return;
+          // A pair made here can prove an echo is its own; a one-time key waits to be saved; any other record is done.
+          if (record.privateKey) await tx.objectStore('pending').put({ ...record, resultKeyId: keyId });
+          else if (awaitingSaveUntil !== undefined)
+            await tx.objectStore('pending').put({ ...record, resultKeyId: keyId, awaitingSaveUntil });
           else await tx.objectStore('pending').delete(pendingId);
         }),
       ),
@@ -245,15 +223,21 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       run((db) =>
         inTx(db, ALL, async (tx) => {
           for (const key of keys) await putKey(tx, key, false);
+          if (keys[0])
+            await noteMade(
+              tx,
+              keys[0].environment,
+              keys.map((k) => k.keyId),
+            );
           await tx.objectStore('pending').delete(pendingId);
         }),
       ),
 
     /** A delete's outcome: the local copy (if any) and the pending record go, in one transaction. */
-    completeDelete: (pendingId: string, environment: Environment, keyId: string): Promise<void> =>
+    completeDelete: (pendingId: string, environment: Environment, keyId: string, nextSigning?: string | null): Promise<void> =>
       run((db) =>
         inTx(db, ALL, async (tx) => {
-          await dropKey(tx, environment, keyId);
+          await dropKey(tx, environment, keyId, nextSigning);
           await tx.objectStore('pending').delete(pendingId);
         }),
       ),

@@ -2,7 +2,7 @@
 import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
 import type { NewKeyOptions } from '../key-manager/minting';
-import { validFcmSubtrader, validScopes, validSubaccount } from '../kalshi/scopes';
+import { validFcmSubtrader, validScopes, validSubaccount } from '../kalshi/scope-checks';
 import type { Message, MessageType, RequestOf } from './protocol';
 
 const MAX_PEM_CHARS = 20_000;
@@ -52,16 +52,18 @@ function passphrase(value: unknown): string | undefined {
 }
 
 function newKeyOptions(d: Fields): NewKeyOptions {
+  const name = validKeyName(d.name);
   const subaccount = validSubaccount(d.subaccount);
   const fcmSubtraderId = validFcmSubtrader(d.fcmSubtraderId, subaccount);
+  const destination = oneOf(d.destination, ['browser', 'download'] as const);
   return {
-    name: validKeyName(d.name),
+    name,
     algorithm: oneOf(d.algorithm, ['RSA-PSS', 'Ed25519'] as const),
     scopes: validScopes(d.scopes),
     ...(subaccount === undefined ? {} : { subaccount }),
     ...(fcmSubtraderId === undefined ? {} : { fcmSubtraderId }),
     source: oneOf(d.source, ['local', 'kalshi'] as const),
-    destination: oneOf(d.destination, ['browser', 'download'] as const),
+    destination,
     privateKeyFormat: d.privateKeyFormat === undefined ? 'pkcs8' : oneOf(d.privateKeyFormat, ['pkcs8', 'pkcs1'] as const),
   };
 }
@@ -83,6 +85,9 @@ const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   rotateKey: keyRef,
   forgetKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
   deleteApiKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
+  takeSecret: (d) => ({ environment: environment(d) }),
+  confirmSecretSaved: keyRef,
+  keepKey: keyRef,
 };
 
 /** Checks an untrusted value is a known message with well-formed data; throws AppError otherwise. */

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'wrong_environment',
   'usage_tier',
+  'location_attestation',
   'forbidden',
   'bad_request',
   'not_found',
@@ -58,7 +59,15 @@ export interface ErrorInfo {
   code: ErrorCode;
   /** Facts specific to this failure (host, key id, what was signed). Never key material. */
   detail?: string;
+  /**
+   * Kalshi's own words when the failure is Kalshi's answer: its `message` and `details`, as plain
+   * text (never raw JSON), control characters removed, at most SAID_MAX_LENGTH characters.
+   */
+  said?: string;
 }
+
+/** The longest `said` kept from an answer of Kalshi's. */
+export const SAID_MAX_LENGTH = 300;
 
 // Does not compile, naming the key, while a code lacks its words in the English messages.
 type MissingWords = Exclude<
@@ -72,16 +81,24 @@ const KNOWN = new Set<string>(ERROR_CODES);
 
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /** Kalshi's own words, when this failure is an answer of Kalshi's (see ErrorInfo.said). */
+  readonly said?: string;
+
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; said?: string },
   ) {
-    super(detail === undefined ? code : `${code}: ${detail}`, options);
+    super(detail === undefined ? code : `${code}: ${detail}`, options && 'cause' in options ? { cause: options.cause } : undefined);
+    if (options?.said !== undefined && options.said !== '') this.said = options.said;
   }
 
   toInfo(): ErrorInfo {
-    return this.detail === undefined ? { code: this.code } : { code: this.code, detail: this.detail };
+    return {
+      code: this.code,
+      ...(this.detail === undefined ? {} : { detail: this.detail }),
+      ...(this.said === undefined ? {} : { said: this.said }),
+    };
   }
 }
 

@@ -115,7 +115,7 @@ test('Kalshi commits a create, then the connection drops: Chromium resends it, a
   for (const id of laptops) await expect(popup.getByRole('listitem').filter({ hasText: id })).toContainText('held here');
 });
 
-test('Kalshi generates a key, then its answer breaks off: key_lost in words, and the key can be deleted', async ({
+test('Kalshi generates a key, then its answer breaks off: unknown, in words; the list names the key as a possible lost answer, and it can be deleted', async ({
   exchange,
   openPage,
   worker,
@@ -125,24 +125,27 @@ test('Kalshi generates a key, then its answer breaks off: key_lost in words, and
   await popup.getByLabel('Key name').fill('laptop');
   await popup.getByRole('button', { name: 'Generate on Kalshi' }).click();
   const status = popup.getByRole('status');
-  await expect(status).toContainText('was lost');
-  const orphan = exchange.keys('demo').find((k) => k.name === 'laptop')!.api_key_id;
-  await expect(status).toContainText(orphan);
-  // Nothing of it is held here; the one record left flags the lost key until it is deleted.
+  await expect(status).toContainText('POST /api_keys/generate');
+  const suspect = exchange.keys('demo').find((k) => k.name === 'laptop')!.api_key_id;
+  // Nothing of it is held here; the one record left names the key until the user decides.
   expect(await storeState(worker)).toEqual({
     keys: [account.keyId],
     pending: [{ operation: 'create', name: 'laptop', hasPrivateKey: false }],
   });
-  // The next list shows it (flagged orphaned in the reply), not held here.
+  // The next list shows it as a key that may come from the lost request — never as unusable.
   const again = await openPage('popup');
-  await expect(again.getByRole('listitem').filter({ hasText: orphan })).not.toContainText('held here');
+  const item = again.getByRole('listitem').filter({ hasText: suspect });
+  await expect(item).toContainText('May come from a request whose answer was lost');
+  await expect(item).not.toContainText('held here');
+  await expect(item).not.toContainText('private key lost');
   const reply = (await again.evaluate(() =>
     (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({
       type: 'listApiKeys',
       data: { environment: 'demo' },
     }),
-  )) as { ok: true; value: { keys: Array<{ keyId: string; orphaned?: boolean; held: boolean }> } };
-  expect(reply.value.keys.find((k) => k.keyId === orphan)).toMatchObject({ orphaned: true, held: false });
+  )) as { ok: true; value: { keys: Array<{ keyId: string; maybeLostAnswer?: boolean; lost?: string; held: boolean }> } };
+  expect(reply.value.keys.find((k) => k.keyId === suspect)).toMatchObject({ maybeLostAnswer: true, held: false });
+  expect(reply.value.keys.find((k) => k.keyId === suspect)).not.toHaveProperty('lost');
   await again.getByRole('button', { name: 'Delete laptop' }).click();
   await again.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
   await expect(again.getByRole('status')).toContainText('Deleted “laptop”');

@@ -124,6 +124,9 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
   rotateKey: { environment: 'demo', keyId: HELD },
   forgetKey: { environment: 'demo', keyId: HELD, confirmLockout: false },
   deleteApiKey: { environment: 'demo', keyId: OTHER, confirmLockout: false },
+  takeSecret: { environment: 'demo' },
+  confirmSecretSaved: { environment: 'demo', keyId: OTHER },
+  keepKey: { environment: 'demo', keyId: OTHER },
 };
 /** A valid message with up to three fields dropped or replaced by anything at all. */
 const nearMiss = (type: MessageType) =>
@@ -183,6 +186,9 @@ const TYPES: MessageType[] = [
   'rotateKey',
   'forgetKey',
   'deleteApiKey',
+  'takeSecret',
+  'confirmSecretSaved',
+  'keepKey',
 ];
 
 /** What the store holds, read in one raw transaction: key ids and every pending record. */

@@ -108,13 +108,13 @@ describe('account', () => {
     ['premier', 'local'],
   ] as const)('tier %s makes new pairs %s', async (tier, keySource) => {
     await signedIn(tier);
-    expect(await service.getAccount({ environment: 'demo' })).toEqual({ tier, keySource });
+    expect(await service.getAccount({ environment: 'demo' })).toEqual({ tier, keySource, uploadRefused: false });
   });
 
   it('unreadable limits leave the tier unknown and try locally', async () => {
     await signedIn();
     exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500, times: 3 });
-    expect(await service.getAccount({ environment: 'demo' })).toEqual({ tier: null, keySource: 'local' });
+    expect(await service.getAccount({ environment: 'demo' })).toEqual({ tier: null, keySource: 'local', uploadRefused: false });
   });
 });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/shared/errors';
 import { secretFileName } from '../../lib/key-manager/minting';
-import { canManageKeys, PRESETS, SCOPES, validFcmSubtrader, validScopes, validSubaccount } from '../../lib/kalshi/scopes';
+import { validFcmSubtrader, validScopes, validSubaccount } from '../../lib/kalshi/scope-checks';
+import { canManageKeys, PRESETS, SCOPES } from '../../lib/kalshi/scopes';
 import { keySourceFor, tierLabel } from '../../lib/kalshi/tiers';
 
 const codeOf = (fn: () => unknown) => {
@@ -65,11 +66,12 @@ describe('scopes', () => {
     }
   });
 
-  it('an FCM subtrader id is exclusive with a subaccount', () => {
+  it('an FCM subtrader id has Kalshi’s form {user_id}_{suffix} and is exclusive with a subaccount', () => {
     expect(validFcmSubtrader('  ', undefined)).toBeUndefined();
-    expect(validFcmSubtrader('ST-42', undefined)).toBe('ST-42');
-    expect(codeOf(() => validFcmSubtrader('ST-42', 3))).toBe('invalid_fcm_subtrader');
-    expect(codeOf(() => validFcmSubtrader('has space', undefined))).toBe('invalid_fcm_subtrader');
+    expect(validFcmSubtrader('u123_ST42', undefined)).toBe('u123_ST42');
+    expect(codeOf(() => validFcmSubtrader('u123_ST42', 3))).toBe('invalid_fcm_subtrader');
+    expect(codeOf(() => validFcmSubtrader('ST-42', undefined))).toBe('invalid_fcm_subtrader');
+    expect(codeOf(() => validFcmSubtrader('has space_A1', undefined))).toBe('invalid_fcm_subtrader');
   });
 });
 

@@ -1,0 +1,82 @@
+/** Account facts a key manager can show, the balance that proves a key, and the public status. */
+import { account, nowSeconds, requireKey, type Handler, type RouteContext } from './context';
+import { forbidden, invalid, LOCATION_ATTESTATION_MESSAGE } from './http';
+import { grantsOf, TIER_LIMITS, TIERS, volumeProgressOf, type StoredKey } from './state';
+
+/** A non-negative integer query parameter, or `fallback` when absent. */
+function intParam(ctx: RouteContext, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = ctx.query.get(name);
+  if (raw === null) return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) > max) throw invalid(`${name} must be an integer from 0 to ${max}`);
+  return Number(raw);
+}
+
+/** "1234.56" from cents, without floating-point rounding. */
+export function centsToDollars(cents: number): string {
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A key restricted to a subaccount acts for that subaccount only (the default 0 included). */
+function checkSubaccount(key: StoredKey, subaccount: number): void {
+  const own = key.record.subaccount;
+  if (own !== null && own !== subaccount) {
+    throw forbidden(`this API key is restricted to subaccount ${own}`);
+  }
+}
+
+export const accountRoutes: Record<string, Handler> = {
+  'GET /exchange/status': async () => ({ status: 200, body: { exchange_active: true, trading_active: true } }),
+
+  'GET /account/limits': async (ctx) => {
+    requireKey(ctx, ['read']);
+    const acc = account(ctx);
+    const { read, write } = TIER_LIMITS[acc.usageTier];
+    return {
+      status: 200,
+      body: {
+        usage_tier: acc.usageTier,
+        read: { refill_rate: read, bucket_capacity: read },
+        write: { refill_rate: write, bucket_capacity: write },
+        grants: grantsOf(acc, nowSeconds(ctx)),
+      },
+    };
+  },
+
+  'GET /account/api_usage_level/volume_progress': async (ctx) => {
+    requireKey(ctx, ['read']);
+    return { status: 200, body: { volume_progress: volumeProgressOf(account(ctx), nowSeconds(ctx)) } };
+  },
+
+  // A permanent Advanced grant when 1 of the last 100 orders came through the API; empty answer.
+  'POST /account/api_usage_level/upgrade': async (ctx) => {
+    requireKey(ctx, ['write']);
+    const acc = account(ctx);
+    if (!acc.hasRecentApiOrder) throw forbidden('none of your last 100 orders was placed through the API');
+    const grants = grantsOf(acc, nowSeconds(ctx)).filter((g) => !(g.level === 'advanced' && g.source === 'manual'));
+    acc.grants = [...grants, { exchange_instance: 'event_contract', level: 'advanced', source: 'manual' }];
+    if (TIERS.indexOf(acc.usageTier) < TIERS.indexOf('advanced')) acc.usageTier = 'advanced';
+    return { status: 204 };
+  },
+
+  'GET /communications/id': async (ctx) => {
+    requireKey(ctx, ['read']);
+    return { status: 200, body: { communications_id: account(ctx).communicationsId } };
+  },
+
+  'GET /portfolio/balance': async (ctx) => {
+    const key = requireKey(ctx, ['read', 'read::portfolio_balance']);
+    const subaccount = intParam(ctx, 'subaccount', 0, 63);
+    intParam(ctx, 'exchange_index', 0); // accepted; the sandbox has a single exchange index
+    checkSubaccount(key, subaccount);
+    const acc = account(ctx);
+    // Kalshi refuses trading without a location attestation; the sandbox serves no trading
+    // endpoint, so the balance stands in for one when a test asks for it.
+    if (acc.attestation !== 'ok' && acc.attestationGuardsBalance) throw forbidden(LOCATION_ATTESTATION_MESSAGE);
+    const { balance, portfolioValue } = acc.balances.get(subaccount) ?? { balance: 0, portfolioValue: 0 };
+    return {
+      status: 200,
+      body: { balance, balance_dollars: centsToDollars(balance), portfolio_value: portfolioValue, updated_ts: nowSeconds(ctx) },
+    };
+  },
+};

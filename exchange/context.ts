@@ -1,0 +1,70 @@
+/** What every route sees, and the checks every signed route shares (see shared/kalshi-api-keys.md). */
+import type { IncomingHttpHeaders } from 'node:http';
+import { authenticate } from './auth';
+import { authenticationError, forbidden, HttpError, invalid, type Reply, type UploadRefusalShape } from './http';
+import { accountOf, type Account, type Env, type StoredKey } from './state';
+
+export const API_PREFIX = '/trade-api/v2';
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ExchangeState {
+  accounts: Map<Env, Account>;
+  now: () => number;
+  maxSkewMs: number;
+  /** Body of the 403 on POST /api_keys below the upload tiers. */
+  uploadRefusal: UploadRefusalShape;
+}
+
+export interface RouteContext {
+  state: ExchangeState;
+  env: Env;
+  method: string;
+  /** Full path including /trade-api/v2, without the query string. */
+  path: string;
+  /** The query string, parsed. */
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  readBody: (limit: number) => Promise<string>;
+}
+
+export type Handler = (ctx: RouteContext, params: { id?: string }) => Promise<Reply>;
+
+/** The account of the request's environment. */
+export const account = (ctx: RouteContext): Account => accountOf(ctx.state.accounts, ctx.env);
+
+export const nowSeconds = (ctx: RouteContext): number => Math.floor(ctx.state.now() / 1000);
+
+/**
+ * Signature check (401), then a key bound to an FCM subtrader (403: such keys are for FIX and
+ * the margin WebSocket only), then the scope check (403), as on Kalshi.
+ */
+export function requireKey(ctx: RouteContext, anyOfScopes: readonly string[]): StoredKey {
+  const result = authenticate(ctx.state.accounts.get(ctx.env), ctx.method, ctx.path, ctx.headers, ctx.state.now(), ctx.state.maxSkewMs);
+  if (!result.ok) throw authenticationError(result.reason);
+  if (result.key.record.fcm_subtrader_id !== null) {
+    throw forbidden('API keys bound to an FCM subtrader cannot be used on REST endpoints');
+  }
+  if (!anyOfScopes.some((s) => result.key.record.scopes.includes(s))) {
+    throw new HttpError(
+      403,
+      'insufficient_scope',
+      'insufficient scope',
+      `this API key needs the ${anyOfScopes.map((s) => `'${s}'`).join(' or ')} scope`,
+    );
+  }
+  return result.key;
+}
+
+export async function jsonBody(ctx: RouteContext): Promise<Record<string, unknown>> {
+  const text = await ctx.readBody(MAX_BODY_BYTES);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid('request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalid('request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}

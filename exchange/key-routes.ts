@@ -1,0 +1,142 @@
+/** The four API-key endpoints: list, create from a public key, generate, delete. */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { account, jsonBody, requireKey, type Handler, type RouteContext } from './context';
+import { HttpError, invalid, UPLOAD_REFUSALS } from './http';
+import { addKey, DEFAULT_SCOPES, isSubtraderIdOf, makeKeyPair, mayUpload, VALID_SCOPES, type Account, type KeyType } from './state';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What Kalshi may say when binding a key to a subtrader (the field is `string | null`). */
+export const FCM_WARNING = 'subtrader has no risk caps configured';
+
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** Shared checks for POST /api_keys and /api_keys/generate. */
+function keyFields(body: Record<string, unknown>, acc: Account) {
+  const { name, scopes, subaccount, fcm_subtrader_id } = body;
+  if (typeof name !== 'string' || name.trim() === '') throw invalid('name is required');
+  if (name.length > 100) throw invalid('name must be at most 100 characters');
+
+  let scopeList: string[] = [...DEFAULT_SCOPES];
+  if (present(scopes)) {
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string')) {
+      throw invalid('scopes must be a non-empty array of strings');
+    }
+    const unknown = scopes.filter((s) => !VALID_SCOPES.has(s));
+    if (unknown.length > 0) throw invalid(`unknown scope: ${unknown.join(', ')}`);
+    scopeList = [...new Set(scopes as string[])];
+    if (scopeList.includes('write') && !scopeList.includes('read')) {
+      throw invalid("the 'write' scope requires the 'read' scope");
+    }
+  }
+
+  if (present(subaccount)) {
+    if (typeof subaccount !== 'number' || !Number.isInteger(subaccount) || subaccount < 0 || subaccount > 63) {
+      throw invalid('subaccount must be an integer from 0 to 63');
+    }
+  }
+  if (present(fcm_subtrader_id)) {
+    if (typeof fcm_subtrader_id !== 'string' || fcm_subtrader_id === '') {
+      throw invalid('fcm_subtrader_id must be a non-empty string');
+    }
+    if (present(subaccount)) throw invalid('fcm_subtrader_id and subaccount cannot be used together');
+    if (!acc.isFcm) {
+      throw new HttpError(403, 'forbidden', 'forbidden', 'fcm_subtrader_id is only available to FCM members');
+    }
+    if (!isSubtraderIdOf(acc, fcm_subtrader_id)) {
+      throw invalid('fcm_subtrader_id must be {user_id}_{suffix}, suffix 1-16 letters or digits');
+    }
+  }
+  return {
+    name,
+    scopes: scopeList,
+    subaccount: present(subaccount) ? (subaccount as number) : null,
+    fcm_subtrader_id: present(fcm_subtrader_id) ? (fcm_subtrader_id as string) : null,
+  };
+}
+
+function parsePublicKey(value: unknown): KeyObject {
+  // Insist on SPKI: createPublicKey would also accept a *private* key and derive the public
+  // half, and a client that uploads its private key has a bug worth surfacing.
+  if (typeof value !== 'string' || !value.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw invalid('public_key must be an SPKI PEM (-----BEGIN PUBLIC KEY-----)');
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: value, format: 'pem', type: 'spki' });
+  } catch {
+    throw invalid('public_key could not be parsed');
+  }
+  if (key.asymmetricKeyType === 'ed25519') return key;
+  if (key.asymmetricKeyType === 'rsa') {
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw invalid('RSA public keys must be at least 2048 bits');
+    return key;
+  }
+  throw invalid(`unsupported public key type: ${key.asymmetricKeyType ?? 'unknown'}`);
+}
+
+/** Every 201 carries `warning`: a string for a subtrader-bound key, null otherwise. */
+const warningFor = (fcmSubtraderId: string | null): string | null => (fcmSubtraderId === null ? null : FCM_WARNING);
+
+function listKeys(ctx: RouteContext) {
+  const acc = account(ctx);
+  const only = ctx.query.get('fcm_subtrader_id');
+  const api_keys = [...acc.keys.values()]
+    .filter(({ record: r }) => only === null || r.fcm_subtrader_id === only)
+    .map(({ record: r }) => ({
+      api_key_id: r.api_key_id,
+      name: r.name,
+      scopes: [...r.scopes],
+      subaccount: r.subaccount,
+      fcm_subtrader_id: r.fcm_subtrader_id,
+    }));
+  // Seconds; absent when the account never attested its location (newer field).
+  return { api_keys, ...(acc.regionExpirationTs !== null ? { api_key_region_expiration_ts: acc.regionExpirationTs } : {}) };
+}
+
+export const keyRoutes: Record<string, Handler> = {
+  'GET /api_keys': async (ctx) => {
+    requireKey(ctx, ['read']);
+    return { status: 200, body: listKeys(ctx) };
+  },
+
+  'POST /api_keys': async (ctx) => {
+    requireKey(ctx, ['write']);
+    const acc = account(ctx);
+    // Before anything else: a retail account learns it must use /generate even if its request
+    // was also malformed. The body carries no code a client could rely on (see http.ts).
+    if (!mayUpload(acc)) {
+      throw new HttpError(403, 'forbidden', 'insufficient API usage level', undefined, UPLOAD_REFUSALS[ctx.state.uploadRefusal]);
+    }
+    const body = await jsonBody(ctx);
+    const fields = keyFields(body, acc);
+    const publicKey = parsePublicKey(body.public_key);
+    const record = addKey(acc, fields, publicKey);
+    return { status: 201, body: { api_key_id: record.api_key_id, warning: warningFor(record.fcm_subtrader_id) } };
+  },
+
+  'POST /api_keys/generate': async (ctx) => {
+    requireKey(ctx, ['write']);
+    const acc = account(ctx);
+    const body = await jsonBody(ctx);
+    const fields = keyFields(body, acc);
+    const keyType = body.key_type ?? 'rsa';
+    if (keyType !== 'rsa' && keyType !== 'ed25519') throw invalid("key_type must be 'rsa' or 'ed25519'");
+    const { publicKey, privateKeyPem } = await makeKeyPair(keyType as KeyType);
+    const record = addKey(acc, fields, publicKey);
+    return {
+      status: 201,
+      body: { api_key_id: record.api_key_id, private_key: privateKeyPem, key_type: keyType, warning: warningFor(record.fcm_subtrader_id) },
+    };
+  },
+
+  'DELETE /api_keys/:id': async (ctx, { id = '' }) => {
+    requireKey(ctx, ['write']);
+    if (!UUID_RE.test(id)) throw invalid('api_key must be a UUID');
+    const acc = account(ctx);
+    // Deleting the key that signed this request is allowed: it locks the caller out.
+    if (!acc.keys.delete(id.toLowerCase())) {
+      throw new HttpError(404, 'not_found', 'not found', 'no such API key');
+    }
+    return { status: 204 };
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * The writes that must land together, as steps inside one readwrite transaction: a key and the
+ * signing setting, a key and the pending records that hold its private half, the key ids we made.
+ */
+import type { Environment } from '../shared/environments';
+import { storedKeyProblem, type StoredKey } from './records';
+import { DEFAULT_SETTINGS, MADE_BY_US_LIMIT, type AllTx, type DB, type Settings, type Tx } from './schema';
+
+export const settingsIn = async (tx: AllTx): Promise<Settings> =>
+  (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
+
+/** Puts a key and, when asked or when none signs yet, makes it the signing key. */
+export async function putKey(tx: AllTx, key: StoredKey, makeSigning: boolean) {
+  const settings = await settingsIn(tx);
+  await tx.objectStore('keys').put(key);
+  const signing = settings.signingKeyId[key.environment];
+  const signingRecord = signing === undefined ? undefined : await tx.objectStore('keys').get([key.environment, signing]);
+  if (makeSigning || signingRecord === undefined) {
+    settings.signingKeyId[key.environment] = key.keyId;
+    await tx.objectStore('settings').put(settings, 'settings');
+  }
+}
+
+/**
+ * Deletes a key, and any pending record still holding its private half. If it signed, `next` takes
+ * over (null: none) — the caller proved that key works; without a `next`, the oldest readable key.
+ */
+export async function dropKey(tx: AllTx, environment: Environment, keyId: string, next?: string | null) {
+  const keys = tx.objectStore('keys');
+  await keys.delete([environment, keyId]);
+  const pending = tx.objectStore('pending');
+  for (const record of await pending.index('by-environment').getAll(environment)) {
+    if (record.operation === 'create' && record.resultKeyId === keyId && record.privateKey) await pending.delete(record.id);
+  }
+  const settings = await settingsIn(tx);
+  if (settings.signingKeyId[environment] === keyId) {
+    const rest = (await keys.index('by-environment').getAll(environment)).filter((k) => storedKeyProblem(k) === undefined);
+    const chosen = next === undefined ? rest.sort((a, b) => a.createdAt - b.createdAt)[0]?.keyId : (next ?? undefined);
+    if (chosen !== undefined && rest.some((k) => k.keyId === chosen)) settings.signingKeyId[environment] = chosen;
+    else delete settings.signingKeyId[environment];
+    await tx.objectStore('settings').put(settings, 'settings');
+  }
+}
+
+/** Notes key ids our own creates made, so no lost request is ever taken to have made them. */
+export async function noteMade(tx: AllTx, environment: Environment, keyIds: string[]) {
+  if (keyIds.length === 0) return;
+  const settings = await settingsIn(tx);
+  const made = (settings.madeByUs ??= {});
+  made[environment] = [...(made[environment] ?? []).filter((id) => !keyIds.includes(id)), ...keyIds].slice(-MADE_BY_US_LIMIT);
+  await tx.objectStore('settings').put(settings, 'settings');
+}
+
+/**
+ * Runs work in one readwrite transaction: all of it lands, or (on any throw) the transaction is
+ * aborted and nothing does.
+ */
+export async function inTx<S extends ('keys' | 'settings' | 'pending')[], T>(
+  db: DB,
+  stores: S,
+  work: (tx: Tx<S>) => Promise<T>,
+): Promise<T> {
+  const tx = db.transaction(stores, 'readwrite') as unknown as Tx<S>;
+  const done = tx.done;
+  done.catch(() => {}); // awaited below; an abort must not also surface as an unhandled rejection
+  try {
+    const result = await work(tx);
+    await done;
+    return result;
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // already finished or aborted
+    }
+    throw error;
+  }
+}

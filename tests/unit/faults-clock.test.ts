@@ -1,0 +1,58 @@
+/**
+ * A wrong clock: the exchange's or our own, off by more than Kalshi allows, is clock_skew in words
+ * that say by how much; clocks within 5 s give an ordinary 401.
+ */
+import { describe, expect, it } from 'vitest';
+import { startExchange } from '../../exchange/server';
+import { createKalshiClient } from '../../lib/kalshi/client';
+import { createKeyService } from '../../lib/key-manager/service';
+import { openKeyStore } from '../../lib/key-store';
+import { exchangeFetch } from '../helpers/exchange-fetch';
+import { wordsFor, exchange, store, service, db, setShift, expectCode, signedIn, useFaultsHarness } from '../helpers/faults-fixtures';
+
+useFaultsHarness();
+
+describe('a wrong clock', () => {
+  it.each([
+    // The Date header has whole seconds: a second either way.
+    [60_000, /This computer’s clock is (59|60|61) seconds behind Kalshi’s/],
+    [-120_000, /This computer’s clock is (119|120|121) seconds ahead of Kalshi’s/],
+  ])('exchange clock moved %i ms: clock_skew, saying by how much', async (offset, words) => {
+    const seeded = await signedIn();
+    exchange.setClockOffset(offset);
+    const error = await expectCode(service.listApiKeys({ environment: 'demo' }), 'clock_skew');
+    expect(error.detail).toMatch(words);
+    expect(error.detail).toContain('external-api.demo.kalshi.co');
+    expect(wordsFor(error.code)).toContain('clock is wrong');
+    // Import with a wrong clock: the same words, and nothing stored.
+    const fresh = await openKeyStore(`faults-clock-${db}`);
+    const other = createKeyService({ store: fresh, fetch: exchangeFetch(exchange), sleep: async () => {} });
+    await expectCode(other.importKey({ environment: 'demo', keyId: seeded.keyId, pem: seeded.privateKeyPem }), 'clock_skew');
+    expect(await fresh.listKeys('demo')).toEqual([]);
+    fresh.close();
+  });
+
+  it('our own clock off by 2 minutes: the same, from the other side', async () => {
+    await signedIn();
+    setShift(120_000);
+    const error = await expectCode(service.listApiKeys({ environment: 'demo' }), 'clock_skew');
+    expect(error.detail).toMatch(/This computer’s clock is (119|120|121) seconds ahead of Kalshi’s/);
+  });
+
+  it('a 401 with the clocks within 5 s is an ordinary 401', async () => {
+    const seeded = await signedIn();
+    const strict = await startExchange({ port: 0, maxSkewMs: 500, clockOffsetMs: 3_000 });
+    try {
+      strict.seedAccount('demo');
+      const client = createKalshiClient({
+        environment: 'demo',
+        signingKey: (await store.getKey('demo', seeded.keyId))!,
+        fetch: exchangeFetch(strict),
+        sleep: async () => {},
+      });
+      await expectCode(client.listApiKeys(), 'unauthorized');
+    } finally {
+      await strict.close();
+    }
+  });
+});
