@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import { ALL_API_HOSTS } from './lib/shared/environments';
 import { GECKO_ID } from './scripts/firefox';
+import { SOURCE_DATE_FILE, normalizeZip, sourceDateEpoch } from './scripts/reproducible-zip';
 
 const ICON_SIZES = [16, 32, 48, 96, 128] as const;
 const icons = Object.fromEntries(ICON_SIZES.map((size) => [size, `icon/${size}.png`]));
@@ -41,6 +42,22 @@ export default defineConfig({
   zip: {
     // Firefox's reviewers rebuild from the sources zip: leave out local state and test output.
     excludeSources: ['.sandbox/**', 'test-results/**', 'playwright-report/**', 'tests/**', 'docs/**', 'bench/**'],
+  },
+  // WXT's zips carry the build's time and the file system's order: each is written again, sorted,
+  // dated from the last commit (or SOURCE_DATE_EPOCH), with fixed permissions, so the same sources
+  // give the same bytes (scripts/reproducible-zip.ts; checked by scripts/check-reproducible.sh).
+  // The sources zip carries that date in a SOURCE_DATE_EPOCH file, for rebuilds without git.
+  hooks: {
+    'zip:extension:done': (wxt, zipPath) =>
+      normalizeZip(zipPath, { epoch: sourceDateEpoch(wxt.config.root), compressionLevel: wxt.config.zip.compressionLevel }),
+    'zip:sources:done': (wxt, zipPath) => {
+      const epoch = sourceDateEpoch(wxt.config.root);
+      return normalizeZip(zipPath, {
+        epoch,
+        compressionLevel: wxt.config.zip.compressionLevel,
+        extraFiles: { [SOURCE_DATE_FILE]: `${epoch}\n` },
+      });
+    },
   },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -5,7 +5,8 @@
  * Ratios are medians of per-round ratios, the rounds alternating between the two sides on
  * the same machine: they mean more than the absolute rates, which vary with the CPU and load.
  * Exit code 1 when a budget fails. No test asserts timings (machines are noisy):
- * tests/e2e/size.spec.ts checks only the sizes, which are deterministic.
+ * tests/e2e/size.spec.ts checks only the sizes, which are deterministic, and the hostile-text
+ * parse times the unit tests once asserted are measured here (7.).
  */
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
@@ -28,6 +29,7 @@ import {
   workerKeygenTimes,
   workerSignRate,
 } from './browser';
+import { HOSTILE_PARSE_BUDGET_MS, hostileParseTimes } from './hostile-text';
 import { nodeKeyObjectSigner, nodeRateWithoutIfma, ourSigner, rate, sdkStyleSigner } from './node-sign';
 import { SIZE_BUDGETS, formatSizes, kB, measureSizes } from './size';
 import { fmt, fmtRange, median, summarize, type Summary } from './stats';
@@ -110,6 +112,13 @@ rows.push({
   budget: `≤ ${kB(SIZE_BUDGETS.allJsGzipBytes)}`,
   pass: sizes.allJsGzipBytes <= SIZE_BUDGETS.allJsGzipBytes,
 });
+
+// ---- 7. Hostile key text (Node, before the browser starts) ---------------------------------
+
+log('\n7. Hostile key text into the PEM parser (runs built to make a regex backtrack); slowest input per round');
+const hostile = hostileParseTimes(ROUNDS);
+for (const [what, s] of hostile.perInput) log(`  ${what}: ${fmtRange(s, ' ms')}`);
+msRow('7. slowest hostile key text → refused (Node)', hostile.slowest, HOSTILE_PARSE_BUDGET_MS);
 
 // ---- Keys: one RSA key for every RSA figure, as Kalshi hands it out (PKCS#1 PEM) -------
 

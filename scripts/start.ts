@@ -1,73 +1,93 @@
 /**
- * `npm start`: build the extension, start the sandbox exchange, open Chromium with the
- * extension loaded and the sandbox's demo key already imported through the options page.
- * With no display (CI, SSH), Chromium runs headless, takes screenshots, and the sandbox keeps running.
+ * `npm start`: build the extension, start the sandbox exchange, open a Chromium-family browser
+ * (Chromium, Chrome for Testing, Google Chrome, Edge or Brave: see start-discovery.ts) on a temporary
+ * profile with the extension loaded, and import the sandbox's demo key through the options page.
+ * With no screen (Linux without a display, or CI) the browser runs headless, screenshots are saved,
+ * and the sandbox keeps running. Ctrl+C stops the browser and the sandbox and removes the profile.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { describeSandbox, startSandbox } from '../exchange/cli';
-import { TIERS, type Tier } from '../exchange/server';
-import { CHROMIUM, EXTENSION_DIR, chromiumArgs } from './chromium';
+import { launchChromium } from './start-chromium';
+import {
+  build,
+  firstLine,
+  importSandboxKey,
+  isStopping,
+  removeProfile,
+  saveScreenshots,
+  startSandboxForStart,
+  stopOnCtrlC,
+  temporaryProfile,
+  thisSystem,
+} from './start-common';
+import { findChromium, installHint } from './start-discovery';
+import { decideHeadless } from './start-headless';
+import { EXTENSION_DIR } from './chromium';
 
-const tier = (process.env.SANDBOX_TIER ?? 'premier') as Tier;
-if (!TIERS.includes(tier)) throw new Error(`SANDBOX_TIER must be one of ${TIERS.join(', ')}`);
+const KEEPS_RUNNING = 'The sandbox keeps running; press Ctrl+C to stop.';
 
-console.log('Building the extension…');
-execFileSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
+async function main(): Promise<void> {
+  stopOnCtrlC();
+  build('chrome');
+  const sandbox = await startSandboxForStart();
 
-const sandbox = await startSandbox();
-for (const env of ['demo', 'production'] as const) sandbox.exchange.setUsageTier(env, tier);
-console.log(
-  `\n${describeSandbox(sandbox)}\nUsage tier: ${tier} (set SANDBOX_TIER=basic to see the 403 a retail account gets on Create key)\n`,
-);
-
-if (!existsSync(CHROMIUM)) {
-  console.log(`Chromium is not at ${CHROMIUM}: install it (apt-get install chromium) or load ${EXTENSION_DIR} by hand:`);
-  console.log('chrome://extensions → Developer mode → Load unpacked, and start the browser with the flags above.');
-} else {
-  const headless = !process.env.DISPLAY;
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'kalshi-keys-')), {
-    executablePath: CHROMIUM,
-    headless,
-    args: chromiumArgs(EXTENSION_DIR, sandbox.exchange.port),
-    viewport: null,
-  });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const extensionUrl = `chrome-extension://${new URL(worker.url()).host}`;
-
-  // Import the sandbox demo key exactly as a person would, on the options page.
-  const options = await context.newPage();
-  await options.goto(`${extensionUrl}/options.html`);
-  await options.getByLabel('Environment').selectOption('demo');
-  await options.getByLabel('API key ID').fill(sandbox.accounts.demo.keyId);
-  await options.getByLabel('Private key', { exact: true }).fill(readFileSync(sandbox.accounts.demo.keyPath, 'utf8'));
-  await options.getByRole('button', { name: 'Import key' }).click();
-  await options.getByText('Imported').waitFor({ timeout: 15_000 });
-
-  const popup = await context.newPage();
-  await popup.goto(`${extensionUrl}/popup.html`);
-  if (headless) {
-    await popup.setViewportSize({ width: 380, height: 600 });
-    await popup.getByRole('listitem').first().waitFor();
-    const shots = resolve('.sandbox/screenshots');
-    await popup.screenshot({ path: join(shots, 'popup.png') });
-    await options.setViewportSize({ width: 800, height: 900 });
-    await options.screenshot({ path: join(shots, 'options.png') });
-    console.log('No display here, so Chromium runs headless. The sandbox key is imported and works:');
-    console.log(`  screenshots: ${join(shots, 'popup.png')}, ${join(shots, 'options.png')}`);
-    console.log(`To try it yourself on a machine with a display, load ${EXTENSION_DIR} unpacked and start Chromium with the flags above.`);
-  } else {
-    console.log(`Chromium is open with the extension (${extensionUrl}) and the sandbox demo key imported.`);
+  const discovery = findChromium(thisSystem());
+  if (!discovery.found) {
+    console.log([discovery.problem, ...discovery.looked.map((line) => `  ${line}`)].join('\n'));
+    console.log(`To have npm start open one: ${installHint(process.platform, 'chromium')}`);
+    console.log(
+      `Or load ${EXTENSION_DIR} yourself (chrome://extensions → Developer mode → Load unpacked) in a browser started with the ` +
+        'flags above and its own --user-data-dir: never with your everyday profile, since the flags turn off certificate checks.',
+    );
+    console.log(KEEPS_RUNNING);
+    return;
   }
+  const found = discovery.found;
+  const { headless, why } = decideHeadless(process.platform, process.env);
+  console.log(
+    `Browser: ${found.name} (${found.how}), ${headless ? `headless because ${why}${why.startsWith('CI') ? ' (HEADLESS=0 for a window)' : ''}` : 'in a window'}.`,
+  );
+
+  const profile = temporaryProfile();
+  let session;
+  try {
+    session = await launchChromium(found, { headless, profile, exchangePort: sandbox.exchange.port });
+  } catch (error) {
+    if (isStopping()) return; // Ctrl+C came first: that is why
+    console.log(`\nCould not start ${found.name} (${found.path}) with the extension: ${firstLine(error)}.`);
+    removeProfile(profile);
+    console.log(KEEPS_RUNNING);
+    return;
+  }
+  const { browser, close } = session;
+  let closingOnPurpose = false;
+  browser.once('disconnected', () => {
+    if (closingOnPurpose || isStopping()) return;
+    removeProfile(profile);
+    console.log(`\n${found.name} was closed; its temporary profile is removed. ${KEEPS_RUNNING}`);
+  });
+  console.log(
+    `Extension loaded (${session.origin}) ${session.method === 'flag' ? 'with --load-extension' : session.method === 'devtools' ? 'over the DevTools protocol' : 'by hand'}.`,
+  );
+
+  try {
+    const pages = await importSandboxKey(session.open, sandbox);
+    console.log(
+      `Sandbox key imported: the demo key ${sandbox.accounts.demo.keyId} works in ${found.name} (the sandbox accepted a request signed with it).`,
+    );
+    if (headless) {
+      const shots = await saveScreenshots(pages);
+      closingOnPurpose = true;
+      await close();
+      removeProfile(profile);
+      console.log(`Screenshots: ${shots.join(', ')}. The headless browser is closed and its profile removed.`);
+      console.log(`On a computer with a screen, npm start opens a window instead (or load ${EXTENSION_DIR} unpacked yourself).`);
+    } else {
+      console.log(`${found.name} is open with the extension and the sandbox demo key; its options page and popup are in tabs.`);
+    }
+  } catch (error) {
+    if (isStopping()) return;
+    console.log(`\nThe sandbox key was not imported: ${firstLine(error)}.`);
+  }
+  console.log(KEEPS_RUNNING);
 }
 
-const stop = async () => {
-  await sandbox.exchange.close();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
-console.log('The sandbox keeps running; press Ctrl+C to stop.');
+await main();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
+import { HostAccess } from '../../components/HostAccess';
 import { t } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
@@ -103,6 +104,8 @@ export function App() {
         <h1>{t('options_heading')}</h1>
         <p class="hint">{t('options_intro')}</p>
       </header>
+      {/* For the environment chosen below: an import is proved with a signed request to its host. */}
+      <HostAccess environment={environment} onGranted={() => status.kind === 'error' && setStatus({ kind: 'idle' })} />
       <form onSubmit={onSubmit} aria-describedby="import-status" noValidate>
         <EnvironmentSelect
           id="environment"

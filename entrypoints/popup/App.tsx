@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
+import { HostAccess } from '../../components/HostAccess';
 import { localizeError, t, tNodes, type ShownError } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
@@ -179,6 +180,14 @@ export function App() {
         />
       }
     >
+      <HostAccess
+        environment={environment}
+        onGranted={() => {
+          // Kalshi is reachable again: read the list (and the usage level) that failed without it.
+          setStatus({ kind: 'idle' });
+          void load(send('getOverview', { environment }));
+        }}
+      />
       {overview.signingKey ? (
         <>
           {trouble && (

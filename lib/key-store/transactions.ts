@@ -73,6 +73,16 @@ export async function inTx<S extends ('keys' | 'settings' | 'pending')[], T>(
     } catch {
       // already finished or aborted
     }
-    throw error;
+    throw abortCause(tx, error);
   }
+}
+
+/**
+ * When the browser aborts a transaction (a full disk: QuotaExceededError), the requests still
+ * waiting fail with a bare AbortError; the reason is on `tx.error`. That reason is what the caller
+ * gets, so storageError can tell a full disk from any other failure.
+ */
+function abortCause(tx: { readonly error: DOMException | null }, error: unknown): unknown {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === 'AbortError' && tx.error ? tx.error : error;
 }

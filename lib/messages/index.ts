@@ -13,3 +13,4 @@ export type { KeyAlgorithm } from '../key-formats/pem';
 export type { MessageType, Reply, RequestOf, ResponseOf } from './protocol';
 export { PRESETS, SCOPES, canManageKeys, type Scope, type ScopePreset } from '../kalshi/scopes';
 export { tierLabel, type KeySource } from '../kalshi/tiers';
+export { hasHostAccess, hostOriginsOf, requestHostAccess } from '../kalshi/host-access';

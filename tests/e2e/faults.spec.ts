@@ -3,7 +3,7 @@
  * after Kalshi committed, Kalshi briefly failing, and a wrong clock. The build under test is the
  * one a user installs; the faults come from the local exchange.
  */
-import type { Page, Worker } from '@playwright/test';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange, Tier } from '../../exchange/server';
 import { expect, importThroughOptions, test } from './fixtures';
 
@@ -93,7 +93,24 @@ test('the service worker stopped in the middle of a create: the popup reopens, t
   expect(exchange.requests).toContainEqual(expect.objectContaining({ path: `${P}/portfolio/balance`, keyId: made, status: 200 }));
 });
 
-test('Kalshi commits a create, then the connection drops: Chromium resends it, and every copy ends up held here', async ({
+/** POSTs the exchange saw, by status (0: the connection was dropped without an answer). */
+const postStatuses = (exchange: Exchange) => exchange.requests.filter((r) => r.method === 'POST').map((r) => r.status);
+
+/**
+ * Leaves Chromium no idle connection to Kalshi: every GET answer from now on closes its connection
+ * (`Connection: close`), and the idle ones already open (used, or connected but never used, which
+ * Chromium also counts as reused) are closed from chrome://net-internals. The next POST then goes
+ * out on a fresh connection, which Chromium never resends on.
+ */
+async function noConnectionReuse(exchange: Exchange, context: BrowserContext) {
+  exchange.faultMode({ method: 'GET', path: `${P}/*` }, { headers: { connection: 'close' } });
+  const internals = await context.newPage();
+  await internals.goto('chrome://net-internals/#sockets');
+  await internals.locator('#sockets-view-close-idle-button').click();
+  await internals.close();
+}
+
+test('Kalshi commits a create, then the reused connection drops: Chromium resends the POST, and both copies end up held here', async ({
   exchange,
   openPage,
   worker,
@@ -103,16 +120,41 @@ test('Kalshi commits a create, then the connection drops: Chromium resends it, a
   await popup.getByLabel('Key name').fill('laptop');
   await popup.getByRole('button', { name: 'Create key' }).click();
   await expect(popup.getByRole('status')).toContainText('Created “laptop”');
-  // Chromium resends a POST whose reused connection died before any answer: Kalshi made the key
+  // The POST went out on the connection the list just before it used (keep-alive). It died after
+  // Kalshi acted, before any answer byte: Chromium sent the POST again, and Kalshi made the key
   // twice from the one public key. The list that follows the create proves the echo and keeps it.
-  const posts = exchange.requests.filter((r) => r.method === 'POST').map((r) => r.status);
+  expect(postStatuses(exchange)).toEqual([0, 201]);
   const laptops = exchange
     .keys('demo')
     .filter((k) => k.name === 'laptop')
     .map((k) => k.api_key_id);
-  expect(laptops).toHaveLength(posts.filter((s) => s === 0 || s === 201).length);
+  expect(laptops).toHaveLength(2);
   expect(await storeState(worker)).toEqual({ keys: [account.keyId, ...laptops].sort(), pending: [] });
   for (const id of laptops) await expect(popup.getByRole('listitem').filter({ hasText: id })).toContainText('held here');
+});
+
+test('Kalshi commits a create, then a fresh connection drops: no resend, and the one key is proved by a signed request and held here', async ({
+  context,
+  exchange,
+  openPage,
+  worker,
+}) => {
+  const { account, popup } = await setUp(exchange, openPage);
+  await noConnectionReuse(exchange, context);
+  exchange.failNext({ method: 'POST', path: `${P}/api_keys` }, { reset: 'after' });
+  await popup.getByLabel('Key name').fill('laptop');
+  await popup.getByRole('button', { name: 'Create key' }).click();
+  await expect(popup.getByRole('status')).toContainText('Created “laptop”');
+  expect(postStatuses(exchange)).toEqual([0]);
+  const laptops = exchange
+    .keys('demo')
+    .filter((k) => k.name === 'laptop')
+    .map((k) => k.api_key_id);
+  expect(laptops).toHaveLength(1);
+  // The answer was lost: the key became ours only after Kalshi accepted a request signed with it.
+  expect(exchange.requests).toContainEqual(expect.objectContaining({ method: 'GET', keyId: laptops[0], status: 200 }));
+  expect(await storeState(worker)).toEqual({ keys: [account.keyId, laptops[0]!].sort(), pending: [] });
+  await expect(popup.getByRole('listitem').filter({ hasText: laptops[0]! })).toContainText('held here');
 });
 
 test('Kalshi generates a key, then its answer breaks off: unknown, in words; the list names the key as a possible lost answer, and it can be deleted', async ({
@@ -153,7 +195,7 @@ test('Kalshi generates a key, then its answer breaks off: unknown, in words; the
   expect(await storeState(worker)).toEqual({ keys: [account.keyId], pending: [] });
 });
 
-test('Kalshi generates a key, then the connection drops: Chromium resends, one copy is held, the other is only listed', async ({
+test('Kalshi generates a key, then the reused connection drops: Chromium resends, one copy is held, the other is only listed', async ({
   exchange,
   openPage,
   worker,
@@ -163,18 +205,22 @@ test('Kalshi generates a key, then the connection drops: Chromium resends, one c
   await popup.getByLabel('Key name').fill('laptop');
   await popup.getByRole('button', { name: 'Generate on Kalshi' }).click();
   await expect(popup.getByRole('status')).toContainText('Created “laptop”');
+  expect(postStatuses(exchange)).toEqual([0, 201]);
   const laptops = exchange
     .keys('demo')
     .filter((k) => k.name === 'laptop')
     .map((k) => k.api_key_id);
+  expect(laptops).toHaveLength(2);
   const state = await storeState(worker);
   expect(state.pending).toEqual([]);
   const held = state.keys.filter((id) => id !== account.keyId);
   expect(held).toHaveLength(1);
+  expect(laptops).toContain(held[0]);
   // A Kalshi-made echo cannot be told from a namesake made elsewhere: it is listed, not held, and left to the user.
-  for (const id of laptops.filter((k) => !held.includes(k))) {
-    await expect(popup.getByRole('listitem').filter({ hasText: id })).not.toContainText('held here');
-  }
+  const echo = laptops.find((k) => !held.includes(k))!;
+  await expect(popup.getByRole('listitem').filter({ hasText: echo })).toBeVisible();
+  await expect(popup.getByRole('listitem').filter({ hasText: echo })).not.toContainText('held here');
+  await expect(popup.getByRole('listitem').filter({ hasText: held[0]! })).toContainText('held here');
 });
 
 test('Kalshi failing for a moment (503, then 429 with Retry-After): the popup retries and shows the list', async ({

@@ -117,15 +117,34 @@ test('a web page cannot message, fetch or frame the extension', async ({ context
   expect(results.connect).toBe('no chrome.runtime.connect here');
   expect(answered(results)).toEqual([]);
 
-  // Framing: no web_accessible_resources and frame-ancestors 'none', so the frame stays an error page.
+  // Framing: no web_accessible_resources and frame-ancestors 'none', so each frame is Chromium's
+  // error page. Both frames must exist and be read: a missing frame or a failed read is a failure.
+  const pages = ['popup', 'options'] as const;
   await page.setContent(
-    `<iframe src="chrome-extension://${extensionId}/popup.html"></iframe><iframe src="chrome-extension://${extensionId}/options.html"></iframe>`,
+    pages.map((name) => `<iframe id="${name}" src="chrome-extension://${extensionId}/${name}.html"></iframe>`).join(''),
   );
-  await page.waitForTimeout(1_000);
-  for (const frame of page.frames().slice(1)) {
-    expect(frame.url()).not.toContain(extensionId);
-    expect(await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '')).not.toContain('Kalshi');
+  await expect(page.locator('iframe'), 'both iframes are in the page').toHaveCount(2);
+  for (const name of pages) {
+    const frame = await page
+      .locator(`iframe#${name}`)
+      .elementHandle()
+      .then((element) => element?.contentFrame());
+    if (!frame) throw new Error(`the ${name} iframe has no frame`);
+    await expect.poll(() => frame.url(), { message: `the ${name} frame ends on the error page` }).toBe('chrome-error://chromewebdata/');
+    await frame.waitForLoadState('load');
+    const seen = await frame.evaluate(() => ({
+      href: location.href,
+      text: document.body?.innerText ?? '',
+      app: document.querySelector('#app') !== null,
+    }));
+    expect(seen.href, `${name} frame`).toBe('chrome-error://chromewebdata/');
+    expect(seen.text, `${name} frame shows the browser's refusal`).toMatch(/blocked/i);
+    expect(seen.text, `${name} frame`).not.toContain('Kalshi');
+    expect(seen.app, `${name} frame has none of our page`).toBe(false);
   }
+  const children = page.frames().filter((f) => f.parentFrame() === page.mainFrame());
+  expect(children.map((f) => f.url())).toEqual(['chrome-error://chromewebdata/', 'chrome-error://chromewebdata/']);
+  expect(page.frames().some((f) => f.url().includes(extensionId))).toBe(false);
 
   expect(exchange.requests.length).toBe(before);
   expect(await heldKeyCount(worker)).toBe(1);

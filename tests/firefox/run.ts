@@ -192,51 +192,57 @@ test('Firefox set to always use private browsing: the import says why keys canno
   assert.doesNotMatch(status, /Imported/);
 });
 
-test('host access withdrawn in Firefox: requests fail; granting it again on a click restores them', async ({ exchange, firefox }) => {
+test('host access withdrawn in Firefox: both pages offer “Allow access to Kalshi”; a click gives it back', async ({
+  exchange,
+  firefox,
+}) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox' });
   const ff = await firefox();
   const options = await ff.openPage('options');
-  type Perms = {
-    permissions: { contains(p: object): Promise<boolean>; remove(p: object): Promise<boolean>; request(p: object): Promise<boolean> };
-  };
+  type Perms = { permissions: { contains(p: object): Promise<boolean>; remove(p: object): Promise<boolean> } };
   const perms = (page: Page, op: 'contains' | 'remove', origins: string[]) =>
     page.evaluate((o, which) => (globalThis as unknown as { browser: Perms }).browser.permissions[which]({ origins: o }), origins, op);
   const origins = [...KALSHI_ORIGINS];
+  const allow = role('button', 'Allow access to Kalshi');
+  const noAllowButton = (page: Page) =>
+    page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent === 'Allow access to Kalshi'));
 
-  // Firefox 153 grants the manifest's host permissions at install…
+  // Firefox 153 grants the manifest's host permissions at install: no button.
   assert.equal(await perms(options, 'contains', origins), true);
-  // …and lets the user take them back (about:addons → Permissions).
+  assert.equal(await options.$(allow), null);
+  // …and lets the user take them back (about:addons → Permissions): the open page notices.
   assert.equal(await perms(options, 'remove', origins), true);
   assert.equal(await perms(options, 'contains', origins), false);
+  await options.waitForSelector(allow);
 
   await importThroughOptions(options, 'demo', account.keyId, account.privateKeyPem);
   await options.waitForFunction(() => document.querySelector('[role=status]')?.classList.contains('status-error'), { timeout: 20_000 });
   assert.doesNotMatch(await statusText(options), /Imported/);
   // Only a CORS preflight reached the exchange: no signed request got through.
   assert.ok(!exchange.requests.some((r) => r.keyId === account.keyId && r.status === 200));
+  assert.match(await options.$eval('.host-access', (el) => el.textContent ?? ''), /external-api\.demo\.kalshi\.co/);
 
-  // permissions.request() works only inside a real click in an extension page (what lib/host-access.ts's
-  // requestHostAccess is for); this stands in for the button the options page will have.
-  await options.evaluate((o) => {
-    const button = document.createElement('button');
-    button.id = 'grant-host-access';
-    button.textContent = 'Allow access to Kalshi';
-    button.addEventListener('click', () => {
-      (globalThis as unknown as { browser: Perms }).browser.permissions.request({ origins: o }).then(
-        (granted) => void (button.dataset.granted = String(granted)),
-        () => void (button.dataset.granted = 'error'),
-      );
-    });
-    document.body.prepend(button);
-  }, origins);
-  await options.locator('#grant-host-access').click();
-  await options.waitForFunction(() => document.querySelector<HTMLElement>('#grant-host-access')?.dataset.granted === 'true');
-  assert.equal(await perms(options, 'contains', origins), true);
+  // The page's own button: permissions.request() works only inside a real click (Firefox's prompt is
+  // answered at once here, extensions.webextOptionalPermissionPrompts being off).
+  await options.locator(allow).click();
+  await noAllowButton(options);
+  assert.equal(await perms(options, 'contains', ['https://external-api.demo.kalshi.co/*']), true);
 
   await options.locator(role('textbox', 'API key ID')).fill(account.keyId);
   await options.locator(role('textbox', 'Private key')).fill(account.privateKeyPem);
   await options.locator(role('button', 'Import key')).click();
   await waitForStatus(options, 'Imported “sandbox”');
+
+  // The popup: opened without access it shows the button and no list; the click brings the list.
+  assert.equal(await perms(options, 'remove', origins), true);
+  const popup = await ff.openPage('popup');
+  await popup.waitForSelector(allow);
+  await popup.waitForFunction(() => document.querySelector('[role=status]')?.classList.contains('status-error'), { timeout: 20_000 });
+  const listedBefore = exchange.requests.filter((r) => r.keyId === account.keyId && r.status === 200).length;
+  await popup.locator(allow).click();
+  await noAllowButton(popup);
+  assert.match(await listItem(popup, account.keyId), /sandbox/);
+  assert.ok(exchange.requests.filter((r) => r.keyId === account.keyId && r.status === 200).length > listedBefore);
 });
 
 // ---- runner ----

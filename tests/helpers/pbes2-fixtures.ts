@@ -4,11 +4,11 @@
  * openssl CLI; none is committed. Decrypted keys are proven right by importing them into WebCrypto
  * (non-extractable), signing, and verifying with node:crypto against the ORIGINAL key's public half.
  */
-import { execFileSync } from 'node:child_process';
 import { constants, createCipheriv, generateKeyPairSync, pbkdf2Sync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { expect } from 'vitest';
 import { AppError, type ErrorCode } from '../../lib/shared/errors';
 import { type ParsedPrivateKey } from '../../lib/key-formats/pem';
+import { openssl } from './pem-fixtures';
 
 // ---- Keys made now ---------------------------------------------------------------
 
@@ -30,11 +30,7 @@ export function nodeEncrypted(key: KeyObject, cipher: string, passphrase = PASS)
 
 /** `openssl pkcs8 -topk8 <args> -passout pass:<passphrase>` on the key's plain PKCS#8 PEM. */
 export function opensslEncrypted(key: KeyObject, args: string[], passphrase = PASS): string {
-  return execFileSync('openssl', ['pkcs8', '-topk8', ...args, '-passout', `pass:${passphrase}`], {
-    input: pkcs8Pem(key),
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return openssl(['pkcs8', '-topk8', ...args, '-passout', `pass:${passphrase}`], pkcs8Pem(key));
 }
 
 // ---- Test-side DER/PEM helpers (independent of lib/der.ts) -------------------------

@@ -4,6 +4,7 @@
  * committed. Accepted keys are proven right by signing with WebCrypto and verifying with
  * node:crypto against the ORIGINAL key's public half.
  */
+import { execFileSync } from 'node:child_process';
 import { constants, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { expect } from 'vitest';
 import { AppError, type ErrorCode } from '../../lib/shared/errors';
@@ -32,6 +33,32 @@ export const rsaPkcs1Pem = pemOf(rsa.privateKey, 'pkcs1');
 export const rsaPkcs8Pem = pemOf(rsa.privateKey, 'pkcs8');
 export const edPkcs8Der = der(ed.privateKey, 'pkcs8');
 export const edPkcs8Pem = pemOf(ed.privateKey, 'pkcs8');
+
+// ---- The openssl CLI: required, never skipped -------------------------------------------
+
+export const OPENSSL_MISSING =
+  'The openssl CLI is not installed (or not on PATH), and the certificate and openssl-made key tests need it: ' +
+  'install it (Debian/Ubuntu: `apt-get install openssl`; macOS: `brew install openssl`) and run the tests again.';
+
+/** Whether `openssl version` runs. */
+export const hasOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** `openssl <args>` with input on stdin; a missing CLI fails with OPENSSL_MISSING, never a skip. */
+export function openssl(args: string[], input?: string): string {
+  try {
+    return execFileSync('openssl', args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(OPENSSL_MISSING, { cause: e });
+    throw e;
+  }
+}
 
 // ---- Test-side DER/PEM helpers (independent of lib/der.ts) -------------------------
 

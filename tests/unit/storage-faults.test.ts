@@ -9,6 +9,9 @@ import { AppError, type ErrorCode } from '../../lib/shared/errors';
 import { generateKeyPair } from '../../lib/key-formats/crypto-keys';
 import { createKeyService, type Handlers } from '../../lib/key-manager/service';
 import { DB_VERSION, openKeyStore, type KeyStore, type StoredKey } from '../../lib/key-store';
+import { connect, storageError } from '../../lib/key-store/schema';
+import { inTx } from '../../lib/key-store/transactions';
+import { unwrap } from 'idb';
 import { exchangeFetch } from '../helpers/exchange-fetch';
 
 let n = 0;
@@ -52,18 +55,79 @@ async function makeKey(keyId: string, createdAt = 1): Promise<StoredKey> {
   return { environment: 'demo', keyId, name: keyId, algorithm: 'Ed25519', privateKey, createdAt, scopes: ['read', 'write'] };
 }
 
-/** Makes IDBObjectStore.put fail as a full disk does, for one store, until undone. */
-function fillDisk(storeName: string): () => void {
-  const proto = IDBObjectStore.prototype;
-  const put = proto.put;
-  proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-    if (this.name === storeName) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    return put.apply(this, args);
+/**
+ * A full disk as browsers report it: every write succeeds, then the transaction that wrote to
+ * `storeName` aborts at commit with a QuotaExceededError DOMException on `tx.error` (Chromium checks
+ * quota when a transaction commits; put() itself does not throw). fake-indexeddb commits in
+ * FDBTransaction._start once no request is left; there the transaction is aborted instead, which
+ * rolls back its writes and fires `abort` just as a refused commit does. Returns what undoes it and
+ * counts the transactions it aborted, so a test knows the fault was met.
+ */
+function fillDisk(storeName: string): { undo: () => void; aborted: () => number } {
+  type FakeTx = IDBTransaction & {
+    _state: string;
+    _requests: Array<{ request: IDBRequest }>;
+    _abort(errName: string | null): void;
+    _start(): void;
   };
-  return () => {
-    proto.put = put;
+  const txProto = IDBTransaction.prototype as FakeTx;
+  const storeProto = IDBObjectStore.prototype;
+  const { _start: start } = txProto;
+  const { put, add, delete: del } = storeProto;
+  const wrote = new WeakSet<IDBTransaction>();
+  let aborted = 0;
+  const noting = <A extends unknown[], R>(write: (this: IDBObjectStore, ...args: A) => R) =>
+    function (this: IDBObjectStore, ...args: A): R {
+      if (this.name === storeName) wrote.add(this.transaction);
+      return write.apply(this, args);
+    };
+  storeProto.put = noting(put);
+  storeProto.add = noting(add);
+  storeProto.delete = noting(del);
+  txProto._start = function (this: FakeTx) {
+    const committing = this._state !== 'finished' && this._requests.every(({ request }) => request.readyState === 'done');
+    if (committing && wrote.has(this)) {
+      aborted++;
+      this._abort('QuotaExceededError');
+      return;
+    }
+    start.call(this);
+  };
+  return {
+    undo: () => {
+      txProto._start = start;
+      Object.assign(storeProto, { put, add, delete: del });
+    },
+    aborted: () => aborted,
   };
 }
+
+describe('the full-disk double behaves as a browser does', () => {
+  it('put() succeeds; the transaction then aborts with QuotaExceededError on tx.error, and nothing lands', async () => {
+    const db = await rawOpen(fresh(), 1, v1Schema);
+    const disk = fillDisk('settings');
+    try {
+      const tx = db.transaction('settings', 'readwrite');
+      const request = tx.objectStore('settings').put({ x: 1 }, 'settings');
+      const events: string[] = [];
+      request.onsuccess = () => events.push('put ok');
+      request.onerror = () => events.push('put failed');
+      const error = await new Promise<DOMException | null>((resolve) => {
+        tx.oncomplete = () => resolve(null);
+        tx.onabort = () => resolve(tx.error);
+      });
+      expect(events).toEqual(['put ok']);
+      expect(error).toBeInstanceOf(DOMException);
+      expect(error?.name).toBe('QuotaExceededError');
+      expect(disk.aborted()).toBe(1);
+    } finally {
+      disk.undo();
+    }
+    const read = db.transaction('settings').objectStore('settings').get('settings');
+    expect(await new Promise((resolve) => (read.onsuccess = () => resolve(read.result)))).toBeUndefined();
+    db.close();
+  });
+});
 
 describe('schema upgrade', () => {
   it(`a version 1 store is upgraded to ${DB_VERSION} in place: keys, signing key and settings kept`, async () => {
@@ -136,7 +200,11 @@ describe('schema upgrade', () => {
 
 describe('a full disk', () => {
   let store: KeyStore;
-  let undo = () => {};
+  let disk: ReturnType<typeof fillDisk> | undefined;
+  const undo = () => {
+    disk?.undo();
+    disk = undefined;
+  };
   beforeEach(async () => {
     store = await openKeyStore(fresh());
   });
@@ -145,18 +213,73 @@ describe('a full disk', () => {
     store.close();
   });
 
+  it("storageError maps an aborted transaction's tx.error (QuotaExceededError) to storage_full", async () => {
+    const db = await rawOpen(fresh(), 1, v1Schema);
+    disk = fillDisk('settings');
+    const tx = db.transaction('settings', 'readwrite');
+    tx.objectStore('settings').put({}, 'settings');
+    await new Promise((resolve) => (tx.onabort = resolve));
+    undo();
+    db.close();
+    expect(tx.error?.name).toBe('QuotaExceededError');
+    expect(storageError(tx.error)).toMatchObject({ code: 'storage_full' });
+    // The same when it arrives wrapped (an AbortError whose cause is the quota error), or as a plain object.
+    const wrapped = new DOMException('The transaction was aborted.', 'AbortError');
+    Object.defineProperty(wrapped, 'cause', { value: tx.error });
+    expect(storageError(wrapped)).toMatchObject({ code: 'storage_full' });
+    expect(storageError({ name: 'QuotaExceededError', message: 'quota' })).toMatchObject({ code: 'storage_full' });
+    expect(storageError(new DOMException('x', 'UnknownError'))).toMatchObject({ code: 'storage_failed' });
+  });
+
+  it('inTx: every write succeeds, the commit is refused: the call rejects with the quota error, which maps to storage_full', async () => {
+    const db = await connect(fresh(), {}, () => {});
+    disk = fillDisk('settings');
+    const error = await inTx(db, ['settings'], async (tx) => {
+      await tx.objectStore('settings').put({ signingKeyId: {}, activeEnvironment: 'demo' }, 'settings');
+      return 'done';
+    }).then(
+      (value) => value,
+      (e: unknown) => e,
+    );
+    expect(disk.aborted()).toBe(1);
+    undo();
+    expect(error).toMatchObject({ name: 'QuotaExceededError' });
+    expect(storageError(error)).toMatchObject({ code: 'storage_full' });
+    expect(await db.get('settings', 'settings')).toBeUndefined();
+    db.close();
+  });
+
+  it("inTx: the transaction aborts with a quota error while a request is still waiting: storage_full, not the request's AbortError", async () => {
+    const db = await connect(fresh(), {}, () => {});
+    const error = await inTx(db, ['settings'], async (tx) => {
+      await tx.objectStore('settings').put({ signingKeyId: {}, activeEnvironment: 'demo' }, 'settings');
+      const reading = tx.objectStore('settings').get('settings');
+      // The browser gives up on the transaction for lack of space before the read is answered.
+      (unwrap(tx) as unknown as { _abort(name: string): void })._abort('QuotaExceededError');
+      await reading;
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(storageError(error)).toMatchObject({ code: 'storage_full' });
+    expect(await db.get('settings', 'settings')).toBeUndefined();
+    db.close();
+  });
+
   it('saving a key: storage_full, and neither the key nor the signing setting lands', async () => {
     await store.saveKey(await makeKey('first'));
-    undo = fillDisk('keys');
+    disk = fillDisk('keys');
     expect(await codeOf(store.saveKey(await makeKey('second', 2), { makeSigning: true }))).toBe('storage_full');
+    expect(disk.aborted()).toBe(1);
     undo();
     expect((await store.listKeys('demo')).map((k) => k.keyId)).toEqual(['first']);
     expect((await store.getSigningKey('demo'))?.keyId).toBe('first');
   });
 
   it('the signing setting cannot be written: the key is not saved either (one transaction)', async () => {
-    undo = fillDisk('settings');
+    disk = fillDisk('settings');
     expect(await codeOf(store.saveKey(await makeKey('k')))).toBe('storage_full');
+    expect(disk.aborted()).toBe(1);
     undo();
     expect(await store.listKeys('demo')).toEqual([]);
   });
@@ -186,15 +309,17 @@ describe('a full disk', () => {
       });
 
     it('the pending record cannot be written: storage_full, and nothing is sent to Kalshi', async () => {
-      undo = fillDisk('pending');
+      disk = fillDisk('pending');
       expect(await codeOf(create())).toBe('storage_full');
+      expect(disk.aborted()).toBe(1);
       expect(exchange.requests.filter((r) => r.method === 'POST')).toEqual([]);
       expect(exchange.keys('demo')).toHaveLength(1);
     });
 
     it('Kalshi made the key but it cannot be stored: storage_full now, and the next list keeps it (nothing lost)', async () => {
-      undo = fillDisk('keys');
+      disk = fillDisk('keys');
       expect(await codeOf(create())).toBe('storage_full');
+      expect(disk.aborted()).toBe(1);
       expect(exchange.keys('demo')).toHaveLength(2);
       const pending = (await store.listPending('demo')).records;
       expect(pending).toHaveLength(1);
