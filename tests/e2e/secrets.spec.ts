@@ -18,14 +18,17 @@ import { expect, importThroughOptions, test } from './fixtures';
  * went on the wire. The exchange runs in this process, and each answer leaves through
  * ServerResponse.end: what Kalshi returned is known here, not guessed from what the extension shows.
  */
-function recordHandedOutKeys(): { pems: string[]; stop: () => void } {
+function recordHandedOutKeys(): { pems: Map<string, string>; stop: () => void } {
   const proto = ServerResponse.prototype;
   const end = proto.end;
-  const pems: string[] = [];
+  const pems = new Map<string, string>(); // key id → the private key PEM Kalshi's answer carried
   proto.end = function (this: ServerResponse, ...args: unknown[]) {
     const chunk = args[0];
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
-    if (text.includes('"private_key"')) pems.push((JSON.parse(text) as { private_key: string }).private_key);
+    if (text.includes('"private_key"')) {
+      const body = JSON.parse(text) as { api_key_id: string; private_key: string };
+      pems.set(body.api_key_id, body.private_key);
+    }
     return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as typeof end;
   return { pems, stop: () => void (proto.end = end) };
@@ -214,12 +217,14 @@ test('no PEM text, private key bytes or signature reaches storage, the console, 
     await popup2.getByLabel('Key name').fill('generated');
     await popup2.getByRole('button', { name: 'Generate on Kalshi' }).click();
     await expect(popup2.getByRole('status')).toContainText('Created “generated”');
-    expect(handedOut.pems).toHaveLength(1);
-    const generatedPem = handedOut.pems[0]!;
+    /** The PEM Kalshi's generate answer carried for this account's key of that name. */
+    const handedOutPem = (name: string) => handedOut.pems.get(exchange.keys('demo').find((k) => k.name === name)?.api_key_id ?? '');
+    const generatedPem = handedOutPem('generated')!;
+    expect(generatedPem, 'the PEM Kalshi generated for “generated”').toContain('PRIVATE KEY-----');
 
     await createDownloadOnce(popup2, 'bot from Kalshi', 'Generate on Kalshi');
-    await expect.poll(() => handedOut.pems.length).toBe(2);
-    const kalshiBotPem = handedOut.pems[1]!;
+    await expect.poll(() => handedOutPem('bot from Kalshi')).toContain('PRIVATE KEY-----');
+    const kalshiBotPem = handedOutPem('bot from Kalshi')!;
     const savedKalshiBot = await saveOnce(popup2, 'bot from Kalshi', pendingHoldsNoKey('bot from Kalshi'));
     expect(savedKalshiBot).toBe(kalshiBotPem); // the user got exactly what Kalshi sent
 
