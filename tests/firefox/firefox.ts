@@ -1,6 +1,6 @@
 /**
  * Drives the production Firefox build (.output/firefox-mv3) in Debian's firefox-esr over WebDriver
- * BiDi with puppeteer-core, against the local exchange. What it takes on Firefox 153 ESR:
+ * BiDi with puppeteer-core, against the local exchange. What it takes on Firefox ESR 140 and later:
  *
  * - Kalshi's host names: Firefox has no --host-resolver-rules, so every connection goes through
  *   a local HTTP proxy (prefs network.proxy.*) that tunnels CONNECTs for the four Kalshi hosts to
@@ -12,11 +12,18 @@
  *   moz-extension:// unless MOZ_REMOTE_ALLOW_SYSTEM_ACCESS is set, and then reports no load
  *   events for extension documents: pages are opened with the raw browsingContext.navigate
  *   command (which does answer when the page is complete), not page.goto.
+ * - The viewport: page.setViewport also sends emulation.setScreenOrientationOverride, which Firefox
+ *   140 does not know, so openPage sends the raw browsingContext.setViewport.
+ * - Waits: Firefox 140 applies the pages' CSP (script-src 'self') to eval in code run over BiDi, so
+ *   puppeteer's waitForFunction (behind every locator action) fails in the page's realm; it runs in
+ *   puppeteer's sandbox realm instead (the same DOM, no page CSP).
+ * - Privileged script: Firefox 140's BiDi lists no chrome windows (getTree ignores 'moz:scope'), so
+ *   chromeEval runs in an about:addons tab (parent process, system principal).
  * - The add-on: installed temporarily with browser.installExtension (BiDi webExtension.install).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Frame, type Page, type Realm } from 'puppeteer-core';
 import { FIREFOX, FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
 
 /** Pinned through extensions.webextensions.uuids, so pages have a known address. */
@@ -32,7 +39,7 @@ export interface Firefox {
   browser: Browser;
   /** Opens popup.html (at the popup's size) or options.html in a new tab. */
   openPage(name: 'popup' | 'options'): Promise<Page>;
-  /** Runs privileged JavaScript in the browser window (an async function body's expression). */
+  /** Runs privileged JavaScript (an expression; a promise is awaited) in about:addons. */
   chromeEval<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -52,6 +59,7 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false }: Laun
     executablePath: FIREFOX,
     headless: true,
     acceptInsecureCerts: true,
+    defaultViewport: null, // openPage sets it; puppeteer's own setViewport fails on Firefox 140
     env: { ...process.env, MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1' },
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
@@ -79,12 +87,23 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false }: Laun
   }
 
   const chromeEval = async <T>(expression: string): Promise<T> => {
-    const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const context = tree.result.contexts[0]?.context as string | undefined;
-    if (!context) throw new Error('no browser window to run privileged script in');
-    const { result } = await connection.send('script.evaluate', { expression, target: { context }, awaitPromise: true });
-    if (result.type === 'exception') throw new Error(`chrome script failed: ${JSON.stringify(result.exceptionDetails?.text)}`);
-    return result.result?.value as T;
+    const { result: tab } = await connection.send('browsingContext.create', { type: 'tab' });
+    const context = tab.context as string;
+    try {
+      await connection.send('browsingContext.navigate', { context, url: 'about:addons', wait: 'complete' });
+      const { result } = await connection.send('script.evaluate', {
+        expression: `(async () => {
+          if (!document.nodePrincipal?.isSystemPrincipal) throw new Error('about:addons is not privileged here');
+          return ${expression};
+        })()`,
+        target: { context },
+        awaitPromise: true,
+      });
+      if (result.type === 'exception') throw new Error(`chrome script failed: ${JSON.stringify(result.exceptionDetails?.text)}`);
+      return result.result?.value as T;
+    } finally {
+      await connection.send('browsingContext.close', { context });
+    }
   };
 
   return {
@@ -92,12 +111,15 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false }: Laun
     chromeEval,
     async openPage(name) {
       const page = await browser.newPage();
-      await page.setViewport(name === 'popup' ? { width: 380, height: 600 } : { width: 800, height: 900 });
-      await connection.send('browsingContext.navigate', {
-        context: (page.mainFrame() as unknown as { _id: string })._id, // the BiDi browsing context id
-        url: `${EXTENSION_ORIGIN}/${name}.html`,
-        wait: 'complete',
-      });
+      const frame = page.mainFrame();
+      const context = (frame as unknown as { _id: string })._id; // the BiDi browsing context id
+      const viewport = name === 'popup' ? { width: 380, height: 600 } : { width: 800, height: 900 };
+      await connection.send('browsingContext.setViewport', { context, viewport });
+      await connection.send('browsingContext.navigate', { context, url: `${EXTENSION_ORIGIN}/${name}.html`, wait: 'complete' });
+      // The page's CSP blocks puppeteer's `new Function` in its own realm (see above).
+      const sandbox = () => (frame as unknown as { isolatedRealm(): Realm }).isolatedRealm();
+      frame.waitForFunction = ((...args: Parameters<Frame['waitForFunction']>) =>
+        sandbox().waitForFunction(...args)) as Frame['waitForFunction'];
       return page;
     },
     close: () => browser.close(),

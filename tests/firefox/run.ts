@@ -207,7 +207,7 @@ test('host access withdrawn in Firefox: both pages offer “Allow access to Kals
   const noAllowButton = (page: Page) =>
     page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent === 'Allow access to Kalshi'));
 
-  // Firefox 153 grants the manifest's host permissions at install: no button.
+  // Firefox (140 as well as later ESRs) grants the manifest's host permissions at install: no button.
   assert.equal(await perms(options, 'contains', origins), true);
   assert.equal(await options.$(allow), null);
   // …and lets the user take them back (about:addons → Permissions): the open page notices.
