@@ -1,5 +1,5 @@
 /** Account facts a key manager can show, the balance that proves a key, and the public status. */
-import { account, nowSeconds, requireKey, type Handler, type RouteContext } from './context';
+import { nowSeconds, requireKey, type Handler, type RouteContext } from './context';
 import { forbidden, invalid, LOCATION_ATTESTATION_MESSAGE } from './http';
 import { grantsOf, TIER_LIMITS, TIERS, volumeProgressOf, type StoredKey } from './state';
 
@@ -29,8 +29,7 @@ export const accountRoutes: Record<string, Handler> = {
   'GET /exchange/status': async () => ({ status: 200, body: { exchange_active: true, trading_active: true } }),
 
   'GET /account/limits': async (ctx) => {
-    requireKey(ctx, ['read']);
-    const acc = account(ctx);
+    const { account: acc } = requireKey(ctx, ['read']);
     const { read, write } = TIER_LIMITS[acc.usageTier];
     return {
       status: 200,
@@ -44,14 +43,13 @@ export const accountRoutes: Record<string, Handler> = {
   },
 
   'GET /account/api_usage_level/volume_progress': async (ctx) => {
-    requireKey(ctx, ['read']);
-    return { status: 200, body: { volume_progress: volumeProgressOf(account(ctx), nowSeconds(ctx)) } };
+    const { account } = requireKey(ctx, ['read']);
+    return { status: 200, body: { volume_progress: volumeProgressOf(account, nowSeconds(ctx)) } };
   },
 
   // A permanent Advanced grant when 1 of the last 100 orders came through the API; empty answer.
   'POST /account/api_usage_level/upgrade': async (ctx) => {
-    requireKey(ctx, ['write']);
-    const acc = account(ctx);
+    const { account: acc } = requireKey(ctx, ['write']);
     if (!acc.hasRecentApiOrder) throw forbidden('none of your last 100 orders was placed through the API');
     const grants = grantsOf(acc, nowSeconds(ctx)).filter((g) => !(g.level === 'advanced' && g.source === 'manual'));
     acc.grants = [...grants, { exchange_instance: 'event_contract', level: 'advanced', source: 'manual' }];
@@ -60,16 +58,15 @@ export const accountRoutes: Record<string, Handler> = {
   },
 
   'GET /communications/id': async (ctx) => {
-    requireKey(ctx, ['read']);
-    return { status: 200, body: { communications_id: account(ctx).communicationsId } };
+    const { account } = requireKey(ctx, ['read']);
+    return { status: 200, body: { communications_id: account.communicationsId } };
   },
 
   'GET /portfolio/balance': async (ctx) => {
-    const key = requireKey(ctx, ['read', 'read::portfolio_balance']);
+    const { key, account: acc } = requireKey(ctx, ['read', 'read::portfolio_balance']);
     const subaccount = intParam(ctx, 'subaccount', 0, 63);
     intParam(ctx, 'exchange_index', 0); // accepted; the sandbox has a single exchange index
     checkSubaccount(key, subaccount);
-    const acc = account(ctx);
     // Kalshi refuses trading without a location attestation; the sandbox serves no trading
     // endpoint, so the balance stands in for one when a test asks for it.
     if (acc.attestation !== 'ok' && acc.attestationGuardsBalance) throw forbidden(LOCATION_ATTESTATION_MESSAGE);

@@ -8,7 +8,13 @@ import type { Account, StoredKey } from './state';
 
 export type AuthFailure = 'MISSING_HEADERS' | 'INVALID_TIMESTAMP' | 'STALE_TIMESTAMP' | 'NOT_FOUND' | 'BAD_SIGNATURE';
 
-export type AuthResult = { ok: true; key: StoredKey } | { ok: false; reason: AuthFailure };
+/** The signing key and the one account it acts on. */
+export interface SignedBy {
+  key: StoredKey;
+  account: Account;
+}
+
+export type AuthResult = ({ ok: true } & SignedBy) | { ok: false; reason: AuthFailure };
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
@@ -21,11 +27,12 @@ export function claimedKeyId(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /**
+ * @param findKey the key among all accounts of the request's environment, with its account.
  * @param path the request path WITHOUT the query string: that is what Kalshi signs, so
  *   a client that signed the query string fails here as it would on Kalshi.
  */
 export function authenticate(
-  account: Account | undefined,
+  findKey: (keyId: string) => SignedBy | undefined,
   method: string,
   path: string,
   headers: IncomingHttpHeaders,
@@ -41,8 +48,9 @@ export function authenticate(
   // A timestamp in seconds is ~55 years off a millisecond clock, so it lands here too.
   if (Math.abs(nowMs - Number(timestamp)) > maxSkewMs) return { ok: false, reason: 'STALE_TIMESTAMP' };
 
-  const key = account?.keys.get(keyId);
-  if (!key) return { ok: false, reason: 'NOT_FOUND' };
+  const found = findKey(keyId);
+  if (!found) return { ok: false, reason: 'NOT_FOUND' };
+  const { key } = found;
 
   const data = Buffer.from(timestamp + method.toUpperCase() + path, 'utf8');
   const sig = Buffer.from(signature, 'base64');
@@ -55,5 +63,5 @@ export function authenticate(
   } catch {
     good = false; // malformed signature bytes
   }
-  return good ? { ok: true, key } : { ok: false, reason: 'BAD_SIGNATURE' };
+  return good ? { ok: true, ...found } : { ok: false, reason: 'BAD_SIGNATURE' };
 }

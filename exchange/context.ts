@@ -1,14 +1,15 @@
 /** What every route sees, and the checks every signed route shares (see shared/kalshi-api-keys.md). */
 import type { IncomingHttpHeaders } from 'node:http';
-import { authenticate } from './auth';
+import { ownerOf, type Accounts } from './accounts';
+import { authenticate, type SignedBy } from './auth';
 import { authenticationError, forbidden, HttpError, invalid, type Reply, type UploadRefusalShape } from './http';
-import { accountOf, type Account, type Env, type StoredKey } from './state';
+import type { Env } from './state';
 
 export const API_PREFIX = '/trade-api/v2';
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ExchangeState {
-  accounts: Map<Env, Account>;
+  accounts: Accounts;
   now: () => number;
   maxSkewMs: number;
   /** Body of the 403 on POST /api_keys below the upload tiers. */
@@ -29,17 +30,23 @@ export interface RouteContext {
 
 export type Handler = (ctx: RouteContext, params: { id?: string }) => Promise<Reply>;
 
-/** The account of the request's environment. */
-export const account = (ctx: RouteContext): Account => accountOf(ctx.state.accounts, ctx.env);
-
 export const nowSeconds = (ctx: RouteContext): number => Math.floor(ctx.state.now() / 1000);
 
 /**
  * Signature check (401), then a key bound to an FCM subtrader (403: such keys are for FIX and
- * the margin WebSocket only), then the scope check (403), as on Kalshi.
+ * the margin WebSocket only), then the scope check (403), as on Kalshi. The key may belong to any
+ * account of the environment; the route then acts on that account only, never on another.
  */
-export function requireKey(ctx: RouteContext, anyOfScopes: readonly string[]): StoredKey {
-  const result = authenticate(ctx.state.accounts.get(ctx.env), ctx.method, ctx.path, ctx.headers, ctx.state.now(), ctx.state.maxSkewMs);
+export function requireKey(ctx: RouteContext, anyOfScopes: readonly string[]): SignedBy {
+  const { state } = ctx;
+  const result = authenticate(
+    (id) => ownerOf(state.accounts, ctx.env, id),
+    ctx.method,
+    ctx.path,
+    ctx.headers,
+    state.now(),
+    state.maxSkewMs,
+  );
   if (!result.ok) throw authenticationError(result.reason);
   if (result.key.record.fcm_subtrader_id !== null) {
     throw forbidden('API keys bound to an FCM subtrader cannot be used on REST endpoints');
@@ -52,7 +59,7 @@ export function requireKey(ctx: RouteContext, anyOfScopes: readonly string[]): S
       `this API key needs the ${anyOfScopes.map((s) => `'${s}'`).join(' or ')} scope`,
     );
   }
-  return result.key;
+  return { key: result.key, account: result.account };
 }
 
 export async function jsonBody(ctx: RouteContext): Promise<Record<string, unknown>> {

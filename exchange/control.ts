@@ -1,19 +1,9 @@
 /** The test-control side of the exchange: seeding accounts and setting account facts without a request. */
+import { accountIn, accountsIn, findAccount, resolveRef } from './accounts';
 import type { ExchangeState } from './context';
 import { isUploadRefusalShape } from './http';
-import {
-  accountOf,
-  addKey,
-  copyRecord,
-  DEFAULT_SCOPES,
-  isSubtraderIdOf,
-  isTier,
-  makeKeyPairSync,
-  VALID_SCOPES,
-  type Account,
-  type Env,
-} from './state';
-import type { Exchange } from './types';
+import { addKey, copyRecord, DEFAULT_SCOPES, isSubtraderIdOf, isTier, makeKeyPairSync, VALID_SCOPES, type Account } from './state';
+import type { AccountRef, Exchange } from './types';
 
 export type Controls = Omit<
   Exchange,
@@ -30,16 +20,25 @@ function validateSeedScopes(scopes: string[]): string[] {
 const isSubaccount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 63;
 
 export function createControls(state: ExchangeState): Controls {
-  const acc = (env: Env): Account => accountOf(state.accounts, env);
+  // Setters make the account on first use, as seeding does; reads of keys never make one.
+  const acc = (ref: AccountRef): Account => accountIn(state.accounts, ref);
+
+  /** The account `(env, { account })` or `({ env, account })` names; two different names are a test bug. */
+  const seedRef = (ref: AccountRef, label: string | undefined): AccountRef => {
+    if (label === undefined) return ref;
+    const { env, label: named } = resolveRef(ref);
+    if (typeof ref !== 'string' && named !== label) throw new Error(`seedAccount: account ${named} or ${label}?`);
+    return { env, account: label };
+  };
 
   return {
-    seedAccount(env, opts = {}) {
+    seedAccount(ref, opts = {}) {
       if (opts.usageTier !== undefined && !isTier(opts.usageTier)) {
         throw new Error(`seedAccount: unknown usage tier ${String(opts.usageTier)}`);
       }
       if (opts.subaccount !== undefined && !isSubaccount(opts.subaccount)) throw new Error('seedAccount: subaccount must be 0-63');
       const scopes = validateSeedScopes(opts.scopes ?? [...DEFAULT_SCOPES]);
-      const account = acc(env);
+      const account = acc(seedRef(ref, opts.account));
       if (opts.fcmSubtraderId !== undefined && !(account.isFcm && isSubtraderIdOf(account, opts.fcmSubtraderId))) {
         throw new Error('seedAccount: fcmSubtraderId needs an FCM member account and the form {userId}_{suffix}');
       }
@@ -53,13 +52,17 @@ export function createControls(state: ExchangeState): Controls {
       return { keyId: record.api_key_id, privateKeyPem };
     },
 
-    setUsageTier(env, tier) {
+    setUsageTier(ref, tier) {
       if (!isTier(tier)) throw new Error(`setUsageTier: unknown usage tier ${String(tier)}`);
-      acc(env).usageTier = tier;
+      acc(ref).usageTier = tier;
     },
 
-    keys(env) {
-      return [...(state.accounts.get(env)?.keys.values() ?? [])].map((k) => copyRecord(k.record));
+    keys(ref) {
+      return [...(findAccount(state.accounts, ref)?.keys.values() ?? [])].map((k) => copyRecord(k.record));
+    },
+
+    accounts(env) {
+      return accountsIn(state.accounts, resolveRef(env).env).map((a) => a.label);
     },
 
     setUploadRefusal(shape) {
@@ -67,26 +70,30 @@ export function createControls(state: ExchangeState): Controls {
       state.uploadRefusal = shape;
     },
 
-    setUploadAllowed(env, allowed) {
+    setUploadAllowed(ref, allowed) {
       if (allowed !== true && allowed !== false && allowed !== 'by-tier') throw new Error('setUploadAllowed: true, false or by-tier');
-      acc(env).uploadAllowed = allowed;
+      acc(ref).uploadAllowed = allowed;
     },
 
-    deleteKeyOutOfBand(env, keyId) {
-      return state.accounts.get(env)?.keys.delete(keyId.toLowerCase()) ?? false;
+    deleteKeyOutOfBand(ref, keyId) {
+      return findAccount(state.accounts, ref)?.keys.delete(keyId.toLowerCase()) ?? false;
     },
 
-    setFcmMember(env, member) {
-      acc(env).isFcm = member;
+    setFcmMember(ref, member) {
+      acc(ref).isFcm = member;
     },
 
-    userId(env) {
-      return acc(env).userId;
+    userId(ref) {
+      return acc(ref).userId;
     },
 
-    setLocationAttestation(env, attestation, options = {}) {
+    communicationsId(ref) {
+      return acc(ref).communicationsId;
+    },
+
+    setLocationAttestation(ref, attestation, options = {}) {
       if (!['ok', 'missing', 'expired'].includes(attestation)) throw new Error(`setLocationAttestation: unknown ${attestation}`);
-      const account = acc(env);
+      const account = acc(ref);
       account.attestation = attestation;
       account.attestationGuardsBalance = options.guardBalance ?? false;
       const nowS = Math.floor(state.now() / 1000);
@@ -96,27 +103,27 @@ export function createControls(state: ExchangeState): Controls {
       }
     },
 
-    setRegionExpiration(env, seconds) {
+    setRegionExpiration(ref, seconds) {
       if (seconds !== null && !Number.isInteger(seconds)) throw new Error('setRegionExpiration: whole seconds or null');
-      acc(env).regionExpirationTs = seconds;
+      acc(ref).regionExpirationTs = seconds;
     },
 
-    setGrants(env, grants) {
-      acc(env).grants = grants === null ? null : grants.map((g) => ({ ...g }));
+    setGrants(ref, grants) {
+      acc(ref).grants = grants === null ? null : grants.map((g) => ({ ...g }));
     },
 
-    setRecentApiOrder(env, has) {
-      acc(env).hasRecentApiOrder = has;
+    setRecentApiOrder(ref, has) {
+      acc(ref).hasRecentApiOrder = has;
     },
 
-    setVolumeProgress(env, progress) {
-      acc(env).volumeProgress = progress === null ? null : structuredClone(progress);
+    setVolumeProgress(ref, progress) {
+      acc(ref).volumeProgress = progress === null ? null : structuredClone(progress);
     },
 
-    setBalance(env, cents, options = {}) {
+    setBalance(ref, cents, options = {}) {
       const subaccount = options.subaccount ?? 0;
       if (!Number.isInteger(cents) || !isSubaccount(subaccount)) throw new Error('setBalance: whole cents, subaccount 0-63');
-      acc(env).balances.set(subaccount, { balance: cents, portfolioValue: options.portfolioValueCents ?? 0 });
+      acc(ref).balances.set(subaccount, { balance: cents, portfolioValue: options.portfolioValueCents ?? 0 });
     },
   };
 }

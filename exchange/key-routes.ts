@@ -1,6 +1,6 @@
 /** The four API-key endpoints: list, create from a public key, generate, delete. */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { account, jsonBody, requireKey, type Handler, type RouteContext } from './context';
+import { jsonBody, requireKey, type Handler, type RouteContext } from './context';
 import { HttpError, invalid, UPLOAD_REFUSALS } from './http';
 import { addKey, DEFAULT_SCOPES, isSubtraderIdOf, makeKeyPair, mayUpload, VALID_SCOPES, type Account, type KeyType } from './state';
 
@@ -77,8 +77,8 @@ function parsePublicKey(value: unknown): KeyObject {
 /** Every 201 carries `warning`: a string for a subtrader-bound key, null otherwise. */
 const warningFor = (fcmSubtraderId: string | null): string | null => (fcmSubtraderId === null ? null : FCM_WARNING);
 
-function listKeys(ctx: RouteContext) {
-  const acc = account(ctx);
+/** The signing key's account only: other accounts' keys are none of its business. */
+function listKeys(ctx: RouteContext, acc: Account) {
   const only = ctx.query.get('fcm_subtrader_id');
   const api_keys = [...acc.keys.values()]
     .filter(({ record: r }) => only === null || r.fcm_subtrader_id === only)
@@ -95,13 +95,12 @@ function listKeys(ctx: RouteContext) {
 
 export const keyRoutes: Record<string, Handler> = {
   'GET /api_keys': async (ctx) => {
-    requireKey(ctx, ['read']);
-    return { status: 200, body: listKeys(ctx) };
+    const { account } = requireKey(ctx, ['read']);
+    return { status: 200, body: listKeys(ctx, account) };
   },
 
   'POST /api_keys': async (ctx) => {
-    requireKey(ctx, ['write']);
-    const acc = account(ctx);
+    const { account: acc } = requireKey(ctx, ['write']);
     // Before anything else: a retail account learns it must use /generate even if its request
     // was also malformed. The body carries no code a client could rely on (see http.ts).
     if (!mayUpload(acc)) {
@@ -115,8 +114,7 @@ export const keyRoutes: Record<string, Handler> = {
   },
 
   'POST /api_keys/generate': async (ctx) => {
-    requireKey(ctx, ['write']);
-    const acc = account(ctx);
+    const { account: acc } = requireKey(ctx, ['write']);
     const body = await jsonBody(ctx);
     const fields = keyFields(body, acc);
     const keyType = body.key_type ?? 'rsa';
@@ -130,10 +128,10 @@ export const keyRoutes: Record<string, Handler> = {
   },
 
   'DELETE /api_keys/:id': async (ctx, { id = '' }) => {
-    requireKey(ctx, ['write']);
+    const { account: acc } = requireKey(ctx, ['write']);
     if (!UUID_RE.test(id)) throw invalid('api_key must be a UUID');
-    const acc = account(ctx);
-    // Deleting the key that signed this request is allowed: it locks the caller out.
+    // Deleting the key that signed this request is allowed: it locks the caller out. Another
+    // account's key is not the caller's to see: the same 404 as an id that never existed.
     if (!acc.keys.delete(id.toLowerCase())) {
       throw new HttpError(404, 'not_found', 'not found', 'no such API key');
     }

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { ownerOf } from './accounts';
 import { claimedKeyId } from './auth';
 import type { ExchangeState } from './context';
 import { createControls } from './control';
@@ -22,7 +23,8 @@ export { TIERS } from './state';
 export type { Fault, FaultMatch } from './faults';
 export type { UploadRefusalShape } from './http';
 export { UPLOAD_REFUSAL_SHAPES, UPLOAD_REFUSALS } from './http';
-export type { Exchange, ExchangeOptions, RequestLogEntry, SeededKey, SeedOptions } from './types';
+export type { AccountRef, Exchange, ExchangeOptions, RequestLogEntry, SeededKey, SeedOptions } from './types';
+export { DEFAULT_ACCOUNT } from './accounts';
 
 const PRODUCTION_HOSTS = new Set(['external-api.kalshi.com', 'api.elections.kalshi.com']);
 
@@ -116,10 +118,12 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
     const sig = req.headers['kalshi-access-signature'];
     const signature = Array.isArray(sig) ? sig[0] : sig;
     if (signature) signatures.push(signature);
+    const keyId = claimedKeyId(req.headers);
+    // Looked up on arrival: a key that deletes itself still shows which account it acted on.
+    const account = keyId === undefined ? undefined : ownerOf(state.accounts, env, keyId)?.account.label;
     const log = (status: number) => {
       // Logged when answered (not on 'finish'), so a test sees the entry as soon as it has the response.
-      const keyId = claimedKeyId(req.headers);
-      requests.push({ method, path, query, host: hostHeader, env, ...(keyId ? { keyId } : {}), status });
+      requests.push({ method, path, query, host: hostHeader, env, ...(keyId ? { keyId } : {}), ...(account ? { account } : {}), status });
     };
     const finish = (reply: Reply) => {
       log(reply.status);

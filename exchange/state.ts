@@ -1,6 +1,6 @@
 /**
- * The sandbox exchange's in-memory state: one account per environment, each with its
- * API keys and the account facts Kalshi reports. Only public keys are kept, as on Kalshi.
+ * The sandbox exchange's in-memory state: accounts (several per environment, see accounts.ts), each
+ * with its API keys and the account facts Kalshi reports. Only public keys are kept, as on Kalshi.
  */
 import { generateKeyPair, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -70,6 +70,8 @@ export type UploadAllowed = boolean | 'by-tier';
 export type Attestation = 'ok' | 'missing' | 'expired';
 
 export interface Account {
+  /** The sandbox's name for the account (Kalshi has none): 'main' unless a test names another. */
+  label: string;
   usageTier: Tier;
   /** FCM members may bind keys to an fcm_subtrader_id. */
   isFcm: boolean;
@@ -112,8 +114,9 @@ export function isTier(value: unknown): value is Tier {
   return typeof value === 'string' && (TIERS as readonly string[]).includes(value);
 }
 
-export function newAccount(tier: Tier = 'basic'): Account {
+export function newAccount(label: string, tier: Tier = 'basic'): Account {
   return {
+    label,
     usageTier: tier,
     isFcm: false,
     userId: randomUUID(),
@@ -128,16 +131,6 @@ export function newAccount(tier: Tier = 'basic'): Account {
     volumeProgress: null,
     balances: new Map([[0, { balance: DEFAULT_BALANCE_CENTS, portfolioValue: 0 }]]),
   };
-}
-
-/** The environment's account, made on first use (requests to a never-seeded env just find no keys). */
-export function accountOf(accounts: Map<Env, Account>, env: Env): Account {
-  let acc = accounts.get(env);
-  if (!acc) {
-    acc = newAccount();
-    accounts.set(env, acc);
-  }
-  return acc;
 }
 
 export function mayUpload(acc: Account): boolean {

@@ -20,14 +20,23 @@ export interface ExchangeOptions {
   uploadRefusal?: UploadRefusalShape;
 }
 
+/**
+ * Which account a control acts on: a plain environment means its default account ('main'), so
+ * tests written for one account per environment keep their meaning; `account` names another,
+ * made on first use with its own user id and communications id.
+ */
+export type AccountRef = Env | { env: Env; account: string };
+
 export interface SeedOptions {
+  /** Seed into this account (see AccountRef) instead of the one the first argument names. */
+  account?: string;
   usageTier?: Tier;
   keyType?: KeyType;
   name?: string;
   scopes?: string[];
   /** Restrict the key to this subaccount (0–63). */
   subaccount?: number;
-  /** Bind the key to an FCM subtrader (`{userId(env)}_{suffix}`); the account must be an FCM member. */
+  /** Bind the key to an FCM subtrader (`{userId(ref)}_{suffix}`); the account must be an FCM member. */
   fcmSubtraderId?: string;
 }
 
@@ -48,6 +57,8 @@ export interface RequestLogEntry {
   env: Env;
   /** The KALSHI-ACCESS-KEY header, whether or not it turned out valid. */
   keyId?: string;
+  /** Label of the account holding that key when the request arrived (absent for an unknown or missing key). */
+  account?: string;
   /** 0 when the connection was dropped without an answer (a `reset` fault). */
   status: number;
 }
@@ -59,10 +70,13 @@ export interface Exchange {
   /** PEM of the self-signed certificate, for Node clients to trust. */
   readonly ca: string;
   close(): Promise<void>;
-  seedAccount(env: Env, opts?: SeedOptions): SeededKey;
-  setUsageTier(env: Env, tier: Tier): void;
-  /** Exchange-side copies of the environment's keys. */
-  keys(env: Env): ApiKeyRecord[];
+  /** A new key in the account (made on first use); `opts.account`, when given, names it instead. */
+  seedAccount(ref: AccountRef, opts?: SeedOptions): SeededKey;
+  setUsageTier(ref: AccountRef, tier: Tier): void;
+  /** Exchange-side copies of the account's keys ([] for an account never made). */
+  keys(ref: AccountRef): ApiKeyRecord[];
+  /** Labels of the environment's accounts, oldest first. */
+  accounts(env: Env): string[];
   /** Every answered request, oldest first. Cleared (in place) by reset(). Holds no secrets. */
   readonly requests: RequestLogEntry[];
   /**
@@ -76,33 +90,35 @@ export interface Exchange {
   faultMode(match: FaultMatch, fault: Fault | null): void;
   /** Moves the exchange's clock (timestamp check and Date header) by this many ms from now on. */
   setClockOffset(ms: number): void;
-  /** Forgets accounts, keys, faults, logs and runtime settings (back to the options given). */
+  /** Forgets all accounts, keys, faults, logs and runtime settings (back to the options given). */
   reset(): void;
 
   /** The body of the upload 403 from now on (exchange-wide; reset() restores the option). */
   setUploadRefusal(shape: UploadRefusalShape): void;
   /** Whether POST /api_keys is allowed: by tier (default), or forced either way (a lapsed grant at `prime`). */
-  setUploadAllowed(env: Env, allowed: UploadAllowed): void;
-  /** Deletes a key as kalshi.com or another device would, without a request. False if there was none. */
-  deleteKeyOutOfBand(env: Env, keyId: string): boolean;
+  setUploadAllowed(ref: AccountRef, allowed: UploadAllowed): void;
+  /** Deletes a key of the account as kalshi.com or another device would, without a request. False if there was none. */
+  deleteKeyOutOfBand(ref: AccountRef, keyId: string): boolean;
   /** Makes the account an FCM member (or not): it may then bind keys to `{userId}_{suffix}` subtraders. */
-  setFcmMember(env: Env, member: boolean): void;
+  setFcmMember(ref: AccountRef, member: boolean): void;
   /** The account's Kalshi user id, the prefix of its subtrader ids. */
-  userId(env: Env): string;
+  userId(ref: AccountRef): string;
+  /** What GET /communications/id answers for the account: stable, and the only way Kalshi tells accounts apart. */
+  communicationsId(ref: AccountRef): string;
   /**
    * Location attestation. 'missing' also drops api_key_region_expiration_ts; 'expired' puts it in the
    * past unless it already is. Kalshi then refuses trading with a 403; the sandbox has no trading
    * endpoint, so `guardBalance: true` makes GET /portfolio/balance stand in for one.
    */
-  setLocationAttestation(env: Env, attestation: Attestation, options?: { guardBalance?: boolean }): void;
+  setLocationAttestation(ref: AccountRef, attestation: Attestation, options?: { guardBalance?: boolean }): void;
   /** api_key_region_expiration_ts (seconds) in GET /api_keys; null leaves it out. */
-  setRegionExpiration(env: Env, seconds: number | null): void;
+  setRegionExpiration(ref: AccountRef, seconds: number | null): void;
   /** `grants` in GET /account/limits; null returns to the default (a 30-day volume grant above basic). */
-  setGrants(env: Env, grants: Grant[] | null): void;
+  setGrants(ref: AccountRef, grants: Grant[] | null): void;
   /** Whether an API order is among the last 100 (POST /account/api_usage_level/upgrade succeeds). */
-  setRecentApiOrder(env: Env, has: boolean): void;
+  setRecentApiOrder(ref: AccountRef, has: boolean): void;
   /** `volume_progress` in GET /account/api_usage_level/volume_progress; null returns to the default. */
-  setVolumeProgress(env: Env, progress: VolumeProgress[] | null): void;
+  setVolumeProgress(ref: AccountRef, progress: VolumeProgress[] | null): void;
   /** Balance and portfolio value in cents, of subaccount 0 unless given. */
-  setBalance(env: Env, cents: number, options?: { subaccount?: number; portfolioValueCents?: number }): void;
+  setBalance(ref: AccountRef, cents: number, options?: { subaccount?: number; portfolioValueCents?: number }): void;
 }

@@ -190,7 +190,16 @@ describe('request signing', () => {
     await call('/api_keys?x=1', { key, host: PROD });
     await call('/exchange/status', { host: DEMO });
     expect(sx.ex.requests).toEqual([
-      { method: 'GET', path: `${PREFIX}/api_keys`, query: 'x=1', host: PROD, env: 'production', keyId: key.keyId, status: 200 },
+      {
+        method: 'GET',
+        path: `${PREFIX}/api_keys`,
+        query: 'x=1',
+        host: PROD,
+        env: 'production',
+        keyId: key.keyId,
+        account: 'main',
+        status: 200,
+      },
       { method: 'GET', path: `${PREFIX}/exchange/status`, query: '', host: DEMO, env: 'demo', status: 200 },
     ]);
     expect(JSON.stringify(sx.ex.requests)).not.toMatch(/PRIVATE|signature/i);
