@@ -1,6 +1,7 @@
 /**
  * `npm run sandbox`: a local Kalshi exchange with a demo and a production account, each
- * holding one full-access RSA key whose private half is written to .sandbox/<env>-key.pem.
+ * holding one full-access RSA key whose private half is written to .sandbox/<env>-key.pem
+ * (SANDBOX_SECOND_ACCOUNT=1 adds a second account per environment, .sandbox/<env>-second-key.pem).
  * State is in memory, so fresh keys are made (and the files overwritten) on every start.
  * Environment variables (see sandboxSettingsFromEnv) set the tier and the answers worth trying.
  */
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   startExchange,
   TIERS,
+  type AccountRef,
   UPLOAD_REFUSAL_SHAPES,
   type Attestation,
   type Env,
@@ -23,6 +25,8 @@ import {
 import { SANDBOX_DIR } from './tls';
 
 export const DEFAULT_SANDBOX_PORT = 8443;
+/** Label of the account SANDBOX_SECOND_ACCOUNT=1 adds in each environment. */
+export const SECOND_ACCOUNT = 'second';
 
 export interface SandboxAccount {
   keyId: string;
@@ -32,7 +36,10 @@ export interface SandboxAccount {
 
 export interface Sandbox {
   exchange: Exchange;
+  /** The default account of each environment. */
   accounts: Record<Env, SandboxAccount>;
+  /** With SANDBOX_SECOND_ACCOUNT=1: the account labelled SECOND_ACCOUNT in each environment. */
+  secondAccounts?: Record<Env, SandboxAccount>;
 }
 
 export function sandboxPort(): number {
@@ -67,6 +74,11 @@ export interface SandboxSettings {
   regionExpirationTs?: number;
   /** SANDBOX_API_ORDER=1: POST /account/api_usage_level/upgrade succeeds. */
   recentApiOrder?: boolean;
+  /**
+   * SANDBOX_SECOND_ACCOUNT=1: a second account in each environment, with the same settings but its
+   * own user id, communications id and key, to see how the extension tells two accounts apart.
+   */
+  secondAccount?: boolean;
 }
 
 function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
@@ -94,22 +106,42 @@ export function sandboxSettingsFromEnv(vars: NodeJS.ProcessEnv = process.env): S
     s.regionExpirationTs = Number(raw);
   }
   if (v('SANDBOX_API_ORDER')) s.recentApiOrder = flag('SANDBOX_API_ORDER');
+  if (v('SANDBOX_SECOND_ACCOUNT')) s.secondAccount = flag('SANDBOX_SECOND_ACCOUNT');
   return s;
 }
 
-function applySettings(exchange: Exchange, env: Env, s: SandboxSettings): void {
+function applySettings(exchange: Exchange, ref: AccountRef, s: SandboxSettings): void {
   if (s.uploadRefusal) exchange.setUploadRefusal(s.uploadRefusal);
-  if (s.uploadAllowed !== undefined) exchange.setUploadAllowed(env, s.uploadAllowed);
-  if (s.fcm !== undefined) exchange.setFcmMember(env, s.fcm);
-  if (s.regionExpirationTs !== undefined) exchange.setRegionExpiration(env, s.regionExpirationTs);
+  if (s.uploadAllowed !== undefined) exchange.setUploadAllowed(ref, s.uploadAllowed);
+  if (s.fcm !== undefined) exchange.setFcmMember(ref, s.fcm);
+  if (s.regionExpirationTs !== undefined) exchange.setRegionExpiration(ref, s.regionExpirationTs);
   // Set from the command line on purpose, so the balance (the sandbox's stand-in for trading) shows the 403.
-  if (s.attestation) exchange.setLocationAttestation(env, s.attestation, { guardBalance: s.attestation !== 'ok' });
-  if (s.recentApiOrder !== undefined) exchange.setRecentApiOrder(env, s.recentApiOrder);
+  if (s.attestation) exchange.setLocationAttestation(ref, s.attestation, { guardBalance: s.attestation !== 'ok' });
+  if (s.recentApiOrder !== undefined) exchange.setRecentApiOrder(ref, s.recentApiOrder);
+}
+
+/** One account shaped by the settings, with one full-access RSA key whose private half goes to `keyPath`. */
+async function seedSandboxAccount(
+  exchange: Exchange,
+  ref: AccountRef,
+  settings: SandboxSettings,
+  keyPath: string,
+): Promise<SandboxAccount> {
+  applySettings(exchange, ref, settings);
+  const { keyId, privateKeyPem } = exchange.seedAccount(ref, {
+    usageTier: settings.tier ?? 'basic',
+    scopes: ['read', 'write'],
+    name: 'sandbox',
+    keyType: 'rsa',
+  });
+  await writeSecret(keyPath, privateKeyPem);
+  return { keyId, keyPath };
 }
 
 /**
  * Starts the exchange and seeds both environments (scopes read+write, key name "sandbox"), shaped by
- * `settings` (default: the SANDBOX_* variables; tier basic when none is given).
+ * `settings` (default: the SANDBOX_* variables; tier basic when none is given), and with
+ * `settings.secondAccount` a second account in each, shaped alike.
  */
 export async function startSandbox(
   port: number = sandboxPort(),
@@ -121,19 +153,15 @@ export async function startSandbox(
   const exchange = await startExchange({ port, ...(options.host ? { host: options.host } : {}) });
   try {
     const accounts = {} as Record<Env, SandboxAccount>;
+    const second = {} as Record<Env, SandboxAccount>;
     for (const env of ['demo', 'production'] as const) {
-      applySettings(exchange, env, settings);
-      const { keyId, privateKeyPem } = exchange.seedAccount(env, {
-        usageTier: settings.tier ?? 'basic',
-        scopes: ['read', 'write'],
-        name: 'sandbox',
-        keyType: 'rsa',
-      });
-      const keyPath = join(dir, `${env}-key.pem`);
-      await writeSecret(keyPath, privateKeyPem);
-      accounts[env] = { keyId, keyPath };
+      accounts[env] = await seedSandboxAccount(exchange, env, settings, join(dir, `${env}-key.pem`));
+      if (settings.secondAccount) {
+        const ref = { env, account: SECOND_ACCOUNT };
+        second[env] = await seedSandboxAccount(exchange, ref, settings, join(dir, `${env}-${SECOND_ACCOUNT}-key.pem`));
+      }
     }
-    return { exchange, accounts };
+    return { exchange, accounts, ...(settings.secondAccount ? { secondAccounts: second } : {}) };
   } catch (err) {
     await exchange.close();
     throw err;
@@ -141,16 +169,20 @@ export async function startSandbox(
 }
 
 /** Human-readable summary (no secrets: only key ids and file paths). */
-export function describeSandbox({ exchange, accounts }: Sandbox): string {
+export function describeSandbox({ exchange, accounts, secondAccounts }: Sandbox): string {
   const p = exchange.port;
+  const describe = (title: string, ref: AccountRef, { keyId, keyPath }: SandboxAccount) => [
+    `  ${title}`,
+    `    key id:      ${keyId}`,
+    `    private key: ${relative(process.cwd(), keyPath) || keyPath}`,
+    `    user id:     ${exchange.userId(ref)} (FCM subtrader ids are {user id}_{suffix})`,
+  ];
   const lines = [
     `Kalshi sandbox exchange listening on ${exchange.url}`,
     '',
     ...(['demo', 'production'] as const).flatMap((env) => [
-      `  ${env}`,
-      `    key id:      ${accounts[env].keyId}`,
-      `    private key: ${relative(process.cwd(), accounts[env].keyPath) || accounts[env].keyPath}`,
-      `    user id:     ${exchange.userId(env)} (FCM subtrader ids are {user id}_{suffix})`,
+      ...describe(env, env, accounts[env]),
+      ...(secondAccounts ? describe(`${env}, ${SECOND_ACCOUNT} account`, { env, account: SECOND_ACCOUNT }, secondAccounts[env]) : []),
     ]),
     '',
     'Point a browser at it with:',
@@ -158,7 +190,8 @@ export function describeSandbox({ exchange, accounts }: Sandbox): string {
       `MAP external-api.demo.kalshi.co:443 127.0.0.1:${p}, MAP demo-api.kalshi.co:443 127.0.0.1:${p}" --ignore-certificate-errors`,
     `Certificate: ${relative(process.cwd(), join(SANDBOX_DIR, 'tls', 'cert.pem'))}`,
     'Settings: SANDBOX_TIER, SANDBOX_UPLOAD_REFUSAL (forbidden|no-code|spec), SANDBOX_UPLOAD (by-tier|allowed|refused),',
-    '  SANDBOX_FCM=1, SANDBOX_ATTESTATION (missing|expired), SANDBOX_REGION_EXPIRATION (seconds), SANDBOX_API_ORDER=1.',
+    '  SANDBOX_FCM=1, SANDBOX_ATTESTATION (missing|expired), SANDBOX_REGION_EXPIRATION (seconds), SANDBOX_API_ORDER=1,',
+    '  SANDBOX_SECOND_ACCOUNT=1 (a second account per environment, with its own key).',
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n');

@@ -154,7 +154,10 @@ export async function startSandboxForStart(): Promise<Sandbox> {
     fail(`Could not start the sandbox: ${e.message}`);
   }
   onStop(() => sandbox.exchange.close());
-  for (const env of ['demo', 'production'] as const) sandbox.exchange.setUsageTier(env, tier);
+  // Every account, the SANDBOX_SECOND_ACCOUNT one included, so the two differ only in ids and keys.
+  for (const env of ['demo', 'production'] as const) {
+    for (const account of sandbox.exchange.accounts(env)) sandbox.exchange.setUsageTier({ env, account }, tier);
+  }
   console.log(
     `\n${describeSandbox(sandbox)}\nUsage tier: ${tier} (set SANDBOX_TIER=basic to see the 403 a retail account gets on Create key)\n`,
   );

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sandboxSettingsFromEnv, startSandbox } from '../../exchange/cli';
+import { describeSandbox, SECOND_ACCOUNT, sandboxSettingsFromEnv, startSandbox } from '../../exchange/cli';
 import { callExchange, freshSpki, HOSTS, type CallOptions } from '../../exchange/client';
 import { ensureTls } from '../../exchange/tls';
 import { useExchange } from '../helpers/exchange-harness';
@@ -49,7 +49,9 @@ describe('TLS and the sandbox CLI', () => {
         expect(sx.ex.keys(env)).toEqual([expect.objectContaining({ api_key_id: keyId, name: 'sandbox', scopes: ['read', 'write'] })]);
         const a = await call('/account/limits', { key: { keyId, privateKeyPem }, host: env === 'demo' ? DEMO : PROD });
         expect(a.json.usage_tier).toBe('basic');
+        expect(sx.ex.accounts(env)).toEqual(['main']); // no second account unless asked for
       }
+      expect(sandbox.secondAccounts).toBeUndefined();
     } finally {
       sx.ex = saved;
       await sandbox.exchange.close();
@@ -71,6 +73,7 @@ describe('SANDBOX_* settings', () => {
         SANDBOX_ATTESTATION: 'expired',
         SANDBOX_REGION_EXPIRATION: '1795000000',
         SANDBOX_API_ORDER: '1',
+        SANDBOX_SECOND_ACCOUNT: '1',
       }),
     ).toEqual({
       tier: 'prime',
@@ -80,6 +83,7 @@ describe('SANDBOX_* settings', () => {
       attestation: 'expired',
       regionExpirationTs: 1_795_000_000,
       recentApiOrder: true,
+      secondAccount: true,
     });
     expect(sandboxSettingsFromEnv({ SANDBOX_UPLOAD: 'allowed' }).uploadAllowed).toBe(true);
     expect(sandboxSettingsFromEnv({ SANDBOX_UPLOAD: 'by-tier' }).uploadAllowed).toBe('by-tier');
@@ -92,6 +96,7 @@ describe('SANDBOX_* settings', () => {
     ['SANDBOX_FCM', 'yes'],
     ['SANDBOX_ATTESTATION', 'lapsed'],
     ['SANDBOX_REGION_EXPIRATION', 'tomorrow'],
+    ['SANDBOX_SECOND_ACCOUNT', 'yes'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => sandboxSettingsFromEnv({ [name]: value })).toThrow(name);
   });
@@ -116,6 +121,42 @@ describe('SANDBOX_* settings', () => {
         expect(up.json).toEqual({ message: 'Forbidden - insufficient API usage level, or fcm_subtrader_id from a non-FCM caller' });
         expect((await via('/portfolio/balance')).status).toBe(403);
       }
+    } finally {
+      await sandbox.exchange.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SANDBOX_SECOND_ACCOUNT=1', () => {
+  it('seeds a second account per environment with its own key file, ids and settings', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
+    const settings = sandboxSettingsFromEnv({ SANDBOX_SECOND_ACCOUNT: '1', SANDBOX_TIER: 'expert' });
+    const sandbox = await startSandbox(0, { dir, settings });
+    try {
+      const { exchange, accounts, secondAccounts } = sandbox;
+      for (const env of ['demo', 'production'] as const) {
+        const host = env === 'demo' ? DEMO : PROD;
+        const second = secondAccounts![env];
+        expect(second.keyPath).toBe(join(dir, `${env}-second-key.pem`));
+        expect((await stat(second.keyPath)).mode & 0o777).toBe(0o600);
+        expect(exchange.accounts(env)).toEqual(['main', SECOND_ACCOUNT]);
+        const ref = { env, account: SECOND_ACCOUNT };
+        expect(exchange.keys(ref).map((k) => k.api_key_id)).toEqual([second.keyId]);
+        expect(exchange.keys(env).map((k) => k.api_key_id)).toEqual([accounts[env].keyId]);
+        const key = { keyId: second.keyId, privateKeyPem: await readFile(second.keyPath, 'utf8') };
+        const via = (path: string) => callExchange(exchange, path, { key, host });
+        expect((await via('/api_keys')).json.api_keys.map((k: { api_key_id: string }) => k.api_key_id)).toEqual([second.keyId]);
+        expect((await via('/account/limits')).json.usage_tier).toBe('expert');
+        const commsId = (await via('/communications/id')).json.communications_id;
+        expect(commsId).toBe(exchange.communicationsId(ref));
+        expect(commsId).not.toBe(exchange.communicationsId(env));
+      }
+      const text = describeSandbox(sandbox);
+      expect(text).toContain(`demo, ${SECOND_ACCOUNT} account`);
+      expect(text).toContain(secondAccounts!.production.keyId);
+      expect(text).toContain(exchange.userId({ env: 'production', account: SECOND_ACCOUNT }));
+      expect(text).not.toMatch(/PRIVATE KEY-----/);
     } finally {
       await sandbox.exchange.close();
       await rm(dir, { recursive: true, force: true });
