@@ -8,11 +8,11 @@ import {
   parseExchangeStatus,
   parseGenerated,
   parseKalshiError,
-  parseLimits,
   type CreateApiKeyRequest,
   type GenerateApiKeyRequest,
   type KalshiError,
 } from './wire-types';
+import { parseApiKeyListing, parseCommunicationsId, parseLimits, parseVolumeProgress } from './account-wire-types';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, realSleep, withRetries, type RetryPolicy } from './retry';
 import { signRequest, type SigningKey } from './signer';
 
@@ -172,12 +172,26 @@ export function createKalshiClient(deps: KalshiClientDeps) {
     environment: deps.environment,
     host,
     listApiKeys: () => request('GET', '/api_keys', parseApiKeyList),
+    /** The same list with the account's location attestation expiry (seconds; null when never attested). */
+    listApiKeysWithAttestation: () => request('GET', '/api_keys', parseApiKeyListing),
     /** `warning` is Kalshi's, to be shown (e.g. an FCM subtrader without risk caps). */
     createApiKey: (body: CreateApiKeyRequest) => request('POST', '/api_keys', parseCreated, { body }),
     /** `warning` as for createApiKey. */
     generateApiKey: (body: GenerateApiKeyRequest) => request('POST', '/api_keys/generate', parseGenerated, { body }),
     deleteApiKey: (apiKeyId: string) => request('DELETE', `/api_keys/${encodeURIComponent(apiKeyId)}`, () => true as const),
+    /** The effective level of the predictions lane, the read/write budgets, and every lane's grants. */
     getAccountLimits: () => request('GET', '/account/limits', parseLimits),
+    /** Progress toward the volume levels (predictions lane). */
+    getVolumeProgress: () => request('GET', '/account/api_usage_level/volume_progress', parseVolumeProgress),
+    /**
+     * Asks for the permanent Advanced grant: no body, an empty 2xx (the SDK says 201, servers have sent 204).
+     * Sent once (a POST). Kalshi's 403 here becomes `upgrade_not_eligible` (see errorCodeFor).
+     */
+    upgradeUsageLevel: async (): Promise<void> => {
+      await request('POST', UPGRADE_PATH, () => true as const);
+    },
+    /** The public id of the user behind the key: the only documented way to tell two accounts apart. */
+    getCommunicationsId: () => request('GET', '/communications/id', parseCommunicationsId),
     /**
      * The balance that proves a key works. A key restricted to a subaccount must ask for its own:
      * `?subaccount=N` is sent when given (it is not part of what is signed).
@@ -202,6 +216,8 @@ export interface AnsweredRequest {
   body?: unknown;
 }
 
+const UPGRADE_PATH = '/account/api_usage_level/upgrade';
+
 /** Kalshi's documented words for a missing or expired location attestation (shared/kalshi-api-keys.md). */
 const LOCATION_ATTESTATION = /location attestation/i;
 
@@ -211,6 +227,8 @@ const LOCATION_ATTESTATION = /location attestation/i;
  * - `location_attestation` when its words speak of the location attestation (any endpoint);
  * - `usage_tier` on POST /api_keys without an fcm_subtrader_id: the only 403 Kalshi documents
  *   there is "insufficient API usage level", whatever the body says;
+ * - `upgrade_not_eligible` on POST /account/api_usage_level/upgrade: its only documented 403 is
+ *   "no API-created order in the user's latest 100 orders";
  * - `forbidden` otherwise (POST /api_keys/generate, an FCM binding, scopes, …).
  */
 export function errorCodeFor(status: number, request: AnsweredRequest, kalshiError?: KalshiError): ErrorCode {
@@ -221,6 +239,7 @@ export function errorCodeFor(status: number, request: AnsweredRequest, kalshiErr
       return 'location_attestation';
     }
     if (request.method === 'POST' && request.path === '/api_keys' && !carriesFcmSubtrader(request.body)) return 'usage_tier';
+    if (request.method === 'POST' && request.path === UPGRADE_PATH) return 'upgrade_not_eligible';
     return 'forbidden';
   }
   if (status === 404) return 'not_found';

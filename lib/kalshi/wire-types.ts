@@ -40,10 +40,6 @@ export interface GeneratedApiKey {
   warning: string | null;
 }
 
-export interface AccountLimits {
-  usage_tier: string;
-}
-
 export interface PortfolioBalance {
   /** cents */
   balance: number;
@@ -59,8 +55,8 @@ export interface KalshiError {
   service: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isString = (v: unknown): v is string => typeof v === 'string';
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
 export function parseApiKey(v: unknown): ApiKey | undefined {
@@ -99,10 +95,6 @@ function warningOf(v: unknown): string | null {
   if (!isString(v)) return null;
   const text = plainText(v);
   return text === '' ? null : clip(text, SAID_MAX_LENGTH);
-}
-
-export function parseLimits(v: unknown): AccountLimits | undefined {
-  return isObject(v) && isString(v.usage_tier) ? { usage_tier: v.usage_tier } : undefined;
 }
 
 export function parseBalance(v: unknown): PortfolioBalance | undefined {

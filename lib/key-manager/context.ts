@@ -54,6 +54,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'clock_skew',
   'wrong_environment',
   'usage_tier',
+  'upgrade_not_eligible',
   'location_attestation',
   'forbidden',
   'not_found',

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'wrong_environment',
   'usage_tier',
+  'upgrade_not_eligible',
   'location_attestation',
   'forbidden',
   'bad_request',
