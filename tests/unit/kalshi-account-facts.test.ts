@@ -196,7 +196,7 @@ describe('GET /account/api_usage_level/volume_progress', () => {
       {
         computed_ts: 1_796_000_000,
         trailing_30d_volume_fp: '12345.5',
-        goals: [{ level: 'premier', earn_volume_goal_fp: '100000', keep_volume_goal_fp: '75000.00' }],
+        goals: [{ level: 'premier' as const, earn_volume_goal_fp: '100000', keep_volume_goal_fp: '75000.00' }],
       },
     ];
     exchange.setVolumeProgress('demo', progress);
