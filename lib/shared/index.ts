@@ -1,8 +1,10 @@
 /**
- * The words every layer shares: Kalshi's two environments and their hosts, and the typed errors
- * (AppError, ErrorInfo) that carry what went wrong to the user's screen.
+ * The words every layer shares: Kalshi's two environments and their hosts, the typed errors
+ * (AppError, ErrorInfo) that carry what went wrong to the user's screen, and calendar days in the
+ * user's zone with their words (calendar.ts), for the background and the pages alike.
  *
  * May import: nothing of ours. Everything may import it.
  */
 export * from './environments';
 export * from './errors';
+export * from './calendar';
