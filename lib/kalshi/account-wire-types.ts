@@ -19,11 +19,11 @@ export interface BucketLimit {
   bucket_capacity: number;
 }
 
-/** Kalshi's known lanes; another is kept as sent (grants span "exchange lanes", a list that may grow). */
-export const EXCHANGE_INSTANCES = ['event_contract', 'margined'] as const;
-
 export interface UsageLevelGrant {
-  /** 'event_contract' (predictions, the lane usage_tier reports) or 'margined'; a newer lane as sent. */
+  /**
+   * 'event_contract' (predictions, the lane usage_tier reports) or 'margined'; a newer lane is kept as
+   * sent (grants span "exchange lanes", a list that may grow).
+   */
   exchange_instance: string;
   level: string;
   /** 'volume': earned by trading volume, renewed daily while it holds; 'manual': set by Kalshi. */

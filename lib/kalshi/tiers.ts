@@ -22,7 +22,7 @@ export type KeySource = 'local' | 'kalshi';
  */
 export function keySourceFor(tier: string | null): KeySource {
   if (tier === null) return 'local';
-  return UPLOAD_TIERS.includes(tier.toLowerCase()) ? 'local' : 'kalshi';
+  return mayUpload(tier) ? 'local' : 'kalshi';
 }
 
 /** Kalshi's name for a usage level as it sends it: "premier" shows as "Premier". */

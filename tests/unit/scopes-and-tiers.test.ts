@@ -4,7 +4,7 @@ import { AppError } from '../../lib/shared/errors';
 import { secretFileName } from '../../lib/key-manager/minting';
 import { validFcmSubtrader, validScopes, validSubaccount } from '../../lib/kalshi/scope-checks';
 import { canManageKeys, PRESETS, SCOPES } from '../../lib/kalshi/scopes';
-import { keySourceFor, tierLabel } from '../../lib/kalshi/tiers';
+import { keySourceFor, levelRank, mayUpload, tierLabel } from '../../lib/kalshi/tiers';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -81,6 +81,12 @@ describe('usage tiers', () => {
     expect(['premier', 'paragon', 'prime', 'prestige', 'Premier'].map(keySourceFor)).toEqual(['local', 'local', 'local', 'local', 'local']);
     expect(keySourceFor(null)).toBe('local');
     expect(tierLabel('premier')).toBe('Premier');
+  });
+
+  it('levels rank lowest first, in any case; a name Kalshi adds later ranks -1 and may not upload', () => {
+    expect(['basic', 'Advanced', 'expert', 'premier', 'paragon', 'prime', 'PRESTIGE'].map(levelRank)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(levelRank('market_maker')).toBe(-1);
+    expect(['expert', 'Premier', 'market_maker'].map(mayUpload)).toEqual([false, true, false]);
   });
 });
 
