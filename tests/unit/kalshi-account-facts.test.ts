@@ -27,10 +27,8 @@ beforeEach(() => {
   clock = T0;
 });
 
-type Seed = Parameters<Exchange['seedAccount']>[1];
-
 /** A client signing with a freshly seeded key (Ed25519: quick to make), on the exchange's clock. */
-async function clientFor(opts: Seed = {}, environment: 'demo' | 'production' = 'demo') {
+async function clientFor(opts: Parameters<Exchange['seedAccount']>[1] = {}, environment: 'demo' | 'production' = 'demo') {
   const seeded = exchange.seedAccount(environment, { keyType: 'ed25519', ...opts });
   const parsed = parsePrivateKeyPem(seeded.privateKeyPem);
   return createKalshiClient({
@@ -60,12 +58,10 @@ describe('GET /api_keys with the location attestation', () => {
     const before = await client.listApiKeysWithAttestation();
     expect(before.api_key_region_expiration_ts).toBeNull();
     expect(before.api_keys.map((k) => k.name)).toEqual(['laptop']);
-
     exchange.setRegionExpiration('demo', 1_801_000_000);
     const after = await client.listApiKeysWithAttestation();
     expect(after.api_key_region_expiration_ts).toBe(1_801_000_000);
     expect(await client.listApiKeys()).toEqual(after.api_keys);
-
     exchange.setLocationAttestation('demo', 'expired');
     expect((await client.listApiKeysWithAttestation()).api_key_region_expiration_ts).toBe(T0 / 1000 - DAY_S);
     exchange.setLocationAttestation('demo', 'missing');
@@ -126,7 +122,6 @@ describe('GET /account/limits', () => {
       { exchange_instance: 'margined', level: 'expert', source: 'volume', expires_ts: 1_801_000_000 },
     ]);
     expect('expires_ts' in grants[0]!).toBe(false);
-
     const body = {
       usage_tier: 'advanced',
       read: { refill_rate: 300, bucket_capacity: 300, burst: 'ignored' },
@@ -169,7 +164,7 @@ describe('GET /account/limits', () => {
     expect(error.detail).toBe(`GET ${P}/account/limits on external-api.demo.kalshi.co`);
   });
 
-  it('a body that is not JSON is refused', async () => {
+  it('a 200 whose body is not JSON is refused', async () => {
     const client = await clientFor();
     exchange.failNext({ method: 'GET', path: `${P}/account/limits` }, { garble: true });
     await failure(client.getAccountLimits(), 'unexpected_response');
@@ -191,7 +186,6 @@ describe('GET /account/api_usage_level/volume_progress', () => {
       ['prime', '5000000.00'],
       ['prestige', '20000000.00'],
     ]);
-
     const progress = [
       {
         computed_ts: 1_796_000_000,
