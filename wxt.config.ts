@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import { ALL_API_HOSTS } from './lib/shared/environments';
 import { GECKO_ID } from './scripts/firefox';
+import { pageChunks } from './scripts/page-chunks';
 import { SOURCE_DATE_FILE, normalizeZip, sourceDateEpoch } from './scripts/reproducible-zip';
 
 const ICON_SIZES = [16, 32, 48, 96, 128] as const;
@@ -60,7 +61,9 @@ export default defineConfig({
     },
   },
   vite: () => ({
+    plugins: [pageChunks()],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-    build: { sourcemap: false },
+    // Chrome and Firefox know modulepreload: no polyfill in every page.
+    build: { sourcemap: false, modulePreload: { polyfill: false } },
   }),
 });

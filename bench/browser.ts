@@ -1,7 +1,7 @@
 /**
  * Measurements inside Chromium with the built extension loaded: signing and key
- * generation in the extension's service worker, popup open → key list painted
- * (warm and cold worker), and the popup's event-loop latency while the worker
+ * generation in the extension's service worker, stopping that worker (cold popup
+ * runs: popup-paint.ts), and the popup's event-loop latency while the worker
  * generates keys.
  */
 import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from '@playwright/test';
@@ -9,9 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM, chromiumArgs } from '../scripts/chromium';
-
-/** What KeyList.tsx marks once the list (or its empty state) has been painted. */
-export const PAINT_MARK = 'kkm:key-list-painted';
 
 export interface Extension {
   context: BrowserContext;
@@ -107,37 +104,6 @@ export function workerKeygenTimes(worker: Worker, alg: WorkerAlg, n: number): Pr
 }
 
 // ---- The popup ---------------------------------------------------------------------------
-
-export interface PopupTiming {
-  /** Navigation start → the KeyList paint mark, ms (performance.timeOrigin-relative). */
-  painted: number;
-  /** Navigation start → DOMContentLoaded end, ms. */
-  domContentLoaded: number;
-  /** Navigation start → first contentful paint ("Loading…"), ms. */
-  firstContentfulPaint: number;
-}
-
-/** Opens popup.html in a new tab at the popup's size and waits for the key list's paint mark. */
-export async function openPopupTimed(ext: Extension): Promise<PopupTiming> {
-  const page = await ext.context.newPage();
-  try {
-    await page.goto(`${ext.origin}/popup.html`);
-    await page.waitForFunction((name) => performance.getEntriesByName(name, 'mark').length > 0, PAINT_MARK, {
-      polling: 20,
-      timeout: 30_000,
-    });
-    return await page.evaluate((name) => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return {
-        painted: performance.getEntriesByName(name, 'mark')[0]!.startTime,
-        domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN,
-        firstContentfulPaint: performance.getEntriesByName('first-contentful-paint', 'paint')[0]?.startTime ?? NaN,
-      };
-    }, PAINT_MARK);
-  } finally {
-    await page.close();
-  }
-}
 
 /** Stops the extension's service worker through CDP and waits until Chromium reports it stopped. */
 export class WorkerStopper {

@@ -4,7 +4,8 @@
  * CryptoKey imported once through lib/pem.ts + lib/crypto-keys.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { constants, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { constants, createPrivateKey, sign } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { importPrivateKey } from '../lib/key-formats/crypto-keys';
 import { parsePrivateKeyPem } from '../lib/key-formats/pem';
@@ -21,12 +22,6 @@ export async function rate(n: number, signOnce: () => unknown): Promise<number> 
   const start = performance.now();
   for (let i = 0; i < n; i++) await signOnce();
   return n / ((performance.now() - start) / 1000);
-}
-
-/** node:crypto with a KeyObject parsed once: the fastest Node can do it. */
-export function nodeKeyObjectSigner(pem: string): () => Buffer {
-  const key: KeyObject = createPrivateKey(pem);
-  return () => sign('sha256', Buffer.from(presign()), { key, ...PSS });
 }
 
 /**
@@ -49,12 +44,25 @@ export async function ourSigner(keyId: string, pem: string): Promise<() => Promi
   return () => signRequest(key, 'GET', API_PATH, Date.now());
 }
 
+/** What decides Node's RSA speed here: the OpenSSL version and whether the CPU has AVX-512 IFMA. */
+export function cpuAndOpenssl(): string {
+  let flags = '';
+  try {
+    flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+  } catch {
+    flags = '(no /proc/cpuinfo)';
+  }
+  const has = (flag: string) => (flags.split(/\s+/).includes(flag) ? flag : `no ${flag}`);
+  return `OpenSSL ${process.versions.openssl}; CPU ${has('avx512ifma')}, ${has('avx512f')}, ${has('avx2')}`;
+}
+
 /**
- * Node KeyObject signing in a child process with OpenSSL's AVX-512 IFMA code paths turned off
- * (OPENSSL_ia32cap clears CPUID.7 EBX bit 21). On CPUs that have IFMA, OpenSSL 3 signs RSA-2048
- * about twice as fast as BoringSSL (Chromium), which has no such path: this shows Node on equal terms.
+ * Node KeyObject signing in a child process, the same script with and without OpenSSL's AVX-512
+ * IFMA code paths (OPENSSL_ia32cap clears CPUID.7 EBX bit 21; read at start, hence two children).
+ * On CPUs that have IFMA, OpenSSL 3 signs RSA-2048 about twice as fast as BoringSSL (Chromium),
+ * which has no such path: with it off, Node is on equal terms with the worker.
  */
-export function nodeRateWithoutIfma(pem: string, n: number): number {
+export function nodeRateInChild(pem: string, n: number, { ifma }: { ifma: boolean }): number {
   const code = `
     const c = require('node:crypto');
     const o = { key: c.createPrivateKey(process.env.BENCH_PEM), padding: c.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
@@ -63,9 +71,8 @@ export function nodeRateWithoutIfma(pem: string, n: number): number {
     const n = Number(process.env.BENCH_N), t = performance.now();
     for (let i = 0; i < n; i++) one();
     console.log(n / ((performance.now() - t) / 1000));`;
-  const out = execFileSync(process.execPath, ['-e', code], {
-    env: { ...process.env, OPENSSL_ia32cap: ':~0x200000', BENCH_PEM: pem, BENCH_N: String(n) },
-    encoding: 'utf8',
-  });
-  return Number(out.trim());
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_PEM: pem, BENCH_N: String(n) };
+  if (ifma) delete env.OPENSSL_ia32cap;
+  else env.OPENSSL_ia32cap = ':~0x200000';
+  return Number(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }).trim());
 }

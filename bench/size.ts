@@ -4,7 +4,8 @@
  *
  * - popup (the budget): every file popup.html loads when it opens: its <script src>,
  *   <link rel=stylesheet|modulepreload>, and, transitively, what those JS modules import
- *   statically (`from "…"`, `import "…"`) and what the CSS @imports.
+ *   statically (`from "…"`, `import "…"`) and what the CSS @imports; and what the page's own
+ *   script imports dynamically as it starts (the app, after the first paint).
  * - popup, lazy (reported): what dynamic `import("…")` (and Vite's preload list for it) would
  *   load later, on demand, minus what is already loaded at open.
  * - all JS: every .js file in the output.
@@ -14,7 +15,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const SIZE_BUDGETS = { popupGzipBytes: 15_000, allJsGzipBytes: 40_000 } as const;
+/**
+ * The popup's first paint needs only its entry (a copy of the last screen, styles inside); the app
+ * loads behind it. The totals grew with the snapshot, the screen copy, the key filter (popup) and
+ * the account-facts client (background) from the 15 kB and 40 kB of the earlier budgets.
+ */
+export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 17_000, allJsGzipBytes: 43_000 } as const;
 
 export interface FileSize {
   /** Path inside the output directory, with forward slashes. */
@@ -25,6 +31,9 @@ export interface FileSize {
 
 export interface SizeReport {
   dir: string;
+  /** Files the first paint waits for: popup.html's own scripts and styles and their static imports. */
+  firstPaint: FileSize[];
+  firstPaintGzipBytes: number;
   /** Files popup.html loads when it opens (JS and CSS), largest gzipped first. */
   popup: FileSize[];
   popupGzipBytes: number;
@@ -120,17 +129,22 @@ function follow(dir: string, start: Edge[], seen: Set<string>): Edge[] {
 
 const isCode = (f: string) => /\.(m?js|css)$/.test(f);
 
-/** The JS and CSS files inside `dir` that `page` (e.g. "popup.html") loads when it opens, and those it may load later. */
-export function pageFiles(dir: string, page: string): { eager: string[]; lazy: string[] } {
+/**
+ * The JS and CSS files inside `dir` that `page` (e.g. "popup.html") loads when it opens, and those
+ * it may load later. A dynamic import in the page's own script runs at start (the popup paints a
+ * copy of its last screen, then imports the app): it counts as loaded at open.
+ */
+export function pageFiles(dir: string, page: string): { firstPaint: string[]; eager: string[]; lazy: string[] } {
   const eager = new Set<string>();
-  let dynamic = follow(
-    dir,
-    htmlRefs(readFileSync(join(dir, page), 'utf8')).map((ref): Edge => [page, ref]),
-    eager,
-  );
+  const entries = htmlRefs(readFileSync(join(dir, page), 'utf8')).map((ref): Edge => [page, ref]);
+  let dynamic = follow(dir, entries, eager);
+  const firstPaint = [...eager].filter(isCode);
+  const entryFiles = new Set(entries.map(([from, ref]) => resolveRef(from, ref)));
+  const atStart = dynamic.filter(([from]) => entryFiles.has(from));
+  dynamic = [...dynamic.filter(([from]) => !entryFiles.has(from)), ...follow(dir, atStart, eager)];
   const reached = new Set(eager);
   while (dynamic.length > 0) dynamic = follow(dir, dynamic, reached);
-  return { eager: [...eager].filter(isCode), lazy: [...reached].filter((f) => !eager.has(f) && isCode(f)) };
+  return { firstPaint, eager: [...eager].filter(isCode), lazy: [...reached].filter((f) => !eager.has(f) && isCode(f)) };
 }
 
 function walk(dir: string, root = dir): string[] {
@@ -142,13 +156,24 @@ function walk(dir: string, root = dir): string[] {
 
 export function measureSizes(dir: string = resolve('.output/chrome-mv3'), page = 'popup.html'): SizeReport {
   const files = pageFiles(dir, page);
+  const firstPaint = files.firstPaint.map((f) => fileSize(dir, f)).sort(bySizeDesc);
   const popup = files.eager.map((f) => fileSize(dir, f)).sort(bySizeDesc);
   const popupLazy = files.lazy.map((f) => fileSize(dir, f)).sort(bySizeDesc);
   const allJs = walk(dir)
     .filter((f) => /\.m?js$/.test(f))
     .map((f) => fileSize(dir, f))
     .sort(bySizeDesc);
-  return { dir, popup, popupGzipBytes: sum(popup), popupLazy, popupLazyGzipBytes: sum(popupLazy), allJs, allJsGzipBytes: sum(allJs) };
+  return {
+    dir,
+    firstPaint,
+    firstPaintGzipBytes: sum(firstPaint),
+    popup,
+    popupGzipBytes: sum(popup),
+    popupLazy,
+    popupLazyGzipBytes: sum(popupLazy),
+    allJs,
+    allJsGzipBytes: sum(allJs),
+  };
 }
 
 export const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
@@ -158,6 +183,8 @@ export function formatSizes(report: SizeReport): string {
   const rows = (files: FileSize[]) =>
     files.map((f) => `    ${kB(f.gzipBytes).padStart(9)} gz  ${kB(f.bytes).padStart(9)} raw  ${f.file}`).join('\n');
   return [
+    `  the popup's first paint waits for ${report.firstPaint.length} files, ${kB(report.firstPaintGzipBytes)} gzipped (budget ≤ ${kB(SIZE_BUDGETS.firstPaintGzipBytes)}):`,
+    rows(report.firstPaint),
     `  popup.html loads ${report.popup.length} files when it opens, ${kB(report.popupGzipBytes)} gzipped (budget ≤ ${kB(SIZE_BUDGETS.popupGzipBytes)}):`,
     rows(report.popup),
     ...(report.popupLazy.length

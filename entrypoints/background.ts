@@ -6,8 +6,9 @@ import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
 
 // Signing and every key operation live here only; the pages only send messages.
+// A classic worker (no `type: 'module'`): WXT then bundles it on its own, so it shares no chunk
+// with the pages, and the popup loads only its own two files (scripts/page-chunks.ts).
 export default defineBackground({
-  type: 'module',
   main() {
     // Listeners are registered synchronously; the store opens on first use (no top-level await in a worker).
     let handlers: Promise<Handlers> | undefined;

@@ -6,20 +6,24 @@ import { HostAccess } from '../../components/HostAccess';
 import { localizeError, t, tNodes, type ShownError } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
-import type { Environment } from '../../lib/shared/environments';
+import { ENVIRONMENTS, type Environment } from '../../lib/shared/environments';
 import type { NewKeyOptions } from '../../lib/messages';
-import type { AccountInfo, KeyListItem, Overview } from '../../lib/messages';
+import type { AccountInfo, KeyList as KeyListAnswer, KeyListItem, Overview, PopupSnapshot } from '../../lib/messages';
 import { tierLabel } from '../../lib/messages';
 import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import type { PopupContext, Shown } from './actions';
 import type { Confirming } from './dialogs';
+import { capture, saveScreen } from './screen-copy';
+import { saveSnapshot } from './snapshot';
 
 /** Kalshi refused the signing key; the list was read with another held key. */
 type SigningTrouble = { listedWith: string; problem: ShownError };
 type Dialogs = typeof import('./dialogs');
 // Dialogs appear only after a click: loaded then, keeping them off popup start-up.
 const loadDialogs = () => import('./dialogs');
+
+const ACCOUNT_UNKNOWN: AccountInfo = { tier: null, keySource: 'local', uploadRefused: false };
 
 /** When Kalshi's list cannot be read: the keys this browser holds, none of them confirmed by Kalshi. */
 function heldKeysOf(o: Overview): KeyListItem[] {
@@ -35,13 +39,34 @@ function heldKeysOf(o: Overview): KeyListItem[] {
   }));
 }
 
-export function App() {
-  const [overview, setOverview] = useState<Overview | null>(null);
-  const [keys, setKeys] = useState<KeyListItem[] | null>(null);
+/** The overview a snapshot stands for, until the worker answers. */
+function overviewOf(snapshot: PopupSnapshot | null): Overview | null {
+  const entry = snapshot?.byEnvironment[snapshot.active];
+  if (!snapshot || !entry) return null;
+  return { environment: snapshot.active, signingKey: entry.signingKey, heldKeys: entry.heldKeys, secretWaiting: false };
+}
+
+/** Kalshi's list and the usage level, asked for together. */
+type Refresh = { environment: Environment; list: Promise<KeyListAnswer>; account: Promise<AccountInfo> | null };
+
+export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
+  const painted = snapshot?.byEnvironment[snapshot.active];
+  const [overview, setOverview] = useState<Overview | null>(() => overviewOf(snapshot));
+  // The lists seen last, per environment: painted at once on open and on a switch, refreshed in place.
+  const [lastLists] = useState(
+    () =>
+      new Map(
+        ENVIRONMENTS.flatMap((env) => {
+          const keys = snapshot?.byEnvironment[env]?.keys;
+          return keys ? [[env, keys] as const] : [];
+        }),
+      ),
+  );
+  const [keys, setKeys] = useState<KeyListItem[] | null>(painted?.signingKey ? (painted.keys ?? null) : null);
   /** The keys shown come from Kalshi's list (now or last time), not only from this browser. */
   const [listed, setListed] = useState(true);
   const [trouble, setTrouble] = useState<SigningTrouble | null>(null);
-  const [account, setAccount] = useState<AccountInfo | null>(null);
+  const [account, setAccount] = useState<AccountInfo | null>(painted?.account ?? null);
   const [uploadRefused, setUploadRefused] = useState(false);
   /** A create Kalshi refused to take a public key for: offered again, made on Kalshi. */
   const [offerKalshi, setOfferKalshi] = useState<NewKeyOptions | null>(null);
@@ -61,11 +86,19 @@ export function App() {
     return waiting !== null;
   }
 
+  const refresh = (environment: Environment, withAccount: boolean): Refresh => {
+    const list = send('listApiKeys', { environment });
+    list.catch(() => undefined); // read (or dropped) in load()
+    const account = withAccount ? send('getAccount', { environment }).catch((): AccountInfo => ACCOUNT_UNKNOWN) : null;
+    return { environment, list, account };
+  };
+
   /**
    * Shows an overview, then the exchange's key list (and, on first load or a switch, the usage tier
-   * and any private key still waiting to be saved).
+   * and any private key still waiting to be saved). `early`: the list already asked for, beside the
+   * overview, when the snapshot said which environment and that it has a signing key.
    */
-  async function load(next: Promise<Overview>, { initial = true } = {}) {
+  async function load(next: Promise<Overview>, { initial = true, early = null as Refresh | null } = {}) {
     let o: Overview;
     try {
       o = await next;
@@ -74,24 +107,21 @@ export function App() {
       return;
     }
     setOverview(o);
-    setKeys(o.lastKnownKeys); // the last list at once (or "Loading…"), the fresh one below
-    setListed(true);
     const env = o.environment;
-    if (initial) void showWaitingSecret(env);
+    setKeys(o.signingKey ? (lastLists.get(env) ?? null) : null); // the last list at once (or "Loading…"), the fresh one below
+    setListed(true);
+    // Only when the worker says one waits: no extra round trip on an ordinary start-up.
+    if (initial && o.secretWaiting) void showWaitingSecret(env);
     if (!o.signingKey) return;
+    const { list, account } = early?.environment === env ? early : refresh(env, initial);
     try {
-      const [list] = await Promise.all([
-        send('listApiKeys', { environment: env }),
-        initial &&
-          send('getAccount', { environment: env }).then(setAccount, () =>
-            setAccount({ tier: null, keySource: 'local', uploadRefused: false }),
-          ),
-      ]);
-      setKeys(list.keys);
+      const [fresh] = await Promise.all([list, account?.then(setAccount)]);
+      lastLists.set(env, fresh.keys);
+      setKeys(fresh.keys);
       setTrouble(
-        list.listedWith && list.signingProblem ? { listedWith: list.listedWith, problem: localizeError(list.signingProblem) } : null,
+        fresh.listedWith && fresh.signingProblem ? { listedWith: fresh.listedWith, problem: localizeError(fresh.signingProblem) } : null,
       );
-      const recovered = list.recovery;
+      const recovered = fresh.recovery;
       if (recovered?.unreadable[0]) setStatus({ kind: 'error', error: localizeError(recovered.unreadable[0]) });
       else if (recovered && recovered.adopted.length + recovered.confirmedDeleted.length > 0) {
         setStatus({ kind: 'success', text: t('popup_recovered', recovered.adopted.length, recovered.confirmedDeleted.length) });
@@ -105,9 +135,19 @@ export function App() {
     }
   }
 
+  // What the user sees from Kalshi's list is what the next open paints first.
   useEffect(() => {
-    document.title = t('extName');
-    void load(send('getOverview', {}));
+    if (overview && (!overview.signingKey || (keys && listed))) {
+      saveSnapshot(overview.environment, { signingKey: overview.signingKey, heldKeys: overview.heldKeys, keys, account });
+      const main = document.querySelector('main.popup');
+      if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) saveScreen(localStorage, capture(main));
+    }
+  }, [overview, keys, listed, account, busy]);
+
+  useEffect(() => {
+    // After the first paint (from the snapshot): the worker's answers refresh it in place.
+    const early = painted?.signingKey && snapshot ? refresh(snapshot.active, true) : null;
+    void load(send('getOverview', {}), { early });
   }, []);
 
   /** Runs one user action: busy while it runs, its result in the status region. */

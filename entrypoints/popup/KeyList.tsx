@@ -1,8 +1,12 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../components/i18n';
 import type { KeyListItem } from '../../lib/messages';
 import { canManageKeys } from '../../lib/messages';
+import { FIRST_SCREEN_ROWS } from './screen-copy';
 import { timeAgo } from './time-ago';
+
+/** From this many keys on, a filter by name or id. */
+const FILTER_FROM = 8;
 
 export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete' | 'keep' | 'show';
 
@@ -62,66 +66,89 @@ export function KeyList(props: {
   onAction: (action: KeyAction, key: KeyListItem) => void;
 }) {
   const { keys, busy, onAction } = props;
-  // Preact runs effects after the next frame: `npm run bench` reads this mark (bench/browser.ts).
-  useEffect(() => void (keys && performance.mark('kkm:key-list-painted')), [keys]);
+  const [query, setQuery] = useState('');
+  // The first screen's rows paint first; the rest follow right after (Preact runs effects after the
+  // paint), so a list of hundreds of bot keys opens as fast as a list of one.
+  const [rows, setRows] = useState(FIRST_SCREEN_ROWS);
+  useEffect(() => {
+    if (keys && keys.length > rows) setRows(Infinity);
+  }, [keys]);
   if (keys === null) return <p class="hint key-list-placeholder">{t('popup_loading_keys')}</p>;
   // "No API keys" only when Kalshi's own list said so.
   if (keys.length === 0) return props.listed ? <p class="hint key-list-placeholder">{t('popup_no_keys')}</p> : null;
+  const wanted = query.trim().toLowerCase();
+  const matching = wanted ? keys.filter((k) => k.name.toLowerCase().includes(wanted) || k.keyId.includes(wanted)) : keys;
   return (
-    <ul class="key-list" aria-label={t('popup_keys_label')}>
-      {keys.map((key) => {
-        const name = key.name || t('popup_unnamed_key');
-        const { badges, notes, actions } = standing(key);
-        // Accessible names start with the visible label, then say which key: "Delete sandbox".
-        const button = (action: KeyAction, cls = 'link') => {
-          const label = t(ACTION_LABEL[action]);
+    <>
+      {keys.length > FILTER_FROM && (
+        <input
+          type="search"
+          class="key-filter"
+          aria-label={t('popup_filter_label')}
+          placeholder={t('popup_filter_label')}
+          value={query}
+          onInput={(event) => setQuery(event.currentTarget.value)}
+        />
+      )}
+      {matching.length === 0 && <p class="hint key-list-placeholder">{t('popup_filter_none', query.trim())}</p>}
+      {/* data-filtered: the screen copy (screen-copy.ts) is not taken of a filtered list */}
+      <ul class="key-list" aria-label={t('popup_keys_label')} hidden={matching.length === 0} data-filtered={wanted ? '' : undefined}>
+        {matching.slice(0, rows).map((key) => {
+          const name = key.name || t('popup_unnamed_key');
+          const { badges, notes, actions } = standing(key);
+          // Accessible names start with the visible label, then say which key: "Delete sandbox".
+          const button = (action: KeyAction, cls = 'link') => {
+            const label = t(ACTION_LABEL[action]);
+            return (
+              <button
+                key={action}
+                type="button"
+                class={cls}
+                disabled={busy}
+                aria-label={t('popup_key_button_label', label, name)}
+                onClick={() => onAction(action, key)}
+              >
+                {label}
+              </button>
+            );
+          };
+          const meta = [
+            key.scopes.length ? key.scopes.join(', ') : t('popup_no_scopes'),
+            ...(key.subaccount !== null ? [t('popup_meta_subaccount', key.subaccount)] : []),
+            ...(key.held && !key.deletedOnKalshi
+              ? [key.lastVerifiedAt ? t('popup_meta_verified', timeAgo(key.lastVerifiedAt, props.now)) : t('popup_meta_not_verified')]
+              : []),
+          ];
+          const rowActions = actions.filter((a) => a !== 'delete');
           return (
-            <button
-              key={action}
-              type="button"
-              class={cls}
-              disabled={busy}
-              aria-label={t('popup_key_button_label', label, name)}
-              onClick={() => onAction(action, key)}
-            >
-              {label}
-            </button>
-          );
-        };
-        const meta = [
-          key.scopes.length ? key.scopes.join(', ') : t('popup_no_scopes'),
-          ...(key.subaccount !== null ? [t('popup_meta_subaccount', key.subaccount)] : []),
-          ...(key.held && !key.deletedOnKalshi
-            ? [key.lastVerifiedAt ? t('popup_meta_verified', timeAgo(key.lastVerifiedAt, props.now)) : t('popup_meta_not_verified')]
-            : []),
-        ];
-        const rowActions = actions.filter((a) => a !== 'delete');
-        return (
-          <li key={key.keyId} class="key">
-            <div class="key-head">
-              <span class="key-name">{name}</span>
-              {badges.map(([label, kind]) => (
-                <span key={label} class={kind === 'plain' ? 'badge' : `badge badge-${kind}`}>
-                  {t(label)}
-                </span>
+            <li key={key.keyId} class="key">
+              <div class="key-head">
+                <span class="key-name">{name}</span>
+                {badges.map(([label, kind]) => (
+                  <span key={label} class={kind === 'plain' ? 'badge' : `badge badge-${kind}`}>
+                    {t(label)}
+                  </span>
+                ))}
+                {actions.includes('delete') && <span class="key-head-end">{button('delete', 'danger small')}</span>}
+              </div>
+              <div class="key-id-row">
+                <code class="key-id">{key.keyId}</code>
+                {button('copy')}
+              </div>
+              <p class="key-meta">{meta.join(' · ')}</p>
+              {notes.map((note) => (
+                <p key={note} class="key-note">
+                  {t(note)}
+                </p>
               ))}
-              {actions.includes('delete') && <span class="key-head-end">{button('delete', 'danger small')}</span>}
-            </div>
-            <div class="key-id-row">
-              <code class="key-id">{key.keyId}</code>
-              {button('copy')}
-            </div>
-            <p class="key-meta">{meta.join(' · ')}</p>
-            {notes.map((note) => (
-              <p key={note} class="key-note">
-                {t(note)}
-              </p>
-            ))}
-            {key.signing && !key.deletedOnKalshi && !canManageKeys(key.scopes) && <p class="key-warning">{t('popup_key_cannot_manage')}</p>}
-            {rowActions.length > 0 && <div class="key-actions">{rowActions.map((action) => button(action))}</div>}
-          </li>
-        );
-      })}
-    </ul>
+              {key.signing && !key.deletedOnKalshi && !canManageKeys(key.scopes) && (
+                <p class="key-warning">{t('popup_key_cannot_manage')}</p>
+              )}
+              {rowActions.length > 0 && <div class="key-actions">{rowActions.map((action) => button(action))}</div>}
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }

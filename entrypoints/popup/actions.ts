@@ -11,6 +11,7 @@ import type { Environment } from '../../lib/shared/environments';
 import type { Confirming } from './dialogs';
 import type { KeyAction } from './KeyList';
 import { rotationLines } from './rotation-lines';
+import { dropFromSnapshot } from './snapshot';
 
 /** A one-time private key on screen; `expiresAt` null when the worker's deadline is not known. */
 export type Shown = Omit<UnsavedSecret, 'expiresAt'> & { expiresAt: number | null };
@@ -123,6 +124,7 @@ export const confirm = async (ctx: PopupContext, c: Confirming) => {
       } catch (error) {
         return askLockout(ctx, c, error);
       }
+      dropFromSnapshot(ctx.environment, key.keyId);
       await ctx.reload();
       return { kind: 'success', text: t('popup_deleted', key.name, environmentName(ctx.environment)) };
     });
@@ -134,6 +136,7 @@ export const confirm = async (ctx: PopupContext, c: Confirming) => {
       } catch (error) {
         return askLockout(ctx, c, error);
       }
+      dropFromSnapshot(ctx.environment, key.keyId);
       await ctx.load(Promise.resolve(next), { initial: false });
       return { kind: 'success', text: key.deletedOnKalshi ? t('popup_forgotten_deleted', key.name) : t('popup_forgotten', key.name) };
     });

@@ -80,8 +80,8 @@ export interface Overview {
   environment: Environment;
   signingKey: KeySummary | null;
   heldKeys: KeySummary[];
-  /** The last list this worker fetched for the environment (not secret): painted at once, refreshed behind. */
-  lastKnownKeys: KeyListItem[] | null;
+  /** A one-time private key waits in the worker to be saved (fetch it with takeSecret). */
+  secretWaiting: boolean;
 }
 
 export interface AccountInfo {

@@ -1,5 +1,5 @@
 /**
- * Reading the account's keys: the overview the popup paints at once, Kalshi's list, and settling
+ * Reading the account's keys: the overview of what this browser holds, Kalshi's list, and settling
  * operations whose answers were lost against that list (reconcile.ts).
  */
 import type { ApiKey } from '../kalshi/wire-types';
@@ -14,9 +14,6 @@ export type Listing = ReturnType<typeof createListing>;
 
 export function createListing(ctx: Context) {
   const { store, client, now, inFlight, signingKeyFor, explainUnauthorized } = ctx;
-  // The popup paints this at once and refreshes behind it; lives as long as the worker.
-  const lastKnownKeys = new Map<Environment, KeyListItem[]>();
-
   async function overview(requested?: Environment): Promise<Overview> {
     const environment = requested ?? (await store.getActiveEnvironment());
     const [signing, held] = await Promise.all([
@@ -31,7 +28,7 @@ export function createListing(ctx: Context) {
       environment,
       signingKey: signing ? summarize(signing) : null,
       heldKeys: held.map(summarize),
-      lastKnownKeys: signing ? (lastKnownKeys.get(environment) ?? null) : null,
+      secretWaiting: ctx.secrets.take(environment) !== null,
     };
   }
 
@@ -161,7 +158,6 @@ export function createListing(ctx: Context) {
       unresolved: settled.unresolved,
       unreadable: [...held.unreadable, ...settled.unreadable],
     };
-    lastKnownKeys.set(environment, keys);
     const eventful = recovery.adopted.length + recovery.confirmedDeleted.length + recovery.unresolved + recovery.unreadable.length > 0;
     return {
       keys,

@@ -14,3 +14,4 @@ export type { MessageType, Reply, RequestOf, ResponseOf } from './protocol';
 export { PRESETS, SCOPES, canManageKeys, type Scope, type ScopePreset } from '../kalshi/scopes';
 export { tierLabel, type KeySource } from '../kalshi/tiers';
 export { hasHostAccess, hostOriginsOf, requestHostAccess } from '../kalshi/host-access';
+export { parseSnapshot, type EnvironmentSnapshot, type PopupSnapshot } from './snapshot';

@@ -55,9 +55,9 @@ test('the pages’ CSP allows only our own scripts and forbids framing', () => {
   expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|wasm-unsafe-eval|https?:|\*/);
 });
 
-test('the background is one module service worker; the pages are the popup and the options page', () => {
+test('the background is one classic service worker; the pages are the popup and the options page', () => {
   const m = manifest() as { background: Record<string, unknown>; action: { default_popup: string }; options_ui: { page: string } };
-  expect(m.background).toEqual({ type: 'module', service_worker: 'background.js' });
+  expect(m.background).toEqual({ service_worker: 'background.js' }); // classic: bundled alone, no chunk shared with the pages
   expect(m.action.default_popup).toBe('popup.html');
   expect(m.options_ui.page).toBe('options.html');
 });

@@ -68,7 +68,7 @@ test('the Firefox manifest: gecko id, background scripts, only Kalshi’s four h
   const firefox = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8'));
   assert.equal(firefox.manifest_version, 3);
   assert.equal(firefox.browser_specific_settings.gecko.id, GECKO_ID);
-  assert.deepEqual(firefox.background, { type: 'module', scripts: ['background.js'] });
+  assert.deepEqual(firefox.background, { scripts: ['background.js'] });
   assert.deepEqual(
     firefox.host_permissions,
     ALL_API_HOSTS.map((h) => `https://${h}/*`),

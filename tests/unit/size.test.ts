@@ -14,11 +14,13 @@ const files: Record<string, string> = {
     <link rel="icon" href="/icon.png">
     <script src="https://example.com/never.js"></script>
   </head><body></body></html>`,
-  'chunks/popup-1.js':
-    'const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["chunks/lazy-5.js","assets/lazy-9.css","chunks/shared-2.js"])))=>i.map(i=>d[i]);' +
-    'import{a as b}from"./shared-2.js";import"./side-4.js";const l=()=>import("./lazy-5.js");b(l);',
+  // The entry imports the app at start; on-demand imports live in later modules (side-4 here).
+  'chunks/popup-1.js': 'import{a as b}from"./shared-2.js";import"./side-4.js";import("./app-11.js").then(b);',
+  'chunks/app-11.js': 'import{a}from"./shared-2.js";export const app=a;',
   'chunks/shared-2.js': 'export{x as a}from"../lib/deep-6.js";',
-  'chunks/side-4.js': 'console.log("side effect");',
+  'chunks/side-4.js':
+    'const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["chunks/lazy-5.js","assets/lazy-9.css","chunks/shared-2.js"])))=>i.map(i=>d[i]);' +
+    'console.log("side effect");const l=()=>import("./lazy-5.js");console.log(l);',
   'chunks/lazy-5.js': 'import{d}from"./lazy-dep-10.js";import{a}from"./shared-2.js";export const lazy=d+a;',
   'chunks/lazy-dep-10.js': 'export const d=1;',
   'assets/lazy-9.css': '.lazy{color:blue}',
@@ -37,15 +39,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('bench/size', () => {
   it('follows popup.html through script and link tags, static and side-effect imports, and CSS @import', () => {
-    const { eager, lazy } = pageFiles(dir, 'popup.html');
-    expect(eager.sort()).toEqual([
+    const { firstPaint, eager, lazy } = pageFiles(dir, 'popup.html');
+    const staticGraph = [
       'assets/base-7.css',
       'assets/popup-3.css',
       'chunks/popup-1.js',
       'chunks/shared-2.js',
       'chunks/side-4.js',
       'lib/deep-6.js',
-    ]);
+    ];
+    expect(firstPaint.sort()).toEqual(staticGraph);
+    // The entry's own import() runs as it starts: loaded at open, after the first paint.
+    expect(eager.sort()).toEqual([...staticGraph, 'chunks/app-11.js'].sort());
     // Reached only through import() and Vite's preload list: loaded on demand, counted apart.
     expect(lazy.sort()).toEqual(['assets/lazy-9.css', 'chunks/lazy-5.js', 'chunks/lazy-dep-10.js']);
   });
@@ -60,6 +65,7 @@ describe('bench/size', () => {
     const report = measureSizes(dir);
     expect(report.allJs.map((f) => f.file).sort()).toEqual([
       'background.js',
+      'chunks/app-11.js',
       'chunks/lazy-5.js',
       'chunks/lazy-dep-10.js',
       'chunks/options-8.js',
@@ -68,6 +74,7 @@ describe('bench/size', () => {
       'chunks/side-4.js',
       'lib/deep-6.js',
     ]);
+    expect(report.firstPaintGzipBytes).toBe(report.firstPaint.reduce((n, f) => n + gzipSize(files[f.file]!), 0));
     expect(report.popupGzipBytes).toBe(report.popup.reduce((n, f) => n + gzipSize(files[f.file]!), 0));
     expect(report.popupLazyGzipBytes).toBe(report.popupLazy.reduce((n, f) => n + gzipSize(files[f.file]!), 0));
     expect(report.allJsGzipBytes).toBe(report.allJs.reduce((n, f) => n + f.gzipBytes, 0));

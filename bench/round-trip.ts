@@ -1,0 +1,92 @@
+/**
+ * Signed requests end to end. Through the extension: a page sends a message, the worker signs
+ * with its non-extractable key, fetches, stores what it learned and replies (Test key: GET
+ * /portfolio/balance). Under Node: the same request signed with a KeyObject parsed once and sent
+ * on a keep-alive connection — the least a client can do. Both hit the same local exchange.
+ */
+import { constants, createPrivateKey, sign } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import type { Extension } from './browser';
+import { BLANK_PAGE } from './popup-paint';
+
+const API = '/trade-api/v2';
+const DEMO_HOST = 'external-api.demo.kalshi.co';
+
+/** Milliseconds of each of n sequential messages `type` sent from an extension page to the worker. */
+export async function messageTimes(ext: Extension, type: string, data: unknown, n: number): Promise<number[]> {
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(`${ext.origin}/${BLANK_PAGE}`);
+    return await page.evaluate(
+      async ({ type, data, n }) => {
+        const times: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const start = performance.now();
+          const { runtime } = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome;
+          const reply = (await runtime.sendMessage({ type, data })) as { ok: boolean; error?: unknown };
+          if (!reply.ok) throw new Error(`${type} failed: ${JSON.stringify(reply.error)}`);
+          times.push(performance.now() - start);
+        }
+        return times;
+      },
+      { type, data, n },
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+/** The worker's listApiKeys (Kalshi's list, then settling it against what this browser holds): median of 5, after one. */
+export async function workerListMs(ext: Extension): Promise<number> {
+  const times = await messageTimes(ext, 'listApiKeys', { environment: 'demo' }, 6);
+  const sorted = times.slice(1).sort((a, b) => a - b);
+  return sorted[2]!;
+}
+
+/** Milliseconds of each of n sequential signed GET /portfolio/balance from Node. */
+export async function nodeRequestTimes(exchange: { port: number; ca: string }, keyId: string, pem: string, n: number): Promise<number[]> {
+  const key = createPrivateKey(pem);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: exchange.ca });
+  const path = `${API}/portfolio/balance`;
+  const once = () =>
+    new Promise<void>((resolve, reject) => {
+      const ts = String(Date.now());
+      const signature = sign('sha256', Buffer.from(ts + 'GET' + path), {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      }).toString('base64');
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: exchange.port,
+          path,
+          servername: DEMO_HOST,
+          agent,
+          headers: { host: DEMO_HOST, 'KALSHI-ACCESS-KEY': keyId, 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': signature },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode !== 200) reject(new Error(`GET ${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
+            else resolve(JSON.parse(Buffer.concat(chunks).toString()) as never);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      await once();
+      times.push(performance.now() - start);
+    }
+    return times;
+  } finally {
+    agent.destroy();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * A copy of the popup's last screen, painted before any of the app's code has loaded: the popup
+ * opens as fast as a page with one small script. The copy is plain data — tags, a few attributes
+ * and text, taken from our own DOM — rebuilt with createElement and textContent (never markup),
+ * from an allow-list: no script, no links, no event handlers, no input's value. Only the header,
+ * the signing line and the first screen of the key list are kept (fewer elements, a faster
+ * paint; the new-key form below, marked data-no-copy, comes with the app); dialogs (where a
+ * one-time private key shows) and the status region never are. It is inert until the app replaces it.
+ */
+
+/** [tag, attributes, children]; a string child is text. */
+export type CopiedElement = [tag: string, attributes: Record<string, string>, children: Array<CopiedElement | string>];
+
+const TAGS = new Set([
+  'main',
+  'header',
+  'h1',
+  'h2',
+  'section',
+  'div',
+  'p',
+  'span',
+  'strong',
+  'em',
+  'code',
+  'small',
+  'ul',
+  'li',
+  'button',
+  'label',
+  'select',
+  'option',
+  'input',
+  'fieldset',
+  'legend',
+  'details',
+  'summary',
+]);
+const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|selected|checked|for|name|placeholder|lang|aria-[a-z]+)$/;
+/** More rows than the popup shows at once (its list scrolls at 300 px). */
+export const FIRST_SCREEN_ROWS = 8;
+const STORAGE_KEY = 'kkm.popupScreen.v1';
+
+/** What capture() reads of a DOM node. */
+interface NodeLike {
+  nodeType: number;
+  textContent: string | null;
+}
+interface ElementLike extends NodeLike {
+  tagName: string;
+  attributes: ArrayLike<{ name: string; value: string }>;
+  childNodes: ArrayLike<NodeLike>;
+  selected?: boolean;
+  checked?: boolean;
+}
+
+const TEXT = 3;
+const ELEMENT = 1;
+
+/** The allowed part of `element`'s subtree; null when the element itself is not allowed. */
+export function capture(element: ElementLike): CopiedElement | null {
+  const tag = element.tagName.toLowerCase();
+  if (!TAGS.has(tag)) return null;
+  if (Array.from(element.attributes).some((a) => a.name === 'data-no-copy')) return null;
+  const attributes: Record<string, string> = {};
+  for (const { name, value } of Array.from(element.attributes)) if (ATTRIBUTES.test(name)) attributes[name] = value;
+  // Preact sets these as properties: the copy must show the same choice.
+  if (element.selected) attributes.selected = '';
+  if (element.checked) attributes.checked = '';
+  if (attributes.role === 'status') return [tag, attributes, []]; // results are news once, not state
+  const children: Array<CopiedElement | string> = [];
+  let rows = 0;
+  for (const child of Array.from(element.childNodes)) {
+    if (child.nodeType === TEXT) children.push(child.textContent ?? '');
+    if (child.nodeType !== ELEMENT) continue;
+    const copied = capture(child as ElementLike);
+    if (!copied) continue;
+    if (tag === 'ul' && ++rows > FIRST_SCREEN_ROWS) break;
+    children.push(copied);
+  }
+  return [tag, attributes, children];
+}
+
+function isCopied(value: unknown): value is CopiedElement {
+  if (!Array.isArray(value) || value.length !== 3) return false;
+  const [tag, attributes, children] = value as unknown[];
+  return (
+    typeof tag === 'string' &&
+    TAGS.has(tag) &&
+    typeof attributes === 'object' &&
+    attributes !== null &&
+    Object.entries(attributes).every(([name, v]) => ATTRIBUTES.test(name) && typeof v === 'string') &&
+    Array.isArray(children) &&
+    children.every((c) => typeof c === 'string' || isCopied(c))
+  );
+}
+
+/** Builds the copy with `doc` (the page's document). Anything not allowed is left out, whoever wrote it. */
+export function paint(copied: CopiedElement, doc: Pick<Document, 'createElement' | 'createTextNode'>): Node {
+  const [tag, attributes, children] = copied;
+  if (!TAGS.has(tag)) return doc.createTextNode('');
+  const element = doc.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (ATTRIBUTES.test(name)) element.setAttribute(name, value);
+  for (const child of children) element.append(typeof child === 'string' ? doc.createTextNode(child) : paint(child, doc));
+  return element;
+}
+
+export function readScreen(storage: Pick<Storage, 'getItem'>): CopiedElement | null {
+  try {
+    const value: unknown = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null');
+    return isCopied(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveScreen(storage: Pick<Storage, 'setItem'>, copied: CopiedElement | null): void {
+  try {
+    if (copied) storage.setItem(STORAGE_KEY, JSON.stringify(copied));
+  } catch {
+    // Full or disabled: the next open paints when the app has loaded, nothing else is lost.
+  }
+}
+
+export function clearScreen(storage: Pick<Storage, 'removeItem'>): void {
+  try {
+    storage.removeItem(STORAGE_KEY);
+  } catch {
+    // as above
+  }
+}

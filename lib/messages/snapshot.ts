@@ -1,0 +1,56 @@
+/**
+ * The popup's snapshot: per environment, what the popup showed last (the overview, Kalshi's list,
+ * the usage level), so the next open paints it before any answer from the worker or Kalshi. Not
+ * secret — names, ids, scopes, all of which the key store already keeps — and never key material.
+ * It comes back from web storage, so it is checked like any message: a damaged or older-shaped
+ * snapshot is ignored, never painted. The check is cheap (a thousand keys, well under a millisecond).
+ */
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../shared/environments';
+import type { AccountInfo, KeyListItem, KeySummary } from '../key-manager/api';
+
+export interface PopupSnapshot {
+  /** The environment the popup opens on. */
+  active: Environment;
+  byEnvironment: Partial<Record<Environment, EnvironmentSnapshot>>;
+}
+
+export interface EnvironmentSnapshot {
+  signingKey: KeySummary | null;
+  heldKeys: KeySummary[];
+  /** Kalshi's last list as the popup showed it; null before the first. */
+  keys: KeyListItem[] | null;
+  account: AccountInfo | null;
+}
+
+type Fields = Record<string, unknown>;
+const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTexts = (v: unknown): v is string[] => Array.isArray(v) && v.every(isText);
+const isSubaccount = (v: unknown) => v === null || typeof v === 'number';
+const isTime = (v: unknown) => v === null || typeof v === 'number';
+
+const isKeyShape = (k: unknown): k is Fields =>
+  isFields(k) && isText(k.keyId) && isText(k.name) && isTexts(k.scopes) && isSubaccount(k.subaccount) && isTime(k.lastVerifiedAt);
+const isSummary = (k: unknown): k is KeySummary => isKeyShape(k) && isEnvironment(k.environment) && isText(k.algorithm);
+const isListItem = (k: unknown): k is KeyListItem => isKeyShape(k) && typeof k.held === 'boolean' && typeof k.signing === 'boolean';
+const isAccount = (a: unknown): a is AccountInfo =>
+  isFields(a) && (a.tier === null || isText(a.tier)) && isText(a.keySource) && typeof a.uploadRefused === 'boolean';
+
+function isEntry(e: unknown): e is EnvironmentSnapshot {
+  return (
+    isFields(e) &&
+    (e.signingKey === null || isSummary(e.signingKey)) &&
+    Array.isArray(e.heldKeys) &&
+    e.heldKeys.every(isSummary) &&
+    (e.keys === null || (Array.isArray(e.keys) && e.keys.every(isListItem))) &&
+    (e.account === null || isAccount(e.account))
+  );
+}
+
+/** The snapshot, or null when there is none or it is not of the expected shape. */
+export function parseSnapshot(value: unknown): PopupSnapshot | null {
+  if (!isFields(value) || !isEnvironment(value.active) || !isFields(value.byEnvironment)) return null;
+  const byEnvironment = value.byEnvironment;
+  for (const env of Object.keys(byEnvironment)) if (!ENVIRONMENTS.includes(env as never) || !isEntry(byEnvironment[env])) return null;
+  return value as unknown as PopupSnapshot;
+}

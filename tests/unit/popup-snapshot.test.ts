@@ -1,0 +1,188 @@
+/**
+ * The popup's first paint: the snapshot it reads back from web storage (lib/messages/snapshot.ts)
+ * and the copy of its last screen (entrypoints/popup/screen-copy.ts). Both come back from storage
+ * any extension page can write: only the expected shapes, tags and attributes get through.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseSnapshot, type PopupSnapshot } from '../../lib/messages';
+import { FIRST_SCREEN_ROWS, capture, paint, readScreen, type CopiedElement } from '../../entrypoints/popup/screen-copy';
+
+const key = (i: number) => ({
+  keyId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  name: `bot ${i}`,
+  scopes: ['read'],
+  subaccount: null,
+  lastVerifiedAt: null,
+});
+const summary = { ...key(0), environment: 'demo', algorithm: 'RSA-PSS', createdAt: 1, lastVerifiedAt: 2 };
+const snapshot = (keys = 1): PopupSnapshot => ({
+  active: 'demo',
+  byEnvironment: {
+    demo: {
+      signingKey: summary as never,
+      heldKeys: [summary as never],
+      keys: Array.from({ length: keys }, (_, i) => ({ ...key(i), held: i === 0, signing: i === 0 })),
+      account: { tier: 'premier', keySource: 'local', uploadRefused: false },
+    },
+  },
+});
+
+describe('the snapshot read back', () => {
+  it('comes back as written, a thousand keys included', () => {
+    for (const n of [1, 1000]) expect(parseSnapshot(JSON.parse(JSON.stringify(snapshot(n))))).toEqual(snapshot(n));
+  });
+
+  it('is ignored when any part is not of the expected shape', () => {
+    const damaged: Array<(s: PopupSnapshot & Record<string, never>) => unknown> = [
+      () => null,
+      () => 'text',
+      (s) => ({ ...s, active: 'staging' }),
+      (s) => ({ ...s, byEnvironment: { ...s.byEnvironment, staging: s.byEnvironment.demo } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, keys: [{ keyId: 1 }] } } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, heldKeys: 'all' } } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, signingKey: { name: 'x' } } } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, account: { tier: 3 } } } }),
+      (s) => ({
+        ...s,
+        byEnvironment: { demo: { ...s.byEnvironment.demo, keys: [{ ...key(1), scopes: 'read', held: true, signing: false }] } },
+      }),
+    ];
+    for (const damage of damaged) expect(parseSnapshot(damage(snapshot() as never))).toBeNull();
+  });
+
+  it('property: any JSON value is either refused or of the snapshot shape; never a throw', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const parsed = parseSnapshot(value);
+        if (parsed !== null) expect(['demo', 'production']).toContain(parsed.active);
+      }),
+    );
+  });
+});
+
+// ---- The screen copy ------------------------------------------------------------------------
+
+type Fake = {
+  nodeType: number;
+  textContent: string | null;
+  tagName?: string;
+  attributes?: Array<{ name: string; value: string }>;
+  childNodes?: Fake[];
+  selected?: boolean;
+  checked?: boolean;
+};
+const text = (t: string): Fake => ({ nodeType: 3, textContent: t });
+const el = (tagName: string, attrs: Record<string, string> = {}, children: Fake[] = [], props: Partial<Fake> = {}): Fake => ({
+  nodeType: 1,
+  textContent: null,
+  tagName: tagName.toUpperCase(),
+  attributes: Object.entries(attrs).map(([name, value]) => ({ name, value })),
+  childNodes: children,
+  ...props,
+});
+const copyOf = (node: Fake) => capture(node as never);
+
+/** A tiny document: enough for paint(), recording what it builds. */
+function fakeDocument() {
+  type Built = { tag: string; attributes: Record<string, string>; children: Array<Built | string> };
+  const make = (tag: string): Built & { setAttribute(n: string, v: string): void; append(c: Built | string): void } => {
+    const node = { tag, attributes: {} as Record<string, string>, children: [] as Array<Built | string> };
+    return Object.assign(node, {
+      setAttribute: (n: string, v: string) => void (node.attributes[n] = v),
+      append: (c: Built | string) => void node.children.push(c),
+    });
+  };
+  return { createElement: make, createTextNode: (t: string) => t } as unknown as Document;
+}
+
+describe('the screen copy', () => {
+  it('keeps the allowed tags, attributes and text; drops scripts, dialogs, handlers, links and what a user typed', () => {
+    const main = el('main', { class: 'popup', onclick: 'steal()', style: 'x' }, [
+      el('h1', {}, [text('Kalshi Keys')]),
+      el('script', {}, [text('steal()')]),
+      el('dialog', { open: '' }, [text('-----BEGIN PRIVATE KEY-----')]),
+      el('a', { href: 'https://evil.example' }, [text('link')]),
+      el('input', { type: 'search', value: 'typed' }),
+      el('select', { 'aria-label': 'Environment' }, [
+        el('option', { value: 'production' }, [text('Production')]),
+        el('option', { value: 'demo' }, [text('Demo')], { selected: true }),
+      ]),
+      el('input', { type: 'radio', name: 'dest' }, [], { checked: true }),
+      el('div', { role: 'status', class: 'status' }, [el('p', {}, [text('Deleted “bot”')])]),
+      el('form', { 'data-no-copy': '', class: 'create' }, [el('label', {}, [text('Key name')])]),
+      el('div', { 'data-no-copy': '' }, [text('left to the app')]),
+    ]);
+    expect(copyOf(main)).toEqual([
+      'main',
+      { class: 'popup' },
+      [
+        ['h1', {}, ['Kalshi Keys']],
+        ['input', { type: 'search' }, []],
+        [
+          'select',
+          { 'aria-label': 'Environment' },
+          [
+            ['option', {}, ['Production']],
+            ['option', { selected: '' }, ['Demo']],
+          ],
+        ],
+        ['input', { type: 'radio', name: 'dest', checked: '' }, []],
+        ['div', { role: 'status', class: 'status' }, []],
+      ],
+    ]);
+  });
+
+  it('keeps the first screen of the key list only', () => {
+    const list = el(
+      'ul',
+      { class: 'key-list' },
+      Array.from({ length: 40 }, (_, i) => el('li', { class: 'key' }, [text(`bot ${i}`)])),
+    );
+    const copied = copyOf(list)!;
+    expect(copied[2]).toHaveLength(FIRST_SCREEN_ROWS);
+    expect(copied[2][0]).toEqual(['li', { class: 'key' }, ['bot 0']]);
+  });
+
+  it('paints back what it captured, as elements and text nodes', () => {
+    const copied: CopiedElement = ['ul', { class: 'key-list', 'aria-label': 'API keys' }, [['li', {}, ['bench']]]];
+    expect(JSON.parse(JSON.stringify(paint(copied, fakeDocument())))).toEqual({
+      tag: 'ul',
+      attributes: { class: 'key-list', 'aria-label': 'API keys' },
+      children: [{ tag: 'li', attributes: {}, children: ['bench'] }],
+    });
+  });
+
+  it('a copy written by anyone else with a script, a handler or a link is not painted', () => {
+    const stored = (value: unknown) => readScreen({ getItem: () => JSON.stringify(value) });
+    expect(stored(['ul', {}, [['li', {}, ['ok']]]])).toEqual(['ul', {}, [['li', {}, ['ok']]]]);
+    expect(stored(['ul', {}, [['script', {}, ['x']]]])).toBeNull();
+    expect(stored(['ul', { onmouseover: 'x' }, []])).toBeNull();
+    expect(stored(['a', { href: 'https://evil.example' }, []])).toBeNull();
+    expect(stored(['ul', { class: 1 }, []])).toBeNull();
+    expect(readScreen({ getItem: () => '{not json' })).toBeNull();
+    expect(readScreen({ getItem: () => null })).toBeNull();
+  });
+
+  it('property: whatever is stored, what gets painted holds only allowed tags and attributes', () => {
+    const tag = fc.constantFrom('ul', 'li', 'script', 'iframe', 'a', 'p', 'img', 'button', 'dialog');
+    const attrs = fc.dictionary(fc.constantFrom('class', 'onclick', 'href', 'src', 'aria-label', 'style', 'id'), fc.string());
+    const tree = fc.letrec((tie) => ({
+      node: fc.tuple(tag, attrs, fc.array(fc.oneof(fc.string(), tie('node')), { maxLength: 3 })),
+    })).node;
+    fc.assert(
+      fc.property(tree, (value) => {
+        const read = readScreen({ getItem: () => JSON.stringify(value) });
+        if (!read) return;
+        const walk = (n: unknown): void => {
+          if (typeof n === 'string') return;
+          const built = n as { tag: string; attributes: Record<string, string>; children: unknown[] };
+          expect(['script', 'iframe', 'a', 'img', 'dialog']).not.toContain(built.tag);
+          for (const name of Object.keys(built.attributes)) expect(['onclick', 'href', 'src', 'style']).not.toContain(name);
+          built.children.forEach(walk);
+        };
+        walk(JSON.parse(JSON.stringify(paint(read, fakeDocument()))));
+      }),
+    );
+  });
+});
