@@ -1,18 +1,33 @@
 import { browser } from 'wxt/browser';
 import { toErrorInfo } from '../lib/shared/errors';
 import { createKeyService, type Handlers } from '../lib/key-manager/service';
+import type { BadgeReason } from '../lib/key-manager/attention';
 import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
 
 // Signing and every key operation live here only; the pages only send messages.
+const BADGE_WORDS = {
+  attestation_expiring: 'badge_attestation_expiring',
+  attestation_expired: 'badge_attestation_expired',
+  upload_grant_ending: 'badge_upload_grant_ending',
+  signing_key_failing: 'badge_signing_key_failing',
+} as const satisfies Record<BadgeReason, string>;
+
 // A classic worker (no `type: 'module'`): WXT then bundles it on its own, so it shares no chunk
 // with the pages, and the popup loads only its own two files (scripts/page-chunks.ts).
 export default defineBackground({
   main() {
     // Listeners are registered synchronously; the store opens on first use (no top-level await in a worker).
     let handlers: Promise<Handlers> | undefined;
-    const getHandlers = () => (handlers ??= openKeyStore().then((store) => createKeyService({ store })));
+    // The toolbar badge: something needs the user (lib/key-manager/attention.ts); its title says what.
+    const badge = (reasons: BadgeReason[]) => {
+      const title = reasons.map((r) => browser.i18n.getMessage(BADGE_WORDS[r])).join('\n');
+      void browser.action.setBadgeText({ text: reasons.length > 0 ? '!' : '' });
+      void browser.action.setBadgeBackgroundColor({ color: '#b42318' });
+      void browser.action.setTitle({ title: title ? `${browser.i18n.getMessage('extName')}: ${title}` : '' });
+    };
+    const getHandlers = () => (handlers ??= openKeyStore().then((store) => createKeyService({ store, badge })));
     const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/').replace(/\/$/, '') };
 
     // Only runtime.onMessage: no onMessageExternal or onConnectExternal, and the manifest has no

@@ -8,8 +8,9 @@ import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
 import { ENVIRONMENTS, type Environment } from '../../lib/shared/environments';
 import type { NewKeyOptions } from '../../lib/messages';
-import type { AccountInfo, KeyList as KeyListAnswer, KeyListItem, Overview, PopupSnapshot } from '../../lib/messages';
+import type { AccountHealth, AccountInfo, KeyList as KeyListAnswer, KeyListItem, Overview, PopupSnapshot } from '../../lib/messages';
 import { tierLabel } from '../../lib/messages';
+import { LocationCheck, UsageLevel, userTimeZone } from './AccountHealth';
 import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import type { PopupContext, Shown } from './actions';
@@ -67,6 +68,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const [listed, setListed] = useState(true);
   const [trouble, setTrouble] = useState<SigningTrouble | null>(null);
   const [account, setAccount] = useState<AccountInfo | null>(painted?.account ?? null);
+  const [health, setHealth] = useState<AccountHealth | null>(painted?.health ?? null);
   const [uploadRefused, setUploadRefused] = useState(false);
   /** A create Kalshi refused to take a public key for: offered again, made on Kalshi. */
   const [offerKalshi, setOfferKalshi] = useState<NewKeyOptions | null>(null);
@@ -116,6 +118,8 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     const { list, account } = early?.environment === env ? early : refresh(env, initial);
     try {
       const [fresh] = await Promise.all([list, account?.then(setAccount)]);
+      // The account's health after the list (it reads four more things of Kalshi), on open and on a switch.
+      if (initial) void send('getAccountHealth', { environment: env, timeZone: userTimeZone() }).then(setHealth, () => setHealth(null));
       lastLists.set(env, fresh.keys);
       setKeys(fresh.keys);
       setTrouble(
@@ -138,11 +142,11 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   // What the user sees from Kalshi's list is what the next open paints first.
   useEffect(() => {
     if (overview && (!overview.signingKey || (keys && listed))) {
-      saveSnapshot(overview.environment, { signingKey: overview.signingKey, heldKeys: overview.heldKeys, keys, account });
+      saveSnapshot(overview.environment, { signingKey: overview.signingKey, heldKeys: overview.heldKeys, keys, account, health });
       const main = document.querySelector('main.popup');
       if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) saveScreen(localStorage, capture(main));
     }
-  }, [overview, keys, listed, account, busy]);
+  }, [overview, keys, listed, account, health, busy]);
 
   useEffect(() => {
     // After the first paint (from the snapshot): the worker's answers refresh it in place.
@@ -201,6 +205,13 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const later = (work: (m: Dialogs) => unknown) => void loadDialogs().then(work);
   const createKey = (request: NewKeyOptions) => loadDialogs().then((m) => m.createKey(ctx, request));
   const act = (action: KeyAction, key: KeyListItem) => later((m) => m.act(ctx, action, key));
+  const upgrade = () =>
+    void run(t('health_busy_upgrade'), async () => {
+      const after = await send('upgradeUsageLevel', { environment, timeZone: userTimeZone() });
+      setHealth(after);
+      if (after.level) setAccount((a) => a && { ...a, tier: after.level });
+      return { kind: 'success', text: t('health_upgraded', tierLabel(after.level ?? 'advanced')) };
+    });
 
   return (
     <Page
@@ -212,6 +223,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           onChange={(env: Environment) => {
             setStatus({ kind: 'idle' });
             setAccount(null);
+            setHealth(null);
             setUploadRefused(false);
             setOfferKalshi(null);
             setTrouble(null);
@@ -230,6 +242,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
       />
       {overview.signingKey ? (
         <>
+          <LocationCheck health={health} />
           {trouble && (
             <section class="signing-trouble" aria-labelledby="signing-trouble-title">
               <p id="signing-trouble-title" class="status-title">
@@ -249,6 +262,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           </p>
           {!listed && <p class="hint">{t('popup_keys_held_only')}</p>}
           <KeyList keys={keys} listed={listed} busy={busy} now={Date.now()} onAction={act} />
+          <UsageLevel health={health} busy={busy} onUpgrade={upgrade} />
           <StatusMessage status={status} />
           {offerKalshi && (
             <div class="status-action">

@@ -2,6 +2,8 @@
 import { keySourceFor } from '../kalshi/tiers';
 import type { StoredKey } from '../key-store';
 import type { Environment } from '../shared/environments';
+import { checkTimeZone } from '../shared/calendar';
+import { describeAccountHealth, type AccountFacts, type AccountHealth } from './account-health';
 import type { AccountInfo } from './api';
 import type { Context } from './context';
 
@@ -17,4 +19,29 @@ export async function accountFor(ctx: Context, environment: Environment, signing
   // The tier is a hint; Kalshi's 403 on an upload is the authority, remembered until an upload succeeds.
   const uploadRefused = (await ctx.store.uploadRefusedAt(environment)) !== undefined;
   return { tier, keySource: uploadRefused ? 'kalshi' : keySourceFor(tier), uploadRefused };
+}
+
+/**
+ * What Kalshi says of the account's health, each fact read with the signing key, all at once after
+ * the list; a fact that cannot be read is left out and shown as unknown, never guessed.
+ */
+export async function healthFor(ctx: Context, environment: Environment, signing: StoredKey, timeZone: string): Promise<AccountHealth> {
+  checkTimeZone(timeZone);
+  const kalshi = ctx.client(environment, signing);
+  const [listing, limits, volumeProgress, communicationsId] = await Promise.allSettled([
+    kalshi.listApiKeysWithAttestation(),
+    kalshi.getAccountLimits(),
+    kalshi.getVolumeProgress(),
+    kalshi.getCommunicationsId(),
+  ]);
+  const read = <T>(r: PromiseSettledResult<T>): T | undefined => (r.status === 'fulfilled' ? r.value : undefined);
+  const facts: AccountFacts = {
+    ...(listing.status === 'fulfilled' ? { regionExpirationTs: listing.value.api_key_region_expiration_ts } : {}),
+    ...(read(limits) ? { limits: read(limits)! } : {}),
+    ...(read(volumeProgress) ? { volumeProgress: read(volumeProgress)! } : {}),
+    ...(read(communicationsId) ? { communicationsId: read(communicationsId)! } : {}),
+  };
+  const health = describeAccountHealth(facts, { now: ctx.now(), timeZone });
+  ctx.attention.set(environment, health.needsAttention);
+  return health;
 }

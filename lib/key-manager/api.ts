@@ -10,6 +10,9 @@ import type { KeyAlgorithm } from '../key-formats/pem';
 import type { KeySource } from '../kalshi/tiers';
 import type { NewKeyOptions, OneTimeSecret } from './minting';
 import type { RotationReport } from './rotation';
+import type { AccountHealth } from './account-health';
+
+export type { AccountHealth, AttestationHealth, GrantHealth, LevelProgress, UploadGrantHealth } from './account-health';
 
 /** What the pages may know about a held key: never the CryptoKey itself. */
 export interface KeySummary {
@@ -119,6 +122,10 @@ export interface KeyManagerApi {
   getOverview: { request: { environment?: Environment }; response: Overview };
   setEnvironment: { request: { environment: Environment }; response: Overview };
   getAccount: { request: { environment: Environment }; response: AccountInfo };
+  /** The account's health, days counted in `timeZone` (the user's IANA zone); also redraws the badge. */
+  getAccountHealth: { request: { environment: Environment; timeZone: string }; response: AccountHealth };
+  /** Basic → Advanced (POST /account/api_usage_level/upgrade); the health after it. */
+  upgradeUsageLevel: { request: { environment: Environment; timeZone: string }; response: AccountHealth };
   importKey: { request: KeyRef & { pem: string; passphrase?: string }; response: KeySummary };
   listApiKeys: { request: { environment: Environment }; response: KeyList };
   takeSecret: { request: { environment: Environment }; response: UnsavedSecret | null };

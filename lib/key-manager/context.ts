@@ -10,6 +10,7 @@ import type { KeyStore, StoredKey } from '../key-store';
 import { ENVIRONMENT_LABEL, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
 import type { KeySummary } from './api';
+import { createAttention, type BadgePort } from './attention';
 import { createSecretKeeper, SECRET_TTL_MS } from './secrets';
 
 export interface KeyServiceDeps {
@@ -25,6 +26,8 @@ export interface KeyServiceDeps {
   graceMs?: number;
   /** How long a one-time private key is kept for the user (secrets.ts). Default SECRET_TTL_MS. */
   secretTtlMs?: number;
+  /** Draws the toolbar badge (attention.ts); none: no badge. */
+  badge?: BadgePort;
 }
 
 export function summarize(key: StoredKey): KeySummary {
@@ -124,6 +127,7 @@ export function createContext(deps: KeyServiceDeps) {
     /** Pending operations whose request is still running in this worker. */
     inFlight: new Set<string>(),
     secrets: createSecretKeeper(now),
+    attention: createAttention(deps.badge),
     signingKeyFor,
     explainUnauthorized,
 

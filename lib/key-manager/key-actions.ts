@@ -44,10 +44,16 @@ export function createKeyActions(
 
     async testKey({ environment, keyId }) {
       const key = await ctx.heldKey(environment, keyId);
+      const signing = (await store.getSigningKey(environment))?.keyId === keyId;
       // A key restricted to a subaccount acts for it: its balance is asked for with ?subaccount=N.
       const { balance } = await client(environment, key)
         .getPortfolioBalance(key.subaccount ?? undefined)
-        .catch((error: unknown) => ctx.explainUnauthorized(error, environment, key));
+        .catch((error: unknown) => {
+          // Kalshi refused the signing key: the badge says so until a test passes.
+          if (signing && wasRefused(error)) ctx.attention.signingKeyTested(environment, false);
+          return ctx.explainUnauthorized(error, environment, key);
+        });
+      if (signing) ctx.attention.signingKeyTested(environment, true);
       const verifiedAt = now();
       await store.markVerified(environment, keyId, verifiedAt);
       return { balanceCents: balance, verifiedAt };

@@ -3,7 +3,7 @@
  * per concern. Dependencies come in as parameters so tests run the same code against fake-indexeddb
  * and the local exchange.
  */
-import { accountFor } from './account';
+import { accountFor, healthFor } from './account';
 import type { Handlers } from './api';
 import { createContext, type KeyServiceDeps } from './context';
 import { createImport } from './import';
@@ -28,6 +28,13 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
     },
 
     getAccount: async ({ environment }) => accountFor(ctx, environment, await ctx.signingKeyFor(environment)),
+    getAccountHealth: async ({ environment, timeZone }) => healthFor(ctx, environment, await ctx.signingKeyFor(environment), timeZone),
+
+    async upgradeUsageLevel({ environment, timeZone }) {
+      const signing = await ctx.managingKeyFor(environment);
+      await ctx.client(environment, signing).upgradeUsageLevel();
+      return healthFor(ctx, environment, signing, timeZone);
+    },
     listApiKeys: listing.listApiKeys,
 
     async createApiKey({ environment, ...options }) {

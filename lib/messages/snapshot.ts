@@ -6,7 +6,7 @@
  * snapshot is ignored, never painted. The check is cheap (a thousand keys, well under a millisecond).
  */
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../shared/environments';
-import type { AccountInfo, KeyListItem, KeySummary } from '../key-manager/api';
+import type { AccountHealth, AccountInfo, KeyListItem, KeySummary } from '../key-manager/api';
 
 export interface PopupSnapshot {
   /** The environment the popup opens on. */
@@ -20,6 +20,8 @@ export interface EnvironmentSnapshot {
   /** Kalshi's last list as the popup showed it; null before the first. */
   keys: KeyListItem[] | null;
   account: AccountInfo | null;
+  /** What the popup showed of the account's health (absent in snapshots from before it did). */
+  health?: AccountHealth | null;
 }
 
 type Fields = Record<string, unknown>;
@@ -36,6 +38,35 @@ const isListItem = (k: unknown): k is KeyListItem => isKeyShape(k) && typeof k.h
 const isAccount = (a: unknown): a is AccountInfo =>
   isFields(a) && (a.tier === null || isText(a.tier)) && isText(a.keySource) && typeof a.uploadRefused === 'boolean';
 
+const isNumberOrNull = (v: unknown) => v === null || typeof v === 'number';
+const isBudget = (b: unknown) => isFields(b) && typeof b.refill_rate === 'number';
+const isProgress = (p: unknown) =>
+  p === null || (isFields(p) && isText(p.level) && isText(p.goalFp) && isText(p.trailingVolumeFp) && typeof p.fraction === 'number');
+const isGrant = (g: unknown) =>
+  isFields(g) && isText(g.lane) && isText(g.level) && isText(g.source) && isText(g.state) && isNumberOrNull(g.expiresAt);
+
+/** Every field the popup reads of it, of the right type: a tampered one would otherwise break the paint. */
+function isHealth(h: unknown): h is AccountHealth {
+  if (!isFields(h)) return false;
+  const { attestation: a, budgets: b, uploadGrant: u } = h;
+  return (
+    (a === null ||
+      (isFields(a) &&
+        ['absent', 'valid', 'expiring', 'expired'].includes(a.state as string) &&
+        isNumberOrNull(a.expiresAt) &&
+        isNumberOrNull(a.daysLeft))) &&
+    (h.level === null || isText(h.level)) &&
+    (b === null || (isFields(b) && isBudget(b.read) && isBudget(b.write))) &&
+    (h.grants === null || (Array.isArray(h.grants) && h.grants.every(isGrant))) &&
+    (u === null ||
+      (isFields(u) && isText(u.level) && isNumberOrNull(u.expiresAt) && isNumberOrNull(u.daysLeft) && typeof u.endingSoon === 'boolean')) &&
+    isProgress(h.next) &&
+    isProgress(h.keep) &&
+    typeof h.upgradeOffered === 'boolean' &&
+    isTexts(h.needsAttention)
+  );
+}
+
 function isEntry(e: unknown): e is EnvironmentSnapshot {
   return (
     isFields(e) &&
@@ -43,7 +74,8 @@ function isEntry(e: unknown): e is EnvironmentSnapshot {
     Array.isArray(e.heldKeys) &&
     e.heldKeys.every(isSummary) &&
     (e.keys === null || (Array.isArray(e.keys) && e.keys.every(isListItem))) &&
-    (e.account === null || isAccount(e.account))
+    (e.account === null || isAccount(e.account)) &&
+    (e.health === undefined || e.health === null || isHealth(e.health))
   );
 }
 

@@ -40,6 +40,12 @@ function pem(value: unknown): string {
   return value;
 }
 
+/** An IANA zone name's shape; whether the zone exists is checked where days are counted. */
+function timeZone(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new AppError('invalid_request');
+  return value;
+}
+
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) throw new AppError('invalid_request');
   return value as T;
@@ -74,6 +80,8 @@ const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
   getAccount: (d) => ({ environment: environment(d) }),
+  getAccountHealth: (d) => ({ environment: environment(d), timeZone: timeZone(d.timeZone) }),
+  upgradeUsageLevel: (d) => ({ environment: environment(d), timeZone: timeZone(d.timeZone) }),
   importKey: (d) => {
     const p = passphrase(d.passphrase);
     return { ...keyRef(d), pem: pem(d.pem), ...(p === undefined ? {} : { passphrase: p }) };

@@ -19,11 +19,16 @@ export function filesUnder(dir: string, pattern: RegExp): string[] {
     .map((name) => join(ROOT, dir, name));
 }
 
-/** The page code: what it shows must be translated. background.ts shows nothing (its words are lib's AppErrors). */
+/** The page code: what it shows must be translated. background.ts shows only the badge's title, from messages by key. */
 export const PAGE_FILES = [...filesUnder('components', /\.tsx?$/), ...filesUnder('entrypoints', /\.tsx?$/)].filter(
   (f) => !f.endsWith('background.ts'),
 );
 /** Where a message key may be used. */
-export const SOURCE_FILES = [...PAGE_FILES, ...filesUnder('lib', /\.ts$/), join(ROOT, 'wxt.config.ts')];
+export const SOURCE_FILES = [
+  ...PAGE_FILES,
+  ...filesUnder('lib', /\.ts$/),
+  join(ROOT, 'wxt.config.ts'),
+  join(ROOT, 'entrypoints/background.ts'),
+];
 
 export const TRANSLATORS = new Set(['t', 'tNodes']);

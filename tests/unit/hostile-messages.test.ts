@@ -108,6 +108,8 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
   getOverview: { environment: 'demo' },
   setEnvironment: { environment: 'production' },
   getAccount: { environment: 'demo' },
+  getAccountHealth: { environment: 'demo', timeZone: 'UTC' },
+  upgradeUsageLevel: { environment: 'demo', timeZone: 'UTC' },
   importKey: { environment: 'demo', keyId: OTHER, pem: edPem },
   listApiKeys: { environment: 'demo' },
   createApiKey: {

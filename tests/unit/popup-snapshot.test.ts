@@ -33,6 +33,46 @@ describe('the snapshot read back', () => {
     for (const n of [1, 1000]) expect(parseSnapshot(JSON.parse(JSON.stringify(snapshot(n))))).toEqual(snapshot(n));
   });
 
+  it('carries the account health the popup showed; a tampered one is refused', () => {
+    const health = {
+      attestation: { state: 'expiring', expiresAt: 5, daysLeft: 3 },
+      level: 'premier',
+      budgets: { read: { refill_rate: 1200, bucket_capacity: 1200 }, write: { refill_rate: 1200, bucket_capacity: 1200 } },
+      grants: [
+        {
+          lane: 'event_contract',
+          level: 'premier',
+          source: 'volume',
+          renewsDaily: true,
+          expiresAt: 5,
+          daysLeft: 3,
+          state: 'ending',
+          allowsUpload: true,
+        },
+      ],
+      uploadGrant: { level: 'premier', expiresAt: 5, daysLeft: 3, endingSoon: true },
+      next: { level: 'paragon', goalFp: '1000.00', trailingVolumeFp: '0.00', remainingFp: '1000.00', fraction: 0, computedAt: 1 },
+      keep: null,
+      upgradeOffered: false,
+      communicationsId: 'abc',
+      needsAttention: ['attestation_expiring'],
+    };
+    const withHealth = (h: unknown) => {
+      const s = snapshot();
+      return { ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, health: h } } };
+    };
+    expect(parseSnapshot(withHealth(health))).toEqual(withHealth(health));
+    expect(parseSnapshot(withHealth(null))).not.toBeNull();
+    for (const bad of [
+      { ...health, attestation: { ...health.attestation, state: 'boom' } },
+      { ...health, grants: [{ level: 3 }] },
+      { ...health, budgets: { read: {} } },
+      { ...health, needsAttention: 'all' },
+      { ...health, next: { level: 'x' } },
+    ])
+      expect(parseSnapshot(withHealth(bad))).toBeNull();
+  });
+
   it('is ignored when any part is not of the expected shape', () => {
     const damaged: Array<(s: PopupSnapshot & Record<string, never>) => unknown> = [
       () => null,

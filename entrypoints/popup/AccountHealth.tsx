@@ -1,0 +1,87 @@
+/**
+ * What decides whether the account's keys keep working: the location check (above the list when it
+ * needs the user), and the usage level with its grants, progress and budgets (folded below it).
+ */
+import { t } from '../../components/i18n';
+import { tierLabel, type AccountHealth, type GrantHealth } from '../../lib/messages';
+import { formatDay, formatDaysFromToday } from '../../lib/shared/calendar';
+
+/** The user's language and zone, as the browser knows them. */
+const where = () => ({ locale: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+export const userTimeZone = () => where().timeZone;
+
+const day = (ms: number) => formatDay(ms, { ...where(), nowMs: Date.now() });
+const when = (days: number) => formatDaysFromToday(days, where().locale);
+const count = (n: number) => n.toLocaleString(where().locale, { maximumFractionDigits: 0 });
+const contracts = (fp: string) => count(Number(fp));
+
+/** The location check: a line while valid, a warning from 7 days before, and plain words once expired. */
+export function LocationCheck({ health }: { health: AccountHealth | null }) {
+  const a = health?.attestation;
+  if (!a || a.state === 'absent' || a.expiresAt === null || a.daysLeft === null) return null;
+  if (a.state === 'valid') return <p class="hint health-line">{t('health_location_valid', day(a.expiresAt), when(a.daysLeft))}</p>;
+  const words =
+    a.state === 'expiring'
+      ? t('health_location_expiring', day(a.expiresAt), when(a.daysLeft))
+      : t('health_location_expired', day(a.expiresAt));
+  return (
+    <p class={`health-warning health-${a.state}`} role="note">
+      {words}
+    </p>
+  );
+}
+
+function grantLine(g: GrantHealth): string {
+  const level = tierLabel(g.level) + (g.lane === 'event_contract' ? '' : ` (${g.lane})`);
+  if (g.state === 'ended' && g.expiresAt !== null) return t('health_grant_ended', level, day(g.expiresAt));
+  if (g.expiresAt === null) return t(g.source === 'volume' ? 'health_grant_volume_permanent' : 'health_grant_manual_permanent', level);
+  return t(g.source === 'volume' ? 'health_grant_volume' : 'health_grant_manual', level, day(g.expiresAt));
+}
+
+/** The usage level in one line, its grants, progress and budgets one click away, and Upgrade for Basic. */
+export function UsageLevel(props: { health: AccountHealth | null; busy: boolean; onUpgrade: () => void }) {
+  const h = props.health;
+  if (!h || h.level === null) return null;
+  const budgets = h.budgets ? t('health_budgets', count(h.budgets.read.refill_rate), count(h.budgets.write.refill_rate)) : '';
+  const ending = h.uploadGrant?.endingSoon && h.uploadGrant.expiresAt !== null && h.uploadGrant.daysLeft !== null ? h.uploadGrant : null;
+  return (
+    <>
+      {ending && (
+        <p class="health-warning health-expiring" role="note">
+          {t('health_upload_grant_ending', tierLabel(ending.level), day(ending.expiresAt!), when(ending.daysLeft!))}
+        </p>
+      )}
+      <details class="health">
+        <summary>{t('health_summary', tierLabel(h.level), budgets)}</summary>
+        {h.grants && h.grants.length > 0 && (
+          <ul class="health-grants" aria-label={t('health_grants_label')}>
+            {h.grants.map((g) => (
+              <li key={`${g.lane}-${g.level}-${g.source}`}>{grantLine(g)}</li>
+            ))}
+          </ul>
+        )}
+        {h.next && (
+          <p class="hint">
+            {t(
+              'health_next_level',
+              tierLabel(h.next.level),
+              contracts(h.next.trailingVolumeFp),
+              contracts(h.next.goalFp),
+              `${Math.floor(h.next.fraction * 100)}%`,
+            )}
+          </p>
+        )}
+        {h.keep && (
+          <p class="hint">
+            {t('health_keep_level', tierLabel(h.keep.level), contracts(h.keep.trailingVolumeFp), contracts(h.keep.goalFp))}
+          </p>
+        )}
+        {h.upgradeOffered && (
+          <button type="button" disabled={props.busy} onClick={props.onUpgrade}>
+            {t('health_upgrade')}
+          </button>
+        )}
+      </details>
+    </>
+  );
+}
