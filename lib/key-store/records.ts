@@ -57,8 +57,8 @@ export interface PendingCreate extends PendingBase {
   /**
    * A create whose answer was lost and whose private half was not kept here: the keys of its name
    * that appeared on Kalshi since. Any of them may be its key, or a namesake made elsewhere; the
-   * user decides (Delete, or Keep, which drops this record). Stores before version 3 called this
-   * `orphanKeyIds`; it is read the same way.
+   * user decides (Delete, or Keep, which drops this record). Records written by earlier releases call
+   * this `orphanKeyIds`; it is read the same way.
    */
   suspectKeyIds?: string[];
   /**

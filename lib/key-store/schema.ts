@@ -5,6 +5,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
+import type { ActivityEntry } from './activity';
 import { isObject, type PendingRecord, type StoredKey } from './records';
 
 export interface Settings {
@@ -35,10 +36,12 @@ interface KeyManagerDB extends DBSchema {
     value: PendingRecord;
     indexes: { 'by-environment': Environment };
   };
+  /** Since version 3: the activity log (activity.ts), ids counting up from 1. */
+  activity: { key: number; value: ActivityEntry };
 }
 
 export const DB_NAME = 'kalshi-key-manager';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 export const DEFAULT_SETTINGS: Settings = { signingKeyId: {}, activeEnvironment: 'production' };
 
 export interface OpenOptions {
@@ -83,6 +86,7 @@ export function connect(name: string, { blockedTimeoutMs = 3_000 }: OpenOptions,
             const pending = db.createObjectStore('pending', { keyPath: 'id' });
             pending.createIndex('by-environment', 'environment');
           }
+          if (oldVersion < 3) db.createObjectStore('activity', { keyPath: 'id', autoIncrement: true });
         },
         blocked() {
           timer ??= setTimeout(() => {

@@ -5,6 +5,7 @@
 import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError, type ErrorInfo } from '../shared/errors';
 import { corrupt, pendingProblem, readPending, storedKeyProblem, type Checked, type PendingRecord, type StoredKey } from './records';
+import { activityOperations } from './activity';
 import { dropKey, inTx, noteMade, putKey, settingsIn } from './transactions';
 import { ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions } from './schema';
 
@@ -241,6 +242,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
           await tx.objectStore('pending').delete(pendingId);
         }),
       ),
+
+    ...activityOperations(run),
 
     close: (): void => lose(),
   };

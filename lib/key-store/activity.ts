@@ -1,0 +1,116 @@
+/**
+ * The activity log: one entry per key operation this browser ran, with its outcome, newest kept.
+ * An entry holds ids, a name, codes and a time — never key material (no PEM, passphrase, signature
+ * or secret): the fields below are all it has, and every entry read back is checked against them.
+ */
+import { isEnvironment, type Environment } from '../shared/environments';
+import { isErrorCode, type ErrorCode } from '../shared/errors';
+import { isObject } from './records';
+import type { DB } from './schema';
+
+export const ACTIVITY_OPERATIONS = [
+  'import',
+  'create',
+  'generate',
+  /** The one-time private key of a bot key was confirmed saved by the user. */
+  'handed_over',
+  'delete',
+  'forget',
+  'rotate',
+  'test',
+  'use_for_signing',
+  'keep',
+] as const;
+export type ActivityOperation = (typeof ACTIVITY_OPERATIONS)[number];
+
+/** 'unknown': the answer was lost, so whether Kalshi made the change is not known (error outcome_unknown). */
+export const ACTIVITY_OUTCOMES = ['ok', 'refused', 'unknown'] as const;
+export type ActivityOutcome = (typeof ACTIVITY_OUTCOMES)[number];
+
+/**
+ * The Kalshi account an entry belongs to, by its communications id. The extension does not yet tell
+ * an environment's accounts apart, so entries carry null for now.
+ */
+export type AccountId = string;
+
+export interface ActivityEntry {
+  /** Given by the store, increasing: the order the entries were written in. */
+  id: number;
+  /** ms since the epoch. */
+  at: number;
+  environment: Environment;
+  account: AccountId | null;
+  /** Null when the operation failed before a key id existed (a create Kalshi refused). */
+  keyId: string | null;
+  keyName: string | null;
+  operation: ActivityOperation;
+  outcome: ActivityOutcome;
+  /** Why it was refused, or the error that left its outcome unknown; absent when ok. */
+  errorCode?: ErrorCode;
+}
+
+export type NewActivity = Omit<ActivityEntry, 'id'>;
+
+/** Entries kept; the oldest beyond this are dropped as new ones arrive. */
+export const ACTIVITY_LIMIT = 5_000;
+
+const FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'at',
+  'environment',
+  'account',
+  'keyId',
+  'keyName',
+  'operation',
+  'outcome',
+  'errorCode',
+]);
+const stringOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+/** Whether a stored value is an entry as written here, with nothing else in it. */
+export function isActivityEntry(v: unknown): v is ActivityEntry {
+  return (
+    isObject(v) &&
+    Object.keys(v).every((k) => FIELDS.has(k)) &&
+    typeof v.id === 'number' &&
+    typeof v.at === 'number' &&
+    isEnvironment(v.environment) &&
+    stringOrNull(v.account) &&
+    stringOrNull(v.keyId) &&
+    stringOrNull(v.keyName) &&
+    (ACTIVITY_OPERATIONS as readonly unknown[]).includes(v.operation) &&
+    (ACTIVITY_OUTCOMES as readonly unknown[]).includes(v.outcome) &&
+    (v.errorCode === undefined || isErrorCode(v.errorCode))
+  );
+}
+
+export function activityOperations(run: <T>(work: (db: DB) => Promise<T>) => Promise<T>) {
+  return {
+    /** Appends an entry and drops what falls beyond ACTIVITY_LIMIT, in one transaction. */
+    addActivity: (entry: NewActivity): Promise<void> =>
+      run(async (db) => {
+        const tx = db.transaction('activity', 'readwrite');
+        const done = tx.done;
+        done.catch(() => {}); // awaited below; a failed add must not also surface as an unhandled rejection
+        // Only the listed fields are written, so nothing else a caller passes along can reach the disk.
+        const { at, environment, account, keyId, keyName, operation, outcome, errorCode } = entry;
+        const record = { at, environment, account, keyId, keyName, operation, outcome, ...(errorCode ? { errorCode } : {}) };
+        const id = await tx.store.add(record as ActivityEntry);
+        // Ids count up by one per entry, so those at or below id − LIMIT are the oldest beyond the limit.
+        if (id > ACTIVITY_LIMIT) await tx.store.delete(IDBKeyRange.upperBound(id - ACTIVITY_LIMIT));
+        await done;
+      }),
+
+    /** Every readable entry, newest first (an unreadable one is skipped: the log only informs). */
+    listActivity: (): Promise<ActivityEntry[]> =>
+      run(async (db) => {
+        const entries: ActivityEntry[] = [];
+        let cursor = await db.transaction('activity').store.openCursor(null, 'prev');
+        while (cursor) {
+          if (isActivityEntry(cursor.value)) entries.push(cursor.value);
+          cursor = await cursor.continue();
+        }
+        return entries;
+      }),
+  };
+}
