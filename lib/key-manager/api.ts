@@ -8,6 +8,7 @@ import type { Environment } from '../shared/environments';
 import type { ErrorInfo } from '../shared/errors';
 import type { KeyAlgorithm } from '../key-formats/pem';
 import type { KeySource } from '../kalshi/tiers';
+import type { AccountId, ActivityEntry } from '../key-store/activity';
 import type { NewKeyOptions, OneTimeSecret } from './minting';
 import type { RotationReport } from './rotation';
 import type { AccountHealth } from './account-health';
@@ -118,6 +119,22 @@ export interface KeyList {
 
 export type KeyRef = { environment: Environment; keyId: string };
 
+export type { AccountId, ActivityEntry, ActivityOperation, ActivityOutcome } from '../key-store/activity';
+
+/** Which entries of the activity log to show; absent fields do not filter. */
+export interface ActivityFilter {
+  environment?: Environment;
+  /** An account's id, or null for the entries no account was told apart for. */
+  account?: AccountId | null;
+}
+
+export interface ActivityList {
+  /** The entries that pass the filter, newest first. */
+  entries: ActivityEntry[];
+  /** Every account value in the whole log (null included), for the page's account filter. */
+  accounts: (AccountId | null)[];
+}
+
 export interface KeyManagerApi {
   getOverview: { request: { environment?: Environment }; response: Overview };
   setEnvironment: { request: { environment: Environment }; response: Overview };
@@ -137,6 +154,7 @@ export interface KeyManagerApi {
   rotateKey: { request: KeyRef; response: RotationReport };
   forgetKey: { request: KeyRef & { confirmLockout: boolean }; response: Overview };
   deleteApiKey: { request: KeyRef & { confirmLockout: boolean }; response: { deletedKeyId: string } };
+  getActivity: { request: ActivityFilter; response: ActivityList };
 }
 
 /** One async handler per message: what the background implements. */

@@ -166,5 +166,9 @@ export function createListing(ctx: Context) {
     };
   }
 
-  return { overview, listAndSettle, settleNow, listApiKeys };
+  /** A key's name as the last list here showed it: for keys this browser does not hold. */
+  const knownName = (environment: Environment, keyId: string): string | undefined =>
+    lastKnownKeys.get(environment)?.find((k) => k.keyId === keyId)?.name;
+
+  return { overview, listAndSettle, settleNow, listApiKeys, knownName };
 }

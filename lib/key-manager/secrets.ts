@@ -40,6 +40,8 @@ export function createSecretKeeper(now: () => number) {
       return null;
     },
     holds: (keyId: string): boolean => live(keyId) !== undefined,
+    /** The name of the key a held secret belongs to (for the activity log). */
+    nameOf: (keyId: string): string | undefined => held.get(keyId)?.value.keyName,
     drop,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The key manager: what the background does for each message, assembled from one group of handlers
  * per concern. Dependencies come in as parameters so tests run the same code against fake-indexeddb
- * and the local exchange.
+ * and the local exchange. Every key operation is recorded in the activity log (activity.ts).
  */
 import { accountFor, healthFor } from './account';
+import { createActivity } from './activity';
 import type { Handlers } from './api';
 import { createContext, type KeyServiceDeps } from './context';
 import { createImport } from './import';
@@ -19,7 +20,8 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   const ctx = createContext(deps);
   const listing = createListing(ctx);
   const minting = createMinting(ctx, listing);
-  return {
+  const activity = createActivity(ctx, listing);
+  return activity.recording({
     getOverview: ({ environment }) => listing.overview(environment),
 
     async setEnvironment({ environment }) {
@@ -59,8 +61,10 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
       return { kept: true };
     },
 
+    getActivity: activity.getActivity,
+
     ...createImport(ctx),
     ...createKeyActions(ctx, listing),
     ...createRotation(ctx, minting),
-  };
+  });
 }

@@ -104,13 +104,9 @@ export function activityOperations(run: <T>(work: (db: DB) => Promise<T>) => Pro
     /** Every readable entry, newest first (an unreadable one is skipped: the log only informs). */
     listActivity: (): Promise<ActivityEntry[]> =>
       run(async (db) => {
-        const entries: ActivityEntry[] = [];
-        let cursor = await db.transaction('activity').store.openCursor(null, 'prev');
-        while (cursor) {
-          if (isActivityEntry(cursor.value)) entries.push(cursor.value);
-          cursor = await cursor.continue();
-        }
-        return entries;
+        // One request for all (at most ACTIVITY_LIMIT): far quicker than a cursor step per entry.
+        const all: unknown[] = await db.getAll('activity');
+        return all.filter(isActivityEntry).reverse();
       }),
   };
 }

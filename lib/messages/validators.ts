@@ -74,6 +74,13 @@ function newKeyOptions(d: Fields): NewKeyOptions {
   };
 }
 
+/** An account filter: an account's id, or null for entries no account was told apart for. */
+function account(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || value === '' || value.length > 100) throw new AppError('invalid_request');
+  return value;
+}
+
 const keyRef = (d: Fields) => ({ environment: environment(d), keyId: validKeyId(d.keyId) });
 
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
@@ -96,6 +103,10 @@ const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   takeSecret: (d) => ({ environment: environment(d) }),
   confirmSecretSaved: keyRef,
   keepKey: keyRef,
+  getActivity: (d) => ({
+    ...(d.environment === undefined ? {} : { environment: environment(d) }),
+    ...(d.account === undefined ? {} : { account: account(d.account) }),
+  }),
 };
 
 /** Checks an untrusted value is a known message with well-formed data; throws AppError otherwise. */

@@ -98,6 +98,7 @@ const FIELDS = [
   'destination',
   'privateKeyFormat',
   'confirmLockout',
+  'account',
   '__proto__',
   'constructor',
 ];
@@ -129,6 +130,7 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
   takeSecret: { environment: 'demo' },
   confirmSecretSaved: { environment: 'demo', keyId: OTHER },
   keepKey: { environment: 'demo', keyId: OTHER },
+  getActivity: { environment: 'demo', account: null },
 };
 /** A valid message with up to three fields dropped or replaced by anything at all. */
 const nearMiss = (type: MessageType) =>
@@ -191,20 +193,36 @@ const TYPES: MessageType[] = [
   'takeSecret',
   'confirmSecretSaved',
   'keepKey',
+  'getActivity',
 ];
 
-/** What the store holds, read in one raw transaction: key ids and every pending record. */
+/** What the store holds, read in one raw transaction: key ids, every pending record and the activity log. */
 let raw: IDBDatabase;
-function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[] }> {
+function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[]; activity: object[] }> {
   return new Promise((resolve, reject) => {
-    const tx = raw.transaction(['keys', 'pending']);
+    const tx = raw.transaction(['keys', 'pending', 'activity']);
     const keys = tx.objectStore('keys').getAllKeys();
     const pending = tx.objectStore('pending').getAll();
+    const activity = tx.objectStore('activity').getAll();
     tx.oncomplete = () =>
-      resolve({ keys: (keys.result as string[][]).map(([env, id]) => `${env}/${id}`), pending: pending.result as PendingRecord[] });
+      resolve({
+        keys: (keys.result as string[][]).map(([env, id]) => `${env}/${id}`),
+        pending: pending.result as PendingRecord[],
+        activity: activity.result as object[],
+      });
     tx.onerror = () => reject(tx.error);
   });
 }
+/** Empties the activity log, so every case starts alike (and reading the log stays quick). */
+function clearActivity(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = raw.transaction('activity', 'readwrite');
+    tx.objectStore('activity').clear();
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+const ENTRY_FIELDS = new Set(['id', 'at', 'environment', 'account', 'keyId', 'keyName', 'operation', 'outcome', 'errorCode']);
 
 describe('every message handler meets hostile messages (real service, fake-indexeddb)', () => {
   it.each(TYPES)(`%s: a Reply that is a result or a typed error, and nothing stored (${RUNS} cases)`, async (type) => {
@@ -231,6 +249,10 @@ describe('every message handler meets hostile messages (real service, fake-index
         if (ran === ranBefore) return; // refused by the router: no handler ran, so nothing can have been stored
         // Nothing new is stored: no key, no private half in a pending record.
         const after = await snapshot();
+        // The activity log gained at most this one operation's entry, and nothing but an entry's fields.
+        expect(after.activity.length).toBeLessThanOrEqual(1);
+        for (const entry of after.activity) for (const field of Object.keys(entry)) expect(ENTRY_FIELDS).toContain(field);
+        if (after.activity.length > 0) await clearActivity();
         for (const k of after.keys) expect([`demo/${HELD}`]).toContain(k);
         for (const p of after.pending) {
           // A delete that reached the (failing) network leaves its record for the next list; it holds no key material.
