@@ -6,6 +6,7 @@ import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
 import { ENVIRONMENTS, type Environment } from '../../lib/shared/environments';
 import type { KeySummary } from '../../lib/messages';
+import { Activity } from './Activity';
 
 const MAX_FILE_BYTES = 20_000;
 /** Format examples, not words: the same in every language. */
@@ -22,6 +23,8 @@ export function App() {
   const passphraseInput = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [held, setHeld] = useState<KeySummary[]>([]);
+  // Bumped after each import attempt: the activity log has a new entry to show.
+  const [activityVersion, setActivityVersion] = useState(0);
   // The chosen file's text stays in memory only, never in the DOM.
   const fileText = useRef<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -95,6 +98,8 @@ export function App() {
         setPassphrase('');
         setTimeout(() => passphraseInput.current?.focus());
       }
+    } finally {
+      setActivityVersion((v) => v + 1);
     }
   }
 
@@ -202,6 +207,7 @@ export function App() {
           </ul>
         )}
       </section>
+      <Activity version={activityVersion} onStatus={setStatus} />
     </main>
   );
 }
