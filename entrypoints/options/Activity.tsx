@@ -29,6 +29,13 @@ const CSV_HEADER: MessageKey[] = [
   'activity_col_outcome',
   'activity_csv_error_code',
 ];
+const COLUMNS: MessageKey[] = [
+  'activity_col_time',
+  'activity_col_environment',
+  'activity_col_key',
+  'activity_col_operation',
+  'activity_col_outcome',
+];
 const ALL = 'all';
 
 /** The time in the user's locale, e.g. "14 Mar 2026, 09:26:53". */
@@ -61,7 +68,7 @@ function download(text: string, fileName: string) {
 
 /**
  * The activity log, newest first, with filters and Export CSV. `version` changes after this page
- * changed something; the list is also read again whenever the page comes back into view.
+ * changed something; Refresh reads it again (after the popup did something, say).
  */
 export function Activity({ version, onStatus }: { version: number; onStatus: (status: Status) => void }) {
   const [environment, setEnvironment] = useState<Environment | typeof ALL>(ALL);
@@ -83,13 +90,6 @@ export function Activity({ version, onStatus }: { version: number; onStatus: (st
       (error: unknown) => read === latest.current && onStatus({ kind: 'error', error: errorInfoOf(error) }),
     );
   }, [environment, account, version, reads]);
-
-  useEffect(() => {
-    // Back from the popup, say: what it did is shown.
-    const onVisible = () => document.visibilityState === 'visible' && setReads((n) => n + 1);
-    document.addEventListener('visibilitychange', onVisible);
-    return () => document.removeEventListener('visibilitychange', onVisible);
-  }, []);
 
   const entries = list?.entries ?? [];
 
@@ -163,11 +163,11 @@ export function Activity({ version, onStatus }: { version: number; onStatus: (st
           <table class="activity">
             <thead>
               <tr>
-                <th scope="col">{t('activity_col_time')}</th>
-                <th scope="col">{t('activity_col_environment')}</th>
-                <th scope="col">{t('activity_col_key')}</th>
-                <th scope="col">{t('activity_col_operation')}</th>
-                <th scope="col">{t('activity_col_outcome')}</th>
+                {COLUMNS.map((key) => (
+                  <th key={key} scope="col">
+                    {t(key)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>

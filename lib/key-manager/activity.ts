@@ -58,19 +58,14 @@ export function createActivity(ctx: Context, listing: Listing) {
     return held?.name ?? listing.knownName(environment, keyId) ?? ctx.secrets.nameOf(keyId) ?? null;
   }
 
-  async function record(entry: NewActivity): Promise<void> {
-    try {
-      await store.addActivity(entry);
-    } catch {
-      // The operation's own answer matters more than its entry: a full or failing store loses the entry only.
-    }
-  }
+  // The operation's own answer matters more than its entry: a full or failing store loses the entry only.
+  const record = (entry: NewActivity) => store.addActivity(entry).catch(() => {});
 
   function wrap<K extends Recorded>(recorder: Recorder<K>, handler: Handlers[K]): Handlers[K] {
     const run = handler as (request: Request<K>) => Promise<Response<K>>;
     const wrapped = async (request: Request<K>): Promise<Response<K>> => {
       const { environment } = request;
-      const known = await nameBefore(environment, recorder.keyId(request)).catch(() => null);
+      const known = await nameBefore(environment, recorder.keyId(request));
       // account: the environment's accounts are not told apart yet (AccountId).
       const entry = (keyId: string | null, keyName: string | null, error: ErrorInfo | null): NewActivity => ({
         at: now(),

@@ -54,24 +54,12 @@ export type NewActivity = Omit<ActivityEntry, 'id'>;
 /** Entries kept; the oldest beyond this are dropped as new ones arrive. */
 export const ACTIVITY_LIMIT = 5_000;
 
-const FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'at',
-  'environment',
-  'account',
-  'keyId',
-  'keyName',
-  'operation',
-  'outcome',
-  'errorCode',
-]);
 const stringOrNull = (v: unknown) => v === null || typeof v === 'string';
 
-/** Whether a stored value is an entry as written here, with nothing else in it. */
+/** Whether a stored value has an entry's fields, each of its kind. */
 export function isActivityEntry(v: unknown): v is ActivityEntry {
   return (
     isObject(v) &&
-    Object.keys(v).every((k) => FIELDS.has(k)) &&
     typeof v.id === 'number' &&
     typeof v.at === 'number' &&
     isEnvironment(v.environment) &&
@@ -84,6 +72,18 @@ export function isActivityEntry(v: unknown): v is ActivityEntry {
   );
 }
 
+/** An entry's own fields and nothing else: whatever more a caller or a record carries goes no further. */
+const own = ({ at, environment, account, keyId, keyName, operation, outcome, errorCode }: NewActivity): NewActivity => ({
+  at,
+  environment,
+  account,
+  keyId,
+  keyName,
+  operation,
+  outcome,
+  ...(errorCode ? { errorCode } : {}),
+});
+
 export function activityOperations(run: <T>(work: (db: DB) => Promise<T>) => Promise<T>) {
   return {
     /** Appends an entry and drops what falls beyond ACTIVITY_LIMIT, in one transaction. */
@@ -92,21 +92,21 @@ export function activityOperations(run: <T>(work: (db: DB) => Promise<T>) => Pro
         const tx = db.transaction('activity', 'readwrite');
         const done = tx.done;
         done.catch(() => {}); // awaited below; a failed add must not also surface as an unhandled rejection
-        // Only the listed fields are written, so nothing else a caller passes along can reach the disk.
-        const { at, environment, account, keyId, keyName, operation, outcome, errorCode } = entry;
-        const record = { at, environment, account, keyId, keyName, operation, outcome, ...(errorCode ? { errorCode } : {}) };
-        const id = await tx.store.add(record as ActivityEntry);
+        const id = await tx.store.add(own(entry) as ActivityEntry);
         // Ids count up by one per entry, so those at or below id − LIMIT are the oldest beyond the limit.
         if (id > ACTIVITY_LIMIT) await tx.store.delete(IDBKeyRange.upperBound(id - ACTIVITY_LIMIT));
         await done;
       }),
 
-    /** Every readable entry, newest first (an unreadable one is skipped: the log only informs). */
+    /** Every readable entry, newest first, with its own fields only (an unreadable one is skipped: the log only informs). */
     listActivity: (): Promise<ActivityEntry[]> =>
       run(async (db) => {
         // One request for all (at most ACTIVITY_LIMIT): far quicker than a cursor step per entry.
         const all: unknown[] = await db.getAll('activity');
-        return all.filter(isActivityEntry).reverse();
+        return all
+          .filter(isActivityEntry)
+          .map((e) => ({ id: e.id, ...own(e) }))
+          .reverse();
       }),
   };
 }
