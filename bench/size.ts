@@ -16,11 +16,12 @@ import { join, posix, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /**
- * The popup's first paint needs only its entry (a copy of the last screen, styles inside); the app
- * loads behind it. The totals grew with the snapshot, the screen copy, the key filter (popup) and
- * the account-facts client (background) from the 15 kB and 40 kB of the earlier budgets.
+ * The popup's first paint needs only its entry (a copy of the last screen, styles inside): that is
+ * the budget speed depends on. The app loads behind it; its total and all the JS grew from the 15 kB
+ * and 40 kB of the earlier budgets with the snapshot, the screen copy and the key filter, the account
+ * health (popup, worker) and the activity log (options page, worker).
  */
-export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 17_000, allJsGzipBytes: 43_000 } as const;
+export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_000, allJsGzipBytes: 49_000 } as const;
 
 export interface FileSize {
   /** Path inside the output directory, with forward slashes. */

@@ -14,6 +14,8 @@ export type Listing = ReturnType<typeof createListing>;
 
 export function createListing(ctx: Context) {
   const { store, client, now, inFlight, signingKeyFor, explainUnauthorized } = ctx;
+  // The last list read here, for the names of keys this browser does not hold (the activity log).
+  const lastKnownKeys = new Map<Environment, KeyListItem[]>();
   async function overview(requested?: Environment): Promise<Overview> {
     const environment = requested ?? (await store.getActiveEnvironment());
     const [signing, held] = await Promise.all([
@@ -158,6 +160,7 @@ export function createListing(ctx: Context) {
       unresolved: settled.unresolved,
       unreadable: [...held.unreadable, ...settled.unreadable],
     };
+    lastKnownKeys.set(environment, keys);
     const eventful = recovery.adopted.length + recovery.confirmedDeleted.length + recovery.unresolved + recovery.unreadable.length > 0;
     return {
       keys,
