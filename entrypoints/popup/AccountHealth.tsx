@@ -52,7 +52,7 @@ export function UsageLevel(props: { health: AccountHealth | null; busy: boolean;
         </p>
       )}
       <details class="health">
-        <summary>{t('health_summary', tierLabel(h.level), budgets)}</summary>
+        <summary id="health-details">{t('health_summary', tierLabel(h.level), budgets)}</summary>
         {h.grants && h.grants.length > 0 && (
           <ul class="health-grants" aria-label={t('health_grants_label')}>
             {h.grants.map((g) => (

@@ -28,8 +28,10 @@ export async function accountFor(ctx: Context, environment: Environment, signing
 export async function healthFor(ctx: Context, environment: Environment, signing: StoredKey, timeZone: string): Promise<AccountHealth> {
   checkTimeZone(timeZone);
   const kalshi = ctx.client(environment, signing);
+  // The location check comes with Kalshi's list: read again only when no list was read here yet.
+  const known = ctx.regionExpiration.get(environment);
   const [listing, limits, volumeProgress, communicationsId] = await Promise.allSettled([
-    kalshi.listApiKeysWithAttestation(),
+    known !== undefined ? { api_key_region_expiration_ts: known } : kalshi.listApiKeysWithAttestation(),
     kalshi.getAccountLimits(),
     kalshi.getVolumeProgress(),
     kalshi.getCommunicationsId(),

@@ -128,6 +128,8 @@ export function createContext(deps: KeyServiceDeps) {
     inFlight: new Set<string>(),
     secrets: createSecretKeeper(now),
     attention: createAttention(deps.badge),
+    /** api_key_region_expiration_ts from the last list read here (null: Kalshi sent none). */
+    regionExpiration: new Map<Environment, number | null>(),
     signingKeyFor,
     explainUnauthorized,
 

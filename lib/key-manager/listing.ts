@@ -34,6 +34,13 @@ export function createListing(ctx: Context) {
     };
   }
 
+  /** Kalshi's list read with `key`; the account's location check comes with it, kept for the health (account.ts). */
+  async function readList(environment: Environment, key: StoredKey): Promise<ApiKey[]> {
+    const listing = await client(environment, key).listApiKeysWithAttestation();
+    ctx.regionExpiration.set(environment, listing.api_key_region_expiration_ts);
+    return listing.api_keys;
+  }
+
   /** Signs with a candidate key id and a pending private half: only a 2xx answer proves the key is ours. */
   async function prove(environment: Environment, keyId: string, record: PendingCreate & { privateKey: CryptoKey }): Promise<Proof> {
     const candidate = { keyId, algorithm: record.algorithm, privateKey: record.privateKey, subaccount: record.subaccount };
@@ -54,9 +61,7 @@ export function createListing(ctx: Context) {
   async function listWithAnotherKey(environment: Environment, signing: StoredKey) {
     for (const key of await store.listKeys(environment)) {
       if (key.keyId === signing.keyId) continue;
-      const listed = await client(environment, key)
-        .listApiKeys()
-        .catch(() => undefined);
+      const listed = await readList(environment, key).catch(() => undefined);
       if (listed) return { listed, key };
     }
     return undefined;
@@ -69,7 +74,7 @@ export function createListing(ctx: Context) {
     let listedWith: StoredKey | undefined;
     let signingProblem: ErrorInfo | undefined;
     try {
-      listed = await client(environment, signing).listApiKeys();
+      listed = await readList(environment, signing);
     } catch (error) {
       if (!isCode(error, 'unauthorized')) throw error;
       // A delete of the signing key whose answer was lost: Kalshi no longer knows the key, so it went.
@@ -80,7 +85,7 @@ export function createListing(ctx: Context) {
         const other = await listWithAnotherKey(environment, signing);
         await store.completeDelete(deletedSigning.id, environment, signing.keyId, other?.key.keyId ?? null);
         signing = await signingKeyFor(environment);
-        listed = other?.listed ?? (await client(environment, signing).listApiKeys());
+        listed = other?.listed ?? (await readList(environment, signing));
       } else {
         // Kalshi refuses the signing key (deleted on kalshi.com, say): another held key may still work.
         const explained = await explainUnauthorized(error, environment, signing).catch((e: unknown) => e);

@@ -51,20 +51,24 @@ test('the usage level: grants with source and expiry, the upload grant ending, b
   const popup = await openPage('popup');
   await expect(popup.getByRole('note')).toContainText('Your Premier grant ends');
   await expect(popup.getByRole('note')).toContainText('Create key turns into Generate on Kalshi');
-  const details = popup.getByText('Usage level Premier · read 1,200/s · write 1,200/s');
+  const details = popup.getByText('Grants and limits of Premier · read 1,200/s · write 1,200/s');
   await details.click();
   const grants = popup.getByRole('list', { name: 'Usage level grants' });
   await expect(grants).toContainText('Premier, earned by volume, renewed daily; lapses');
   await expect(grants).toContainText('Advanced, set by Kalshi, permanent');
   await expect(popup.getByText(/Next level, Paragon: 0 of [\d,]+ contracts traded in the last 30 days \(0%\)/)).toBeVisible();
-  await popup.screenshot({ path: 'test-results/popup-health-level.png' });
+  // HEALTH_SHOTS=docs writes the README's screenshots; otherwise they go with the test results.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await popup.emulateMedia({ colorScheme });
+    await popup.screenshot({ path: `${process.env.HEALTH_SHOTS === 'docs' ? 'docs' : 'test-results'}/popup-health-${colorScheme}.png` });
+  }
 });
 
 test('Upgrade to Advanced: Kalshi’s 403 explained, then a 2xx raises the level', async ({ exchange, openPage }) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'basic' });
   await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
   const popup = await openPage('popup');
-  await popup.getByText('Usage level Basic · read 200/s · write 100/s').click();
+  await popup.getByText('Grants and limits of Basic · read 200/s · write 100/s').click();
   await popup.getByRole('button', { name: 'Upgrade to Advanced' }).click();
   await expect(popup.getByRole('status')).toContainText('at least 1 of your last 100 orders came through the API');
   exchange.setRecentApiOrder('demo', true);

@@ -99,7 +99,9 @@ test('site access withdrawn: popup and options offer â€œAllow access to Kalshiâ€
   // Pages already open notice (permissions.onRemoved); a page opened now sees it on load.
   await expect(popup.getByRole('button', { name: ALLOW })).toBeVisible();
   await expect(options.getByRole('button', { name: ALLOW })).toBeVisible();
-  const signedBefore = exchange.requests.filter((r) => r.keyId === account.keyId && r.status === 200).length;
+  const signed = () => exchange.requests.filter((r) => r.keyId === account.keyId && r.status === 200);
+  const signedBefore = signed().length;
+  const listsBefore = signed().filter((r) => r.path.endsWith('/api_keys')).length;
   const fresh = await openPage('popup');
   await fresh.emulateMedia({ colorScheme: 'dark' });
   const button = fresh.getByRole('button', { name: ALLOW });
@@ -107,7 +109,7 @@ test('site access withdrawn: popup and options offer â€œAllow access to Kalshiâ€
   await expect(fresh.getByText('external-api.demo.kalshi.co')).toBeVisible();
   // Without access the list cannot be read: said so, and nothing signed reached Kalshi.
   await expect(fresh.getByRole('status')).toContainText(/reach|connect/i);
-  expect(exchange.requests.filter((r) => r.keyId === account.keyId && r.status === 200)).toHaveLength(signedBefore);
+  expect(signed()).toHaveLength(signedBefore);
   // Readable in dark mode (text on its own background, WCAG AA), and the notice too.
   expect(await contrastOf(fresh, '.host-access button')).toBeGreaterThanOrEqual(4.5);
   expect(await contrastOf(fresh, '.host-access p')).toBeGreaterThanOrEqual(4.5);
@@ -129,9 +131,7 @@ test('site access withdrawn: popup and options offer â€œAllow access to Kalshiâ€
   // The popups read the list again, signed, and Kalshi answered.
   await expect(fresh.getByRole('listitem')).toHaveCount(1);
   await expect(fresh.getByRole('listitem')).toContainText('sandbox');
-  await expect
-    .poll(() => exchange.requests.filter((r) => r.keyId === account.keyId && r.status === 200 && r.path.endsWith('/api_keys')).length)
-    .toBeGreaterThan(signedBefore);
+  await expect.poll(() => signed().filter((r) => r.path.endsWith('/api_keys')).length).toBeGreaterThan(listsBefore);
 });
 
 test('the options page offers it too, and an import works once allowed', async ({ exchange, context, extensionId, openPage }) => {

@@ -30,6 +30,7 @@ test('keyboard alone creates and deletes a key, with focus always visible', asyn
     'Test sandbox',
     'Rotate sandbox',
     'Forget in this browser sandbox',
+    'health-details', // the usage level's grants and limits, folded
     'key-name',
   ]);
   await popup.keyboard.type('desk');
