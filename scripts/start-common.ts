@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, Page, Viewport } from 'puppeteer-core';
 import { describeSandbox, sandboxPort, startSandbox, type Sandbox } from '../exchange/cli';
 import { TIERS, type Tier } from '../exchange/server';
 import { REPO_ROOT, SANDBOX_DIR } from '../exchange/tls';
@@ -220,8 +220,14 @@ export async function importSandboxKey(open: OpenPage, sandbox: Sandbox): Promis
   return { options, popup };
 }
 
+/** Sets a page's viewport; Firefox 140 needs its own (see firefox-bidi.ts). */
+export type SetViewport = (page: Page, viewport: Viewport) => Promise<void>;
+
 /** Headless: what a person would have seen, as PNGs in .sandbox/screenshots. */
-export async function saveScreenshots({ options, popup }: { options: Page; popup: Page }): Promise<string[]> {
+export async function saveScreenshots(
+  { options, popup }: { options: Page; popup: Page },
+  setViewport: SetViewport = (page, viewport) => page.setViewport(viewport),
+): Promise<string[]> {
   const dir = join(SANDBOX_DIR, 'screenshots');
   mkdirSync(dir, { recursive: true });
   const paths = [join(dir, 'popup.png'), join(dir, 'options.png')] as const;
@@ -231,7 +237,7 @@ export async function saveScreenshots({ options, popup }: { options: Page; popup
     [options, paths[1], { width: 800, height: 900 }],
   ] as const) {
     await page.bringToFront();
-    await page.setViewport(viewport);
+    await setViewport(page, viewport);
     await page.screenshot({ path });
   }
   return paths.map((p) => relative(process.cwd(), p) || p);

@@ -8,7 +8,8 @@
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { ALL_API_HOSTS } from '../lib/shared/environments';
 import { startConnectProxy } from '../tests/firefox/connect-proxy';
-import { FIREFOX_BUILD, GECKO_ID } from './firefox';
+import { FIREFOX_BUILD } from './firefox';
+import { OPTIONS_VIEWPORT, POPUP_VIEWPORT, firefoxLaunchSettings, openExtensionPage, setViewport } from './firefox-bidi';
 import {
   build,
   firstLine,
@@ -31,23 +32,10 @@ const KEEPS_RUNNING = 'The sandbox keeps running; press Ctrl+C to stop.';
 /** Pinned through extensions.webextensions.uuids: extension pages then have a known address. */
 const EXTENSION_UUID = '3d0c5a8e-2b7f-4c1e-9a64-7f25b8e1c0d3';
 
-/** The raw BiDi command puppeteer has no public method for (navigating to moz-extension:// pages). */
-interface BidiConnection {
-  send(method: string, params: object): Promise<unknown>;
-}
-
-function opener(browser: Browser): OpenPage {
-  const connection = (browser as unknown as { connection: BidiConnection }).connection;
-  return async (name) => {
-    const page = await browser.newPage();
-    // page.goto gets no load event for extension documents; browsingContext.navigate answers when complete.
-    await connection.send('browsingContext.navigate', {
-      context: (page.mainFrame() as unknown as { _id: string })._id,
-      url: `moz-extension://${EXTENSION_UUID}/${name}.html`,
-      wait: 'complete',
-    });
-    return page;
-  };
+/** Headless, each page at the size a person would see it; in a window, the window's size. */
+function opener(browser: Browser, headless: boolean): OpenPage {
+  return (name) =>
+    openExtensionPage(browser, EXTENSION_UUID, name, headless ? (name === 'popup' ? POPUP_VIEWPORT : OPTIONS_VIEWPORT) : undefined);
 }
 
 async function main(): Promise<void> {
@@ -77,19 +65,7 @@ async function main(): Promise<void> {
       headless,
       userDataDir: profile,
       acceptInsecureCerts: true, // the sandbox's self-signed certificate, for this session only
-      defaultViewport: headless ? { width: 800, height: 900 } : null,
-      env: { ...process.env, MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1' }, // lets BiDi open moz-extension:// pages
-      extraPrefsFirefox: {
-        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
-        // Every connection goes to the local proxy, which lets only Kalshi's four hosts through.
-        'network.proxy.type': 1,
-        'network.proxy.ssl': '127.0.0.1',
-        'network.proxy.ssl_port': proxy.port,
-        'network.proxy.http': '127.0.0.1',
-        'network.proxy.http_port': proxy.port,
-        'network.proxy.no_proxies_on': '',
-        'network.proxy.allow_hijacking_localhost': true,
-      },
+      ...firefoxLaunchSettings(EXTENSION_UUID, proxy.port),
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
@@ -112,16 +88,20 @@ async function main(): Promise<void> {
   try {
     const id = await browser.installExtension(FIREFOX_BUILD);
     console.log(`Add-on installed (${id}) as a temporary add-on, over WebDriver BiDi.`);
-    const pages = await importSandboxKey(opener(browser), sandbox);
+    const pages = await importSandboxKey(opener(browser, headless), sandbox);
     console.log(
       `Sandbox key imported: the demo key ${sandbox.accounts.demo.keyId} works in Firefox (the sandbox accepted a request signed with it).`,
     );
     if (headless) {
-      const shots = await saveScreenshots(pages);
+      const shots = await saveScreenshots(pages, (page, viewport) => setViewport(browser, page, viewport));
       closingOnPurpose = true;
       await close();
       removeProfile(profile);
       console.log(`Screenshots: ${shots.join(', ')}. The headless Firefox is closed and its profile removed.`);
+      console.log(
+        'On a computer with a screen, npm run start:firefox opens a window instead (or load ' +
+          `${FIREFOX_BUILD}/manifest.json yourself: about:debugging#/runtime/this-firefox → Load Temporary Add-on).`,
+      );
     } else {
       console.log('Firefox is open with the add-on and the sandbox demo key; it reaches only the sandbox (through a local proxy).');
     }

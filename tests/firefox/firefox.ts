@@ -7,33 +7,20 @@
  *   the exchange (connect-proxy.ts). The extension keeps its real URLs, TLS and permissions.
  * - The self-signed certificate: the BiDi session's acceptInsecureCerts, which Firefox applies to
  *   the extension's background requests too.
- * - Extension pages: their moz-extension:// UUID is random per install, so the pref
- *   extensions.webextensions.uuids pins it. Firefox's remote agent refuses to navigate a tab to
- *   moz-extension:// unless MOZ_REMOTE_ALLOW_SYSTEM_ACCESS is set, and then reports no load
- *   events for extension documents: pages are opened with the raw browsingContext.navigate
- *   command (which does answer when the page is complete), not page.goto.
- * - The viewport: page.setViewport also sends emulation.setScreenOrientationOverride, which Firefox
- *   140 does not know, so openPage sends the raw browsingContext.setViewport.
- * - Waits: Firefox 140 applies the pages' CSP (script-src 'self') to eval in code run over BiDi, so
- *   puppeteer's waitForFunction (behind every locator action) fails in the page's realm; it runs in
- *   puppeteer's sandbox realm instead (the same DOM, no page CSP).
+ * - Extension pages, the viewport and waits (the page CSP blocks puppeteer's eval): see
+ *   scripts/firefox-bidi.ts, shared with `npm run start:firefox`.
  * - Privileged script: Firefox 140's BiDi lists no chrome windows (getTree ignores 'moz:scope'), so
  *   chromeEval runs in an about:addons tab (parent process, system principal).
  * - The add-on: installed temporarily with browser.installExtension (BiDi webExtension.install).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import puppeteer, { type Browser, type Frame, type Page, type Realm } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX, FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
+import { OPTIONS_VIEWPORT, POPUP_VIEWPORT, bidiConnection, firefoxLaunchSettings, openExtensionPage } from '../../scripts/firefox-bidi';
 
 /** Pinned through extensions.webextensions.uuids, so pages have a known address. */
 export const EXTENSION_UUID = '6b1e7c2a-4f0d-4b8e-9c53-5a1d2e3f4a5b';
-export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
-
-/** The few raw BiDi commands puppeteer has no public method for. */
-interface BidiConnection {
-  send(method: string, params: object): Promise<{ result: any }>;
-}
 
 export interface Firefox {
   browser: Browser;
@@ -59,24 +46,13 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false }: Laun
     executablePath: FIREFOX,
     headless: true,
     acceptInsecureCerts: true,
-    defaultViewport: null, // openPage sets it; puppeteer's own setViewport fails on Firefox 140
-    env: { ...process.env, MOZ_REMOTE_ALLOW_SYSTEM_ACCESS: '1' },
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: EXTENSION_UUID }),
-      // Every connection through the local proxy; it lets only Kalshi's four hosts through.
-      'network.proxy.type': 1,
-      'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': proxyPort,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': proxyPort,
-      'network.proxy.no_proxies_on': '',
-      'network.proxy.allow_hijacking_localhost': true,
+    ...firefoxLaunchSettings(EXTENSION_UUID, proxyPort, {
       // permissions.request() answers at once instead of showing a prompt nobody can click.
       'extensions.webextOptionalPermissionPrompts': false,
       ...(privateBrowsing && { 'browser.privatebrowsing.autostart': true }),
-    },
+    }),
   });
-  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+  const connection = bidiConnection(browser);
 
   try {
     const id = await browser.installExtension(FIREFOX_BUILD);
@@ -87,11 +63,11 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false }: Laun
   }
 
   const chromeEval = async <T>(expression: string): Promise<T> => {
-    const { result: tab } = await connection.send('browsingContext.create', { type: 'tab' });
-    const context = tab.context as string;
+    const { result: tab } = await connection.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+    const context = tab.context;
     try {
       await connection.send('browsingContext.navigate', { context, url: 'about:addons', wait: 'complete' });
-      const { result } = await connection.send('script.evaluate', {
+      const { result } = await connection.send<any>('script.evaluate', {
         expression: `(async () => {
           if (!document.nodePrincipal?.isSystemPrincipal) throw new Error('about:addons is not privileged here');
           return ${expression};
@@ -109,19 +85,7 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false }: Laun
   return {
     browser,
     chromeEval,
-    async openPage(name) {
-      const page = await browser.newPage();
-      const frame = page.mainFrame();
-      const context = (frame as unknown as { _id: string })._id; // the BiDi browsing context id
-      const viewport = name === 'popup' ? { width: 380, height: 600 } : { width: 800, height: 900 };
-      await connection.send('browsingContext.setViewport', { context, viewport });
-      await connection.send('browsingContext.navigate', { context, url: `${EXTENSION_ORIGIN}/${name}.html`, wait: 'complete' });
-      // The page's CSP blocks puppeteer's `new Function` in its own realm (see above).
-      const sandbox = () => (frame as unknown as { isolatedRealm(): Realm }).isolatedRealm();
-      frame.waitForFunction = ((...args: Parameters<Frame['waitForFunction']>) =>
-        sandbox().waitForFunction(...args)) as Frame['waitForFunction'];
-      return page;
-    },
+    openPage: (name) => openExtensionPage(browser, EXTENSION_UUID, name, name === 'popup' ? POPUP_VIEWPORT : OPTIONS_VIEWPORT),
     close: () => browser.close(),
   };
 }
