@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
 import { HostAccess } from '../../components/HostAccess';
@@ -108,6 +108,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
       setStatus({ kind: 'error', error: errorInfoOf(error) });
       return;
     }
+    answered.current = true;
     setOverview(o);
     const env = o.environment;
     setKeys(o.signingKey ? (lastLists.get(env) ?? null) : null); // the last list at once (or "Loading…"), the fresh one below
@@ -139,10 +140,14 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     }
   }
 
-  // What the user sees from Kalshi's list is what the next open paints first.
+  // What the user sees from Kalshi's list is what the next open paints first. Written only once the
+  // worker has answered: the first render is the snapshot itself, nothing to write back.
+  const saved = useRef(snapshot);
+  const answered = useRef(false);
   useEffect(() => {
-    if (overview && (!overview.signingKey || (keys && listed))) {
-      saveSnapshot(overview.environment, { signingKey: overview.signingKey, heldKeys: overview.heldKeys, keys, account, health });
+    if (answered.current && overview && (!overview.signingKey || (keys && listed))) {
+      const entry = { signingKey: overview.signingKey, heldKeys: overview.heldKeys, keys, account, health };
+      saved.current = saveSnapshot(saved.current, overview.environment, entry);
       const main = document.querySelector('main.popup');
       if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) saveScreen(localStorage, capture(main));
     }

@@ -27,10 +27,11 @@ function write(snapshot: PopupSnapshot): void {
   }
 }
 
-/** Records what the popup shows for `environment`, now the one it opens on. */
-export function saveSnapshot(environment: Environment, entry: EnvironmentSnapshot): void {
-  const byEnvironment = { ...readSnapshot()?.byEnvironment, [environment]: entry };
-  write({ active: environment, byEnvironment });
+/** Records what the popup shows for `environment`, now the one it opens on; returns the new snapshot. */
+export function saveSnapshot(last: PopupSnapshot | null, environment: Environment, entry: EnvironmentSnapshot): PopupSnapshot {
+  const snapshot = { active: environment, byEnvironment: { ...last?.byEnvironment, [environment]: entry } };
+  write(snapshot);
+  return snapshot;
 }
 
 /** A key forgotten or deleted leaves the snapshot (and the screen copy) at once, before the popup reloads its list. */

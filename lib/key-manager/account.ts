@@ -36,12 +36,11 @@ export async function healthFor(ctx: Context, environment: Environment, signing:
     kalshi.getVolumeProgress(),
     kalshi.getCommunicationsId(),
   ]);
-  const read = <T>(r: PromiseSettledResult<T>): T | undefined => (r.status === 'fulfilled' ? r.value : undefined);
   const facts: AccountFacts = {
     ...(listing.status === 'fulfilled' ? { regionExpirationTs: listing.value.api_key_region_expiration_ts } : {}),
-    ...(read(limits) ? { limits: read(limits)! } : {}),
-    ...(read(volumeProgress) ? { volumeProgress: read(volumeProgress)! } : {}),
-    ...(read(communicationsId) ? { communicationsId: read(communicationsId)! } : {}),
+    ...(limits.status === 'fulfilled' ? { limits: limits.value } : {}),
+    ...(volumeProgress.status === 'fulfilled' ? { volumeProgress: volumeProgress.value } : {}),
+    ...(communicationsId.status === 'fulfilled' ? { communicationsId: communicationsId.value } : {}),
   };
   const health = describeAccountHealth(facts, { now: ctx.now(), timeZone });
   ctx.attention.set(environment, health.needsAttention);

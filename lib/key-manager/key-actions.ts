@@ -49,8 +49,9 @@ export function createKeyActions(
       const { balance } = await client(environment, key)
         .getPortfolioBalance(key.subaccount ?? undefined)
         .catch((error: unknown) => {
-          // Kalshi refused the signing key: the badge says so until a test passes.
-          if (signing && wasRefused(error)) ctx.attention.signingKeyTested(environment, false);
+          // Kalshi refused the signing key's signature (401; a 429 or no answer says nothing of the key):
+          // the badge says so until a test passes.
+          if (signing && isCode(error, 'unauthorized')) ctx.attention.signingKeyTested(environment, false);
           return ctx.explainUnauthorized(error, environment, key);
         });
       if (signing) ctx.attention.signingKeyTested(environment, true);

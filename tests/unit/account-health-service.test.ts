@@ -102,6 +102,11 @@ describe('the badge for the signing key', () => {
     const seeded = await signedIn(exchange, h.service);
     await h.service.testKey({ environment: 'demo', keyId: seeded.keyId });
     expect(badge.at(-1)).toEqual([]);
+    // Too many requests says nothing of the key: no badge.
+    exchange.faultMode({ method: 'GET', path: `${P}/portfolio/balance` }, { status: 429 });
+    await expectCode(h.service.testKey({ environment: 'demo', keyId: seeded.keyId }), 'rate_limited');
+    expect(badge.at(-1)).toEqual([]);
+    exchange.faultMode({ method: 'GET', path: `${P}/portfolio/balance` }, null);
     exchange.deleteKeyOutOfBand('demo', seeded.keyId);
     await expectCode(h.service.testKey({ environment: 'demo', keyId: seeded.keyId }), 'unauthorized');
     expect(badge.at(-1)).toEqual(['signing_key_failing']);
