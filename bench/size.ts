@@ -19,9 +19,10 @@ import { gzipSync } from 'node:zlib';
  * The popup's first paint needs only its entry (a copy of the last screen, styles inside): that is
  * the budget speed depends on. The app loads behind it; its total and all the JS grew from the 15 kB
  * and 40 kB of the earlier budgets with the snapshot, the screen copy and the key filter, the account
- * health (popup, worker) and the activity log (options page, worker).
+ * health (popup, worker) and the activity log (options page, worker); all the JS from 49 to 53 kB with
+ * several Kalshi accounts (worker, options page) and rotation with narrower scopes.
  */
-export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_000, allJsGzipBytes: 49_000 } as const;
+export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_000, allJsGzipBytes: 53_000 } as const;
 
 export interface FileSize {
   /** Path inside the output directory, with forward slashes. */

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { accountName } from '../../components/AccountSelect';
 import { environmentName } from '../../components/EnvironmentSelect';
 import { localizeError, t, type MessageKey } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import type { Status } from '../../components/StatusMessage';
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../../lib/shared/environments';
-import type { AccountId, ActivityEntry, ActivityFilter, ActivityList, ActivityOperation } from '../../lib/messages';
+import type { AccountId, AccountsView, ActivityEntry, ActivityFilter, ActivityList, ActivityOperation } from '../../lib/messages';
 import { activityCsv, activityFileName } from './activity-csv';
 
 const OPERATION_WORDS: Record<ActivityOperation, MessageKey> = {
@@ -70,7 +71,7 @@ function download(text: string, fileName: string) {
  * The activity log, newest first, with filters and Export CSV. `version` changes after this page
  * changed something; Refresh reads it again (after the popup did something, say).
  */
-export function Activity({ version, onStatus }: { version: number; onStatus: (status: Status) => void }) {
+export function Activity({ version, views, onStatus }: { version: number; views: AccountsView[]; onStatus: (status: Status) => void }) {
   const [environment, setEnvironment] = useState<Environment | typeof ALL>(ALL);
   // Wrapped, since null is an account value of its own (entries no account was told apart for).
   const [account, setAccount] = useState<{ value: AccountId | null } | null>(null);
@@ -92,6 +93,12 @@ export function Activity({ version, onStatus }: { version: number; onStatus: (st
   }, [environment, account, version, reads]);
 
   const entries = list?.entries ?? [];
+  // The user's names for the accounts (options page, HeldKeys); an account no longer held shows its id.
+  const named = new Map(views.flatMap((v) => v.accounts.map((a) => [a.id, accountName(a)] as const)));
+  // Accounts are named only where the user has several in one environment.
+  const several = (env: Environment) => (views.find((v) => v.environment === env)?.accounts.length ?? 0) > 1;
+  const nameOf = (id: AccountId | null) =>
+    id === null ? t('activity_account_none') : (named.get(id) ?? t('account_unnamed', id.slice(0, 8)));
 
   function exportCsv() {
     const fileName = activityFileName(Date.now());
@@ -128,7 +135,7 @@ export function Activity({ version, onStatus }: { version: number; onStatus: (st
             ))}
           </select>
         </div>
-        {accounts.length > 1 && (
+        {ENVIRONMENTS.some(several) && accounts.length > 1 && (
           <div class="field field-inline">
             <label for="activity-account">{t('activity_filter_account')}</label>
             <select
@@ -142,7 +149,7 @@ export function Activity({ version, onStatus }: { version: number; onStatus: (st
               <option value={ALL}>{t('activity_all_accounts')}</option>
               {accounts.map((a, i) => (
                 <option key={i} value={String(i)}>
-                  {a ?? t('activity_account_none')}
+                  {nameOf(a)}
                 </option>
               ))}
             </select>
@@ -176,7 +183,10 @@ export function Activity({ version, onStatus }: { version: number; onStatus: (st
                   <td>
                     <time dateTime={new Date(e.at).toISOString()}>{timeFormat.format(e.at)}</time>
                   </td>
-                  <td>{environmentName(e.environment)}</td>
+                  <td>
+                    {environmentName(e.environment)}
+                    {several(e.environment) && ` · ${nameOf(e.account)}`}
+                  </td>
                   <td>
                     {e.keyName ?? t('activity_key_unnamed')} {e.keyId && <code>{e.keyId.slice(0, 8)}</code>}
                   </td>

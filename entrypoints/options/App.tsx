@@ -5,8 +5,9 @@ import { t } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import { StatusMessage, type Status } from '../../components/StatusMessage';
 import { ENVIRONMENTS, type Environment } from '../../lib/shared/environments';
-import type { KeySummary } from '../../lib/messages';
+import type { AccountsView } from '../../lib/messages';
 import { Activity } from './Activity';
+import { HeldKeys } from './HeldKeys';
 
 const MAX_FILE_BYTES = 20_000;
 /** Format examples, not words: the same in every language. */
@@ -22,7 +23,7 @@ export function App() {
   const [passphrase, setPassphrase] = useState('');
   const passphraseInput = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const [held, setHeld] = useState<KeySummary[]>([]);
+  const [views, setViews] = useState<AccountsView[]>([]);
   // Bumped after each import attempt: the activity log has a new entry to show.
   const [activityVersion, setActivityVersion] = useState(0);
   // The chosen file's text stays in memory only, never in the DOM.
@@ -33,9 +34,9 @@ export function App() {
   const busy = status.kind === 'busy';
 
   const refreshHeld = () =>
-    Promise.all(ENVIRONMENTS.map((env) => send('getOverview', { environment: env })))
-      .then((all) => setHeld(all.flatMap((o) => o.heldKeys)))
-      .catch(() => setHeld([]));
+    Promise.all(ENVIRONMENTS.map((env) => send('getAccounts', { environment: env })))
+      .then(setViews)
+      .catch(() => setViews([]));
 
   useEffect(() => {
     document.title = t('options_title');
@@ -192,22 +193,15 @@ export function App() {
       <div id="import-status">
         <StatusMessage status={status} />
       </div>
-      <section aria-labelledby="held-heading">
-        <h2 id="held-heading">{t('options_held_heading')}</h2>
-        {held.length === 0 ? (
-          <p class="hint">{t('options_held_none')}</p>
-        ) : (
-          <ul class="held">
-            {held.map((k) => (
-              <li key={`${k.environment}:${k.keyId}`}>
-                <strong>{k.name}</strong> <span class="badge">{environmentName(k.environment)}</span>{' '}
-                <span class="badge">{k.algorithm}</span> <code>{k.keyId}</code>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <Activity version={activityVersion} onStatus={setStatus} />
+      <HeldKeys
+        views={views}
+        onRenamed={(view) => {
+          setViews((all) => all.map((v) => (v.environment === view.environment ? view : v)));
+          setActivityVersion((v) => v + 1); // the log's account filter shows the new name
+        }}
+        onStatus={setStatus}
+      />
+      <Activity version={activityVersion} views={views} onStatus={setStatus} />
     </main>
   );
 }

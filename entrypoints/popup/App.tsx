@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { AccountSelect } from '../../components/AccountSelect';
 import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
 import { HostAccess } from '../../components/HostAccess';
 import { localizeError, t, tNodes, type ShownError } from '../../components/i18n';
@@ -44,7 +45,8 @@ function heldKeysOf(o: Overview): KeyListItem[] {
 function overviewOf(snapshot: PopupSnapshot | null): Overview | null {
   const entry = snapshot?.byEnvironment[snapshot.active];
   if (!snapshot || !entry) return null;
-  return { environment: snapshot.active, signingKey: entry.signingKey, heldKeys: entry.heldKeys, secretWaiting: false };
+  const { signingKey, heldKeys, accounts = [] } = entry;
+  return { environment: snapshot.active, signingKey, heldKeys, accounts, secretWaiting: false };
 }
 
 /** Kalshi's list and the usage level, asked for together. */
@@ -146,7 +148,8 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const answered = useRef(false);
   useEffect(() => {
     if (answered.current && overview && (!overview.signingKey || (keys && listed))) {
-      const entry = { signingKey: overview.signingKey, heldKeys: overview.heldKeys, keys, account, health };
+      const { signingKey, heldKeys, accounts } = overview;
+      const entry = { signingKey, heldKeys, accounts, keys, account, health };
       saved.current = saveSnapshot(saved.current, overview.environment, entry);
       const main = document.querySelector('main.popup');
       if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) saveScreen(localStorage, capture(main));
@@ -218,23 +221,38 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
       return { kind: 'success', text: t('health_upgraded', tierLabel(after.level ?? 'advanced')) };
     });
 
+  /** Another environment or account: nothing read for the last one stays on screen. */
+  const switchTo = (next: Promise<Overview>) => {
+    setStatus({ kind: 'idle' });
+    setAccount(null);
+    setHealth(null);
+    setUploadRefused(false);
+    setOfferKalshi(null);
+    setTrouble(null);
+    void load(next);
+  };
+
   return (
     <Page
       header={
-        <EnvironmentSelect
-          id="environment"
-          value={environment}
-          disabled={busy}
-          onChange={(env: Environment) => {
-            setStatus({ kind: 'idle' });
-            setAccount(null);
-            setHealth(null);
-            setUploadRefused(false);
-            setOfferKalshi(null);
-            setTrouble(null);
-            void load(send('setEnvironment', { environment: env }));
-          }}
-        />
+        <>
+          <EnvironmentSelect
+            id="environment"
+            value={environment}
+            disabled={busy}
+            onChange={(env: Environment) => switchTo(send('setEnvironment', { environment: env }))}
+          />
+          <AccountSelect
+            id="account"
+            accounts={overview.accounts}
+            value={overview.signingKey?.account ?? null}
+            disabled={busy}
+            onChange={(id) => {
+              lastLists.delete(environment); // that list was the other account's
+              switchTo(send('switchAccount', { environment, account: id }));
+            }}
+          />
+        </>
       }
     >
       <HostAccess

@@ -17,7 +17,7 @@ export async function accountFor(ctx: Context, environment: Environment, signing
       () => null,
     );
   // The tier is a hint; Kalshi's 403 on an upload is the authority, remembered until an upload succeeds.
-  const uploadRefused = (await ctx.store.uploadRefusedAt(environment)) !== undefined;
+  const uploadRefused = (await ctx.store.uploadRefusedAt(environment, signing.account)) !== undefined;
   return { tier, keySource: uploadRefused ? 'kalshi' : keySourceFor(tier), uploadRefused };
 }
 

@@ -3,7 +3,7 @@
  * one entry says what was done to which key and how it ended. Logging never changes an operation's
  * answer — a failed write is dropped — and an entry holds only the fields of ActivityEntry.
  */
-import type { ActivityEntry, ActivityOperation, NewActivity } from '../key-store';
+import type { AccountId, ActivityEntry, ActivityOperation, NewActivity } from '../key-store';
 import type { Environment } from '../shared/environments';
 import { toErrorInfo, type ErrorInfo } from '../shared/errors';
 import type { ActivityFilter, ActivityList, Handlers, KeyManagerApi, KeyRef } from './api';
@@ -19,6 +19,8 @@ interface Recorder<K extends keyof KeyManagerApi> {
   keyId: (request: Request<K>, response?: Response<K>) => string | null;
   /** A name the request or answer carries; otherwise the name the key had before the operation. */
   keyName?: (request: Request<K>, response?: Response<K>) => string | undefined;
+  /** The account an answer names (an imported key's, which may be new here); none without an answer. */
+  account?: (response?: Response<K>) => AccountId | null;
   /** An answer that reports its own failure (a rotation that stopped at a step). */
   failure?: (response: Response<K>) => ErrorInfo | null;
 }
@@ -26,7 +28,12 @@ interface Recorder<K extends keyof KeyManagerApi> {
 const onKey = (operation: ActivityOperation) => ({ operation: () => operation, keyId: (request: KeyRef) => request.keyId });
 
 const RECORDERS = {
-  importKey: { operation: () => 'import', keyId: (request) => request.keyId, keyName: (_, summary) => summary?.name },
+  importKey: {
+    operation: () => 'import',
+    keyId: (request) => request.keyId,
+    keyName: (_, summary) => summary?.name,
+    account: (summary) => summary?.account ?? null,
+  },
   createApiKey: {
     operation: (request) => (request.source === 'local' ? 'create' : 'generate'),
     keyId: (_, created) => created?.keyId ?? null,
@@ -51,11 +58,15 @@ function outcomeOf(error: ErrorInfo | null): Pick<NewActivity, 'outcome' | 'erro
 export function createActivity(ctx: Context, listing: Listing) {
   const { store, now } = ctx;
 
-  /** The key's name before the operation runs (a delete or forget removes it): held here, listed, or awaiting save. */
-  async function nameBefore(environment: Environment, keyId: string | null): Promise<string | null> {
-    if (keyId === null) return null;
-    const held = await store.getKey(environment, keyId).catch(() => undefined);
-    return held?.name ?? listing.knownName(environment, keyId) ?? ctx.secrets.nameOf(keyId) ?? null;
+  /**
+   * The key's name before the operation runs (a delete or forget removes it): held here, listed, or
+   * awaiting save; and its account: the held key's, else the signing key's (the account acted on).
+   */
+  async function before(environment: Environment, keyId: string | null) {
+    const held = keyId === null ? undefined : await store.getKey(environment, keyId).catch(() => undefined);
+    const signing = held?.account === undefined ? await store.getSigningKey(environment).catch(() => undefined) : undefined;
+    const name = keyId === null ? null : (held?.name ?? listing.knownName(environment, keyId) ?? ctx.secrets.nameOf(keyId) ?? null);
+    return { name, account: held?.account ?? signing?.account ?? null };
   }
 
   // The operation's own answer matters more than its entry: a full or failing store loses the entry only.
@@ -65,12 +76,11 @@ export function createActivity(ctx: Context, listing: Listing) {
     const run = handler as (request: Request<K>) => Promise<Response<K>>;
     const wrapped = async (request: Request<K>): Promise<Response<K>> => {
       const { environment } = request;
-      const known = await nameBefore(environment, recorder.keyId(request));
-      // account: the environment's accounts are not told apart yet (AccountId).
-      const entry = (keyId: string | null, keyName: string | null, error: ErrorInfo | null): NewActivity => ({
+      const known = await before(environment, recorder.keyId(request));
+      const entry = (keyId: string | null, keyName: string | null, error: ErrorInfo | null, account = known.account): NewActivity => ({
         at: now(),
         environment,
-        account: null,
+        account,
         keyId,
         keyName,
         operation: recorder.operation(request),
@@ -80,12 +90,14 @@ export function createActivity(ctx: Context, listing: Listing) {
       try {
         response = await run(request);
       } catch (error) {
-        await record(entry(recorder.keyId(request), recorder.keyName?.(request) ?? known, toErrorInfo(error)));
+        const account = recorder.account ? recorder.account() : known.account;
+        await record(entry(recorder.keyId(request), recorder.keyName?.(request) ?? known.name, toErrorInfo(error), account));
         throw error;
       }
-      await record(
-        entry(recorder.keyId(request, response), recorder.keyName?.(request, response) ?? known, recorder.failure?.(response) ?? null),
-      );
+      const keyName = recorder.keyName?.(request, response) ?? known.name;
+      const failure = recorder.failure?.(response) ?? null;
+      const account = recorder.account ? recorder.account(response) : known.account;
+      await record(entry(recorder.keyId(request, response), keyName, failure, account));
       return response;
     };
     return wrapped as Handlers[K];

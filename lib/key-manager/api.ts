@@ -25,6 +25,24 @@ export interface KeySummary {
   subaccount: number | null;
   createdAt: number;
   lastVerifiedAt: number | null;
+  /** The Kalshi account it belongs to (communications id); null until Kalshi named it. */
+  account: AccountId | null;
+}
+
+/** A Kalshi account this browser holds keys of, in one environment. */
+export interface AccountSummary {
+  /** Kalshi's communications id for it. */
+  id: AccountId;
+  /** The user's name for it, if given. */
+  name: string | null;
+  heldKeys: number;
+}
+
+export interface AccountsView {
+  environment: Environment;
+  accounts: AccountSummary[];
+  /** Every key held for the environment, oldest first: of every account, and of none known yet. */
+  heldKeys: KeySummary[];
 }
 
 /** A key as the exchange lists it, marked with what this browser holds. */
@@ -83,7 +101,10 @@ export interface ListRecovery {
 export interface Overview {
   environment: Environment;
   signingKey: KeySummary | null;
+  /** The keys held for the active account (the signing key's), and those whose account is not known yet. */
   heldKeys: KeySummary[];
+  /** The environment's accounts this browser holds keys of; the active one is the signing key's. */
+  accounts: AccountSummary[];
   /** A one-time private key waits in the worker to be saved (fetch it with takeSecret). */
   secretWaiting: boolean;
 }
@@ -138,6 +159,12 @@ export interface ActivityList {
 export interface KeyManagerApi {
   getOverview: { request: { environment?: Environment }; response: Overview };
   setEnvironment: { request: { environment: Environment }; response: Overview };
+  /** Signs with one of the account's held keys (the one it signed with last): its keys are the ones listed. */
+  switchAccount: { request: { environment: Environment; account: AccountId }; response: Overview };
+  /** Every key held for the environment, each with its account, and the accounts (the options page). */
+  getAccounts: { request: { environment: Environment }; response: AccountsView };
+  /** The user's name for an account ("personal", "fund"); empty drops it. */
+  nameAccount: { request: { environment: Environment; account: AccountId; name: string }; response: AccountsView };
   getAccount: { request: { environment: Environment }; response: AccountInfo };
   /** The account's health, days counted in `timeZone` (the user's IANA zone); also redraws the badge. */
   getAccountHealth: { request: { environment: Environment; timeZone: string }; response: AccountHealth };

@@ -41,6 +41,7 @@ export function summarize(key: StoredKey): KeySummary {
     createdAt,
     subaccount: key.subaccount ?? null,
     lastVerifiedAt: key.lastVerifiedAt ?? null,
+    account: key.account ?? null,
   };
 }
 

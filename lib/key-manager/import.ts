@@ -12,10 +12,11 @@ export function createImport(ctx: Context): Pick<Handlers, 'importKey'> {
     async importKey({ environment, keyId, pem, passphrase }) {
       const parsed = await readPrivateKey(pem, passphrase);
       const signingKey: SigningKey = { keyId, algorithm: parsed.algorithm, privateKey: await importPrivateKey(parsed) };
-      // Nothing is stored until the exchange has accepted a request signed with this key.
-      const listed = await client(environment, signingKey)
-        .listApiKeys()
-        .catch((error: unknown) => explainUnauthorized(error, environment, signingKey));
+      // Nothing is stored until the exchange has accepted a request signed with this key; its account
+      // (communications id) is asked at once, so a key of another account adds that account.
+      const kalshi = client(environment, signingKey);
+      const account = kalshi.getCommunicationsId().catch(() => undefined);
+      const listed = await kalshi.listApiKeys().catch((error: unknown) => explainUnauthorized(error, environment, signingKey));
       const own = listed.find((k) => k.api_key_id.toLowerCase() === keyId);
       const key: StoredKey = {
         environment,
@@ -28,6 +29,8 @@ export function createImport(ctx: Context): Pick<Handlers, 'importKey'> {
         subaccount: own?.subaccount ?? null,
         lastVerifiedAt: now(),
       };
+      const id = await account;
+      if (id !== undefined) key.account = id;
       await store.saveKey(key, { makeSigning: true });
       await store.setActiveEnvironment(environment);
       return summarize(key);

@@ -21,7 +21,8 @@ export function createKeyActions(
     const signing = await store.getSigningKey(environment);
     if (signing?.keyId !== keyId) return { signer: signing, next: undefined };
     let working: StoredKey | undefined;
-    for (const key of await store.listKeys(environment)) {
+    // Only a key of the same account keeps the extension managing this account's keys.
+    for (const key of await store.listKeys(environment, signing.account)) {
       if (key.keyId !== keyId && (await ctx.proveWorks(environment, key)) === 'works') {
         working = key;
         break;

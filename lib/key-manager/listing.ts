@@ -3,12 +3,13 @@
  * operations whose answers were lost against that list (reconcile.ts).
  */
 import type { ApiKey } from '../kalshi/wire-types';
-import type { PendingCreate, StoredKey } from '../key-store';
+import { ofAccount, type PendingCreate, type StoredKey } from '../key-store';
 import type { Environment } from '../shared/environments';
 import type { KeyList, KeyListItem, ListRecovery, Overview } from './api';
 import { isCode, summarize, type Context } from './context';
 import { toErrorInfo, type ErrorInfo } from '../shared/errors';
 import { reconcile, type Proof, type ReconcileOutcome } from './reconcile';
+import { accountsOf, createAccountLearning } from './accounts';
 
 export type Listing = ReturnType<typeof createListing>;
 
@@ -16,9 +17,10 @@ export function createListing(ctx: Context) {
   const { store, client, now, inFlight, signingKeyFor, explainUnauthorized } = ctx;
   // The last list read here, for the names of keys this browser does not hold (the activity log).
   const lastKnownKeys = new Map<Environment, KeyListItem[]>();
+  const learnAccounts = createAccountLearning(ctx);
   async function overview(requested?: Environment): Promise<Overview> {
     const environment = requested ?? (await store.getActiveEnvironment());
-    const [signing, held] = await Promise.all([
+    const [signing, allHeld] = await Promise.all([
       // A damaged signing record shows as none: importing the key again replaces it.
       store.getSigningKey(environment).catch((error: unknown) => {
         if (isCode(error, 'corrupt_record')) return undefined;
@@ -29,7 +31,8 @@ export function createListing(ctx: Context) {
     return {
       environment,
       signingKey: signing ? summarize(signing) : null,
-      heldKeys: held.map(summarize),
+      heldKeys: allHeld.filter(ofAccount(signing?.account)).map(summarize),
+      accounts: await accountsOf(ctx, environment, allHeld),
       secretWaiting: ctx.secrets.take(environment) !== null,
     };
   }
@@ -59,7 +62,7 @@ export function createListing(ctx: Context) {
 
   /** Reads the list with another held key that Kalshi accepts, when it refuses the signing key. */
   async function listWithAnotherKey(environment: Environment, signing: StoredKey) {
-    for (const key of await store.listKeys(environment)) {
+    for (const key of await store.listKeys(environment, signing.account)) {
       if (key.keyId === signing.keyId) continue;
       const listed = await readList(environment, key).catch(() => undefined);
       if (listed) return { listed, key };
@@ -69,6 +72,8 @@ export function createListing(ctx: Context) {
 
   /** Lists the environment's keys and settles lost operations against the list. */
   async function listAndSettle(environment: Environment): Promise<Listed> {
+    // Before anything is matched against a list: which account each held key belongs to.
+    await learnAccounts(environment);
     let signing = await signingKeyFor(environment);
     let listed: ApiKey[];
     let listedWith: StoredKey | undefined;
@@ -78,7 +83,7 @@ export function createListing(ctx: Context) {
     } catch (error) {
       if (!isCode(error, 'unauthorized')) throw error;
       // A delete of the signing key whose answer was lost: Kalshi no longer knows the key, so it went.
-      const deletedSigning = (await store.listPending(environment)).records.find(
+      const deletedSigning = (await store.listPending(environment, signing.account)).records.find(
         (r) => r.operation === 'delete' && r.keyId === signing.keyId && !inFlight.has(r.id),
       );
       if (deletedSigning) {
@@ -98,6 +103,7 @@ export function createListing(ctx: Context) {
     const settled = await reconcile({
       store,
       environment,
+      account: signing.account,
       listed,
       inFlight,
       prove: (keyId, record) => prove(environment, keyId, record),
@@ -135,7 +141,7 @@ export function createListing(ctx: Context) {
   async function listApiKeys({ environment }: { environment: Environment }): Promise<KeyList> {
     const r = await listAndSettle(environment);
     const { listed, signing, settled } = r;
-    const held = await store.listKeysChecked(environment);
+    const held = await store.listKeysChecked(environment, signing.account);
     const heldById = new Map(held.records.map((k) => [k.keyId, k]));
     const keys: KeyListItem[] = listed.map((k) => ({
       keyId: k.api_key_id,

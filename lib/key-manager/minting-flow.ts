@@ -27,9 +27,11 @@ export function createMinting(ctx: Context, listing: Listing) {
     // What exists before: the new key is the one that was not there.
     const knownKeyIds = (await c.listApiKeys()).map((k) => k.api_key_id);
     const startedAt = now();
+    const { account } = signing;
     const pending: PendingCreate = {
       id: randomId(),
       environment,
+      ...(account === undefined ? {} : { account }),
       operation: 'create',
       startedAt,
       name: options.name,
@@ -61,7 +63,7 @@ export function createMinting(ctx: Context, listing: Listing) {
         }
         if (wasRefused(error)) {
           await store.removePending(pending.id);
-          if (isCode(error, 'usage_tier')) await store.setUploadRefused(environment, now());
+          if (isCode(error, 'usage_tier')) await store.setUploadRefused(environment, account, now());
           throw error;
         }
         inFlight.delete(pending.id);
@@ -74,6 +76,8 @@ export function createMinting(ctx: Context, listing: Listing) {
         if (isCode(error, 'exchange_error')) throw error;
         throw new AppError('outcome_unknown', `${what}: ${describe(error)}`, { cause: error });
       }
+      // The new key is the signing key's account's: the only account a signed create can act on.
+      if (result.stored && account !== undefined) result = { ...result, stored: { ...result.stored, account } };
       if (result.secret) {
         // Held in memory until the user has saved it (secrets.ts); the store knows only that it waits.
         const expiresAt = now() + ctx.secretTtlMs;
@@ -83,7 +87,7 @@ export function createMinting(ctx: Context, listing: Listing) {
         // A pair made here keeps its record until the next list has looked for echoes of this request.
         await store.answerCreate(pending.id, result.keyId, result.stored);
       }
-      if (options.source === 'local') await store.setUploadRefused(environment, null);
+      if (options.source === 'local') await store.setUploadRefused(environment, account, null);
       return result;
     } finally {
       inFlight.delete(pending.id);

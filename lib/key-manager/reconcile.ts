@@ -28,7 +28,7 @@
  * look like the lost one's.
  */
 import type { ApiKey } from '../kalshi/wire-types';
-import type { KeyStore, PendingCreate, PendingRecord, StoredKey } from '../key-store';
+import type { AccountId, KeyStore, PendingCreate, PendingRecord, StoredKey } from '../key-store';
 import type { Environment } from '../shared/environments';
 import type { ErrorInfo } from '../shared/errors';
 
@@ -38,6 +38,8 @@ export type Proof = { owned: true; verifiedAt: number } | { owned: false; conclu
 export interface ReconcileDeps {
   store: KeyStore;
   environment: Environment;
+  /** The account whose list this is (its signing key's); none known: every record of the environment. */
+  account?: AccountId;
   /** What Kalshi lists right now. */
   listed: ApiKey[];
   /** Operations still running in this worker: their answers may yet arrive, so they are left alone. */
@@ -85,7 +87,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
     unresolved: 0,
     unreadable: [],
   };
-  const { records, unreadable } = await store.listPending(environment);
+  // Only this account's: its list says nothing of another account's operations.
+  const { records, unreadable } = await store.listPending(environment, deps.account);
   outcome.unreadable.push(...unreadable);
   if (records.length === 0) return outcome;
 
@@ -192,6 +195,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
           scopes: candidate.scopes,
           subaccount: candidate.subaccount,
           lastVerifiedAt: proof.verifiedAt,
+          ...(record.account === undefined ? {} : { account: record.account }),
         });
         if (!answered && candidate.name !== record.name) break; // an unnamed match is enough
       } else if (!proof.conclusive) inconclusive = true;

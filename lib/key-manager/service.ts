@@ -4,6 +4,7 @@
  * and the local exchange. Every key operation is recorded in the activity log (activity.ts).
  */
 import { accountFor, healthFor } from './account';
+import { createAccountHandlers } from './accounts';
 import { createActivity } from './activity';
 import type { Handlers } from './api';
 import { createContext, type KeyServiceDeps } from './context';
@@ -63,6 +64,7 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
 
     getActivity: activity.getActivity,
 
+    ...createAccountHandlers(ctx, listing),
     ...createImport(ctx),
     ...createKeyActions(ctx, listing),
     ...createRotation(ctx, minting),

@@ -28,8 +28,8 @@ export const ACTIVITY_OUTCOMES = ['ok', 'refused', 'unknown'] as const;
 export type ActivityOutcome = (typeof ACTIVITY_OUTCOMES)[number];
 
 /**
- * The Kalshi account an entry belongs to, by its communications id. The extension does not yet tell
- * an environment's accounts apart, so entries carry null for now.
+ * A Kalshi account, by its communications id (lib/key-manager/accounts.ts). An entry carries null
+ * when the account was not known (a store older than the accounts, before Kalshi named it).
  */
 export type AccountId = string;
 

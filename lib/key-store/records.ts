@@ -5,6 +5,7 @@
 import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError, type ErrorInfo } from '../shared/errors';
 import type { KeyAlgorithm } from '../key-formats/pem';
+import type { AccountId } from './activity';
 
 /** One API key whose private half this browser holds (as a non-extractable CryptoKey). */
 export interface StoredKey {
@@ -19,6 +20,11 @@ export interface StoredKey {
   subaccount?: number | null;
   /** When a signed request with this key last succeeded (ms). */
   lastVerifiedAt?: number;
+  /**
+   * The Kalshi account the key belongs to (its communications id). Absent in stores older than the
+   * accounts, until the worker asked Kalshi (accounts.ts); such a key shows with the active account.
+   */
+  account?: AccountId;
 }
 
 /**
@@ -32,6 +38,8 @@ interface PendingBase {
   /** Random, local. */
   id: string;
   environment: Environment;
+  /** The account whose signing key sent the request; absent in older stores (accounts.ts fills it in). */
+  account?: AccountId;
   /** ms since the epoch. */
   startedAt: number;
 }
@@ -94,14 +102,24 @@ export function storedKeyProblem(v: unknown): string | undefined {
   if (!isCryptoKey(v.privateKey)) return 'no usable private key';
   if (typeof v.createdAt !== 'number') return 'no creation time';
   if (!Array.isArray(v.scopes) || !v.scopes.every((s) => typeof s === 'string')) return 'unreadable scopes';
+  if (!isAccount(v.account)) return 'unreadable account';
   return undefined;
 }
+
+const isAccount = (v: unknown) => v === undefined || (typeof v === 'string' && v !== '');
+
+/** The records of one account: its own, and those whose account is not known yet. No account: all. */
+export const ofAccount =
+  (account: AccountId | undefined) =>
+  (record: { account?: AccountId }): boolean =>
+    account === undefined || record.account === undefined || record.account === account;
 
 /** Why a pending record cannot be used, or undefined when it can. */
 export function pendingProblem(v: unknown): string | undefined {
   if (!isObject(v) || typeof v.id !== 'string') return 'not a record';
   if (!isEnvironment(v.environment)) return 'unknown environment';
   if (typeof v.startedAt !== 'number') return 'no start time';
+  if (!isAccount(v.account)) return 'unreadable account';
   if (v.operation === 'delete') return typeof v.keyId === 'string' ? undefined : 'no key id';
   if (v.operation !== 'create') return 'unknown operation';
   if (typeof v.name !== 'string') return 'no name';

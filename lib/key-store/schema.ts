@@ -5,7 +5,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
-import type { ActivityEntry } from './activity';
+import type { AccountId, ActivityEntry } from './activity';
 import { isObject, type PendingRecord, type StoredKey } from './records';
 
 export interface Settings {
@@ -17,9 +17,25 @@ export interface Settings {
    * reconciliation never takes one of them for the key of another, lost, request.
    */
   madeByUs?: Partial<Record<Environment, string[]>>;
-  /** When Kalshi last refused to take a public key from this account (403 on POST /api_keys), ms. */
-  uploadRefusedAt?: Partial<Record<Environment, number>>;
+  /**
+   * When Kalshi last refused to take a public key from an account (403 on POST /api_keys), ms, by
+   * `accountSlot` (stores older than the accounts keep it by environment alone).
+   */
+  uploadRefusedAt?: Record<string, number>;
+  /** The accounts told apart so far, per environment, by communications id (accounts.ts). */
+  accounts?: Partial<Record<Environment, Record<AccountId, AccountSettings>>>;
 }
+
+export interface AccountSettings {
+  /** The user's name for it ("personal", "fund"). */
+  name?: string;
+  /** The key that signed for it last: it signs again when the user switches back. */
+  signingKeyId?: string;
+}
+
+/** Where a per-account setting lives: the account in its environment, or the environment alone when not known. */
+export const accountSlot = (environment: Environment, account: AccountId | undefined): string =>
+  account === undefined ? environment : `${environment}/${account}`;
 
 export const MADE_BY_US_LIMIT = 1_000;
 

@@ -4,10 +4,20 @@
  */
 import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError, type ErrorInfo } from '../shared/errors';
-import { corrupt, pendingProblem, readPending, storedKeyProblem, type Checked, type PendingRecord, type StoredKey } from './records';
-import { activityOperations } from './activity';
-import { dropKey, inTx, noteMade, putKey, settingsIn } from './transactions';
-import { ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions } from './schema';
+import {
+  corrupt,
+  ofAccount,
+  pendingProblem,
+  readPending,
+  storedKeyProblem,
+  type Checked,
+  type PendingRecord,
+  type StoredKey,
+} from './records';
+import { activityOperations, type AccountId } from './activity';
+import { accountOperations } from './accounts';
+import { dropKey, inTx, noteMade, putKey, settingsIn, signWith } from './transactions';
+import { accountSlot, ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions } from './schema';
 
 export type KeyStore = ReturnType<typeof createKeyStore>;
 
@@ -47,7 +57,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
     return value as StoredKey;
   };
 
-  async function listChecked(environment: Environment): Promise<Checked<StoredKey>> {
+  /** Keys of one environment (of one account and those whose account is not known yet, when given). */
+  async function listChecked(environment: Environment, account?: AccountId): Promise<Checked<StoredKey>> {
     return run(async (db) => {
       const records: StoredKey[] = [];
       const unreadable: ErrorInfo[] = [];
@@ -55,7 +66,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       while (cursor) {
         const problem = storedKeyProblem(cursor.value);
         if (problem) unreadable.push(corrupt(`Key ${String(cursor.primaryKey[1])} (${environment})`, problem));
-        else records.push(cursor.value);
+        else if (ofAccount(account)(cursor.value)) records.push(cursor.value);
         cursor = await cursor.continue();
       }
       records.sort((a, b) => a.createdAt - b.createdAt);
@@ -64,10 +75,11 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
   }
 
   return {
-    /** Keys held for one environment, oldest first; unreadable records are left out. */
-    listKeys: async (environment: Environment): Promise<StoredKey[]> => (await listChecked(environment)).records,
+    /** Keys held for one environment (one account, when given), oldest first; unreadable records are left out. */
+    listKeys: async (environment: Environment, account?: AccountId): Promise<StoredKey[]> =>
+      (await listChecked(environment, account)).records,
 
-    /** Keys held for one environment, oldest first, and what could not be read. */
+    /** Keys held for one environment (one account, when given), oldest first, and what could not be read. */
     listKeysChecked: listChecked,
 
     /** A held key; corrupt_record if its record is damaged. */
@@ -99,9 +111,10 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
     setSigningKey: (environment: Environment, keyId: string): Promise<void> =>
       run((db) =>
         inTx(db, ALL, async (tx) => {
-          if (!checkedKey(environment, keyId, await tx.objectStore('keys').get([environment, keyId]))) throw new AppError('not_held');
+          const key = checkedKey(environment, keyId, await tx.objectStore('keys').get([environment, keyId]));
+          if (!key) throw new AppError('not_held');
           const settings = await settingsIn(tx);
-          settings.signingKeyId[environment] = keyId;
+          signWith(settings, key);
           await tx.objectStore('settings').put(settings, 'settings');
         }),
       ),
@@ -134,8 +147,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
         await db.put('pending', record);
       }),
 
-    /** Pending records of one environment, oldest first, and what could not be read. */
-    listPending: (environment: Environment): Promise<Checked<PendingRecord>> =>
+    /** Pending records of one environment (one account, when given), oldest first, and what could not be read. */
+    listPending: (environment: Environment, account?: AccountId): Promise<Checked<PendingRecord>> =>
       run(async (db) => {
         const records: PendingRecord[] = [];
         const unreadable: ErrorInfo[] = [];
@@ -143,7 +156,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
         while (cursor) {
           const problem = pendingProblem(cursor.value);
           if (problem) unreadable.push(corrupt(`Unfinished operation ${String(cursor.primaryKey)} (${environment})`, problem));
-          else records.push(readPending(cursor.value));
+          else if (ofAccount(account)(cursor.value)) records.push(readPending(cursor.value));
           cursor = await cursor.continue();
         }
         records.sort((a, b) => a.startedAt - b.startedAt);
@@ -180,19 +193,19 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
     madeByUs: (environment: Environment): Promise<string[]> => run(async (db) => (await readSettings(db)).madeByUs?.[environment] ?? []),
 
     /** Remembers that Kalshi refused a public key from this account (or forgets it: null). */
-    setUploadRefused: (environment: Environment, at: number | null): Promise<void> =>
+    setUploadRefused: (environment: Environment, account: AccountId | undefined, at: number | null): Promise<void> =>
       run((db) =>
         inTx(db, ALL, async (tx) => {
           const settings = await settingsIn(tx);
           const refused = (settings.uploadRefusedAt ??= {});
-          if (at === null) delete refused[environment];
-          else refused[environment] = at;
+          if (at === null) delete refused[accountSlot(environment, account)];
+          else refused[accountSlot(environment, account)] = at;
           await tx.objectStore('settings').put(settings, 'settings');
         }),
       ),
 
-    uploadRefusedAt: (environment: Environment): Promise<number | undefined> =>
-      run(async (db) => (await readSettings(db)).uploadRefusedAt?.[environment]),
+    uploadRefusedAt: (environment: Environment, account: AccountId | undefined): Promise<number | undefined> =>
+      run(async (db) => (await readSettings(db)).uploadRefusedAt?.[accountSlot(environment, account)]),
 
     /**
      * A create's answer arrived: the new key (if kept here) is stored, and the pending record notes
@@ -244,6 +257,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       ),
 
     ...activityOperations(run),
+    ...accountOperations(run, readSettings),
 
     close: (): void => lose(),
   };

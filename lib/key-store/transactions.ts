@@ -3,11 +3,22 @@
  * signing setting, a key and the pending records that hold its private half, the key ids we made.
  */
 import type { Environment } from '../shared/environments';
-import { storedKeyProblem, type StoredKey } from './records';
+import { ofAccount, storedKeyProblem, type StoredKey } from './records';
 import { DEFAULT_SETTINGS, MADE_BY_US_LIMIT, type AllTx, type DB, type Settings, type Tx } from './schema';
 
 export const settingsIn = async (tx: AllTx): Promise<Settings> =>
   (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
+
+/**
+ * Makes a key the one that signs for its environment — which makes its account the environment's
+ * active one — and remembers it as its account's, for when the user switches back.
+ */
+export function signWith(settings: Settings, key: Pick<StoredKey, 'environment' | 'keyId' | 'account'>) {
+  settings.signingKeyId[key.environment] = key.keyId;
+  if (key.account === undefined) return;
+  const accounts = ((settings.accounts ??= {})[key.environment] ??= {});
+  (accounts[key.account] ??= {}).signingKeyId = key.keyId;
+}
 
 /** Puts a key and, when asked or when none signs yet, makes it the signing key. */
 export async function putKey(tx: AllTx, key: StoredKey, makeSigning: boolean) {
@@ -16,30 +27,38 @@ export async function putKey(tx: AllTx, key: StoredKey, makeSigning: boolean) {
   const signing = settings.signingKeyId[key.environment];
   const signingRecord = signing === undefined ? undefined : await tx.objectStore('keys').get([key.environment, signing]);
   if (makeSigning || signingRecord === undefined) {
-    settings.signingKeyId[key.environment] = key.keyId;
+    signWith(settings, key);
     await tx.objectStore('settings').put(settings, 'settings');
   }
 }
 
 /**
  * Deletes a key, and any pending record still holding its private half. If it signed, `next` takes
- * over (null: none) — the caller proved that key works; without a `next`, the oldest readable key.
+ * over — the caller proved that key works; null: none of this account does, so another account's key
+ * signs if one is held; without a `next`, the oldest readable key of the same account, else of another
+ * (whose account becomes the active one).
  */
 export async function dropKey(tx: AllTx, environment: Environment, keyId: string, next?: string | null) {
   const keys = tx.objectStore('keys');
+  const dropped = await keys.get([environment, keyId]);
   await keys.delete([environment, keyId]);
   const pending = tx.objectStore('pending');
   for (const record of await pending.index('by-environment').getAll(environment)) {
     if (record.operation === 'create' && record.resultKeyId === keyId && record.privateKey) await pending.delete(record.id);
   }
   const settings = await settingsIn(tx);
+  const remembered = Object.values(settings.accounts?.[environment] ?? {}).find((a) => a.signingKeyId === keyId);
+  if (remembered) delete remembered.signingKeyId;
   if (settings.signingKeyId[environment] === keyId) {
     const rest = (await keys.index('by-environment').getAll(environment)).filter((k) => storedKeyProblem(k) === undefined);
-    const chosen = next === undefined ? rest.sort((a, b) => a.createdAt - b.createdAt)[0]?.keyId : (next ?? undefined);
-    if (chosen !== undefined && rest.some((k) => k.keyId === chosen)) settings.signingKeyId[environment] = chosen;
+    rest.sort((a, b) => Number(ofAccount(dropped?.account)(b)) - Number(ofAccount(dropped?.account)(a)) || a.createdAt - b.createdAt);
+    // null: no key of this account works (the user consented): another account's key, if any, signs.
+    const otherAccount = (k: StoredKey) => dropped?.account !== undefined && k.account !== undefined && k.account !== dropped.account;
+    const chosen = next === undefined ? rest[0] : rest.find((k) => (next === null ? otherAccount(k) : k.keyId === next));
+    if (chosen) signWith(settings, chosen);
     else delete settings.signingKeyId[environment];
-    await tx.objectStore('settings').put(settings, 'settings');
   }
+  await tx.objectStore('settings').put(settings, 'settings');
 }
 
 /** Notes key ids our own creates made, so no lost request is ever taken to have made them. */

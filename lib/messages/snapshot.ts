@@ -6,7 +6,7 @@
  * snapshot is ignored, never painted. The check is cheap (a thousand keys, well under a millisecond).
  */
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../shared/environments';
-import type { AccountHealth, AccountInfo, KeyListItem, KeySummary } from '../key-manager/api';
+import type { AccountHealth, AccountInfo, AccountSummary, KeyListItem, KeySummary } from '../key-manager/api';
 
 export interface PopupSnapshot {
   /** The environment the popup opens on. */
@@ -17,6 +17,8 @@ export interface PopupSnapshot {
 export interface EnvironmentSnapshot {
   signingKey: KeySummary | null;
   heldKeys: KeySummary[];
+  /** The environment's accounts (absent in snapshots from before the popup switched accounts). */
+  accounts?: AccountSummary[];
   /** Kalshi's last list as the popup showed it; null before the first. */
   keys: KeyListItem[] | null;
   account: AccountInfo | null;
@@ -35,6 +37,8 @@ const isKeyShape = (k: unknown): k is Fields =>
   isFields(k) && isText(k.keyId) && isText(k.name) && isTexts(k.scopes) && isSubaccount(k.subaccount) && isTime(k.lastVerifiedAt);
 const isSummary = (k: unknown): k is KeySummary => isKeyShape(k) && isEnvironment(k.environment) && isText(k.algorithm);
 const isListItem = (k: unknown): k is KeyListItem => isKeyShape(k) && typeof k.held === 'boolean' && typeof k.signing === 'boolean';
+const isAccountSummary = (a: unknown): a is AccountSummary =>
+  isFields(a) && isText(a.id) && (a.name === null || isText(a.name)) && typeof a.heldKeys === 'number';
 const isAccount = (a: unknown): a is AccountInfo =>
   isFields(a) && (a.tier === null || isText(a.tier)) && isText(a.keySource) && typeof a.uploadRefused === 'boolean';
 
@@ -73,6 +77,7 @@ function isEntry(e: unknown): e is EnvironmentSnapshot {
     (e.signingKey === null || isSummary(e.signingKey)) &&
     Array.isArray(e.heldKeys) &&
     e.heldKeys.every(isSummary) &&
+    (e.accounts === undefined || (Array.isArray(e.accounts) && e.accounts.every(isAccountSummary))) &&
     (e.keys === null || (Array.isArray(e.keys) && e.keys.every(isListItem))) &&
     (e.account === null || isAccount(e.account)) &&
     (e.health === undefined || e.health === null || isHealth(e.health))

@@ -75,10 +75,20 @@ function newKeyOptions(d: Fields): NewKeyOptions {
 }
 
 /** An account filter: an account's id, or null for entries no account was told apart for. */
-function account(value: unknown): string | null {
-  if (value === null) return null;
-  if (typeof value !== 'string' || value === '' || value.length > 100) throw new AppError('invalid_request');
+const account = (value: unknown): string | null => (value === null ? null : accountId(value));
+
+/** A communications id as Kalshi sends it (lib/kalshi/account-wire-types.ts checks its form on arrival). */
+function accountId(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > 200) throw new AppError('invalid_request');
   return value;
+}
+
+/** Trimmed; empty drops the name. */
+export function validAccountName(value: unknown): string {
+  if (typeof value !== 'string') throw new AppError('invalid_request');
+  const name = value.trim();
+  if (name.length > 40 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) throw new AppError('invalid_account_name');
+  return name;
 }
 
 const keyRef = (d: Fields) => ({ environment: environment(d), keyId: validKeyId(d.keyId) });
@@ -86,6 +96,9 @@ const keyRef = (d: Fields) => ({ environment: environment(d), keyId: validKeyId(
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
+  switchAccount: (d) => ({ environment: environment(d), account: accountId(d.account) }),
+  getAccounts: (d) => ({ environment: environment(d) }),
+  nameAccount: (d) => ({ environment: environment(d), account: accountId(d.account), name: validAccountName(d.name) }),
   getAccount: (d) => ({ environment: environment(d) }),
   getAccountHealth: (d) => ({ environment: environment(d), timeZone: timeZone(d.timeZone) }),
   upgradeUsageLevel: (d) => ({ environment: environment(d), timeZone: timeZone(d.timeZone) }),

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'unsupported_key_type',
   'invalid_key_id',
   'invalid_name',
+  'invalid_account_name',
   'invalid_request',
   'invalid_scopes',
   'invalid_subaccount',
@@ -43,6 +44,7 @@ export const ERROR_CODES = [
   // Inside the extension
   'no_signing_key',
   'not_held',
+  'unknown_account',
   'signing_key_cannot_manage',
   'lockout_unconfirmed',
   'storage_failed',

@@ -101,12 +101,14 @@ test('the options page lists what the options page and the popup did, newest fir
   const all = await exportCsv(options);
   expect(all.name).toMatch(/^kalshi-key-activity-\d{4}-\d{2}-\d{2}\.csv$/);
   const record = (i: number, rest: string) => `${times[i]![0]},${rest}\r\n`;
+  // The account column: Kalshi's communications id of the account acted on; none for a refused import.
+  const [demoAccount, prodAccount] = [exchange.communicationsId('demo'), exchange.communicationsId('production')];
   const demoRecords =
-    record(0, `demo,,"desk, ""left""",${desk},delete,ok,`) +
-    record(1, `demo,,"desk, ""left""",${desk},create,ok,`) +
-    record(2, `demo,,sandbox,${demo.keyId},import,ok,`) +
+    record(0, `demo,${demoAccount},"desk, ""left""",${desk},delete,ok,`) +
+    record(1, `demo,${demoAccount},"desk, ""left""",${desk},create,ok,`) +
+    record(2, `demo,${demoAccount},sandbox,${demo.keyId},import,ok,`) +
     record(3, `demo,,,${stranger.keyId},import,refused,unauthorized`);
-  expect(all.text).toBe(`${HEADER}\r\n${demoRecords}${record(4, `production,,'=1+2,${prod.keyId},import,ok,`)}`);
+  expect(all.text).toBe(`${HEADER}\r\n${demoRecords}${record(4, `production,${prodAccount},'=1+2,${prod.keyId},import,ok,`)}`);
   await expect(options.getByRole('status')).toContainText('Exported 5 entries as kalshi-key-activity-');
 
   // The environment filter, from the keyboard too; the export follows it.
@@ -122,6 +124,6 @@ test('the options page lists what the options page and the popup did, newest fir
   const filtered = await exportCsv(options);
   expect(filtered.text).toBe(`${HEADER}\r\n${demoRecords}`);
   await expect(options.getByRole('status')).toContainText('Exported 4 entries');
-  // One account so far: no account filter to choose from.
+  // One account per environment: no account filter to choose from.
   await expect(options.getByLabel('Show account')).toHaveCount(0);
 });

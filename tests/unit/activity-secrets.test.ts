@@ -159,12 +159,14 @@ describe('getActivity', () => {
       ['demo', 'import'],
     ]);
     expect(all.entries.map((e) => e.id)).toEqual([4, 3, 2, 1]);
-    expect(all.accounts).toEqual([null]);
+    const [demoAccount, prodAccount] = [exchange.communicationsId('demo'), exchange.communicationsId('production')];
+    expect(all.accounts).toEqual([prodAccount, demoAccount]);
     expect((await h.service.getActivity({ environment: 'demo' })).entries.map((e) => e.id)).toEqual([3, 1]);
     expect((await h.service.getActivity({ environment: 'production' })).entries.map((e) => e.id)).toEqual([4, 2]);
-    expect((await h.service.getActivity({ account: null })).entries).toEqual(all.entries);
-    const other = await h.service.getActivity({ environment: 'demo', account: 'a-communications-id' });
-    expect(other).toEqual({ entries: [], accounts: [null] });
+    expect((await h.service.getActivity({ account: prodAccount })).entries.map((e) => e.id)).toEqual([4, 2]);
+    expect((await h.service.getActivity({ account: null })).entries).toEqual([]);
+    const other = await h.service.getActivity({ environment: 'demo', account: prodAccount });
+    expect(other).toEqual({ entries: [], accounts: [prodAccount, demoAccount] });
   });
 
   it('its request is validated like every other: unknown environments and malformed accounts are refused', async () => {
@@ -178,7 +180,7 @@ describe('getActivity', () => {
       { environment: 'staging' },
       { account: '' },
       { account: 5 },
-      { account: 'x'.repeat(101) },
+      { account: 'x'.repeat(201) },
       { account: ['x'] },
       null,
     ]) {

@@ -101,7 +101,7 @@ describe('the version 3 upgrade', () => {
     }
     expect(await store.getActiveEnvironment()).toBe('production');
     expect(await store.madeByUs('demo')).toEqual(['demo-b']);
-    expect(await store.uploadRefusedAt('demo')).toBe(42);
+    expect(await store.uploadRefusedAt('demo', undefined)).toBe(42);
     const demoPending = (await store.listPending('demo')).records;
     expect(demoPending).toHaveLength(1);
     expect(demoPending[0]).toMatchObject({ id: 'p1', name: 'lost answer', knownKeyIds: ['demo-a'] });

@@ -108,6 +108,9 @@ const edPem = exp(ed.privateKey, 'pkcs8', 'pem') as string;
 const VALID: Record<MessageType, Record<string, unknown>> = {
   getOverview: { environment: 'demo' },
   setEnvironment: { environment: 'production' },
+  switchAccount: { environment: 'demo', account: 'no-such-account' },
+  getAccounts: { environment: 'demo' },
+  nameAccount: { environment: 'demo', account: 'no-such-account', name: 'fund' },
   getAccount: { environment: 'demo' },
   getAccountHealth: { environment: 'demo', timeZone: 'UTC' },
   upgradeUsageLevel: { environment: 'demo', timeZone: 'UTC' },
@@ -194,6 +197,9 @@ const TYPES: MessageType[] = [
   'confirmSecretSaved',
   'keepKey',
   'getActivity',
+  'switchAccount',
+  'getAccounts',
+  'nameAccount',
 ];
 
 /** What the store holds, read in one raw transaction: key ids, every pending record and the activity log. */

@@ -60,7 +60,15 @@ describe('importKey', () => {
     const seeded = exchange.seedAccount('demo', { name: 'desk' });
     const summary = await service.importKey({ environment: 'demo', keyId: seeded.keyId, pem: seeded.privateKeyPem });
     expect(summary).toMatchObject({ keyId: seeded.keyId, name: 'desk', algorithm: 'RSA-PSS', scopes: ['read', 'write'] });
-    expect(exchange.requests).toEqual([expect.objectContaining({ method: 'GET', keyId: seeded.keyId, status: 200, env: 'demo' })]);
+    // The list proves the key; the communications id names its account.
+    expect(exchange.requests).toHaveLength(2);
+    expect(exchange.requests).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ method: 'GET', path: '/trade-api/v2/communications/id', keyId: seeded.keyId, status: 200, env: 'demo' }),
+        expect.objectContaining({ method: 'GET', path: '/trade-api/v2/api_keys', keyId: seeded.keyId, status: 200, env: 'demo' }),
+      ]),
+    );
+    expect(summary.account).toBe(exchange.communicationsId('demo'));
     const stored = await store.getSigningKey('demo');
     expect(stored?.privateKey.extractable).toBe(false);
     expect(await store.getActiveEnvironment()).toBe('demo');

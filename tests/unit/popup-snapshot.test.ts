@@ -24,6 +24,10 @@ const snapshot = (keys = 1): PopupSnapshot => ({
       heldKeys: [summary as never],
       keys: Array.from({ length: keys }, (_, i) => ({ ...key(i), held: i === 0, signing: i === 0 })),
       account: { tier: 'premier', keySource: 'local', uploadRefused: false },
+      accounts: [
+        { id: 'c0mm-1d-a', name: 'personal', heldKeys: 1 },
+        { id: 'c0mm-1d-b', name: null, heldKeys: 3 },
+      ],
     },
   },
 });
@@ -83,6 +87,9 @@ describe('the snapshot read back', () => {
       (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, heldKeys: 'all' } } }),
       (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, signingKey: { name: 'x' } } } }),
       (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, account: { tier: 3 } } } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, accounts: [{ id: 7, name: null, heldKeys: 1 }] } } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, accounts: [{ id: 'a', name: 5, heldKeys: 1 }] } } }),
+      (s) => ({ ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, accounts: 'both' } } }),
       (s) => ({
         ...s,
         byEnvironment: { demo: { ...s.byEnvironment.demo, keys: [{ ...key(1), scopes: 'read', held: true, signing: false }] } },
