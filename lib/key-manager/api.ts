@@ -7,6 +7,7 @@
 import type { Environment } from '../shared/environments';
 import type { ErrorInfo } from '../shared/errors';
 import type { KeyAlgorithm } from '../key-formats/pem';
+import type { ScopePreset } from '../kalshi/scopes';
 import type { KeySource } from '../kalshi/tiers';
 import type { AccountId, ActivityEntry } from '../key-store/activity';
 import type { NewKeyOptions, OneTimeSecret } from './minting';
@@ -178,7 +179,8 @@ export interface KeyManagerApi {
   createApiKey: { request: { environment: Environment } & NewKeyOptions; response: CreatedKey };
   setSigningKey: { request: KeyRef; response: Overview };
   testKey: { request: KeyRef; response: { balanceCents: number; verifiedAt: number } };
-  rotateKey: { request: KeyRef; response: RotationReport };
+  /** `scopes`: the replacement's preset, which may only keep or narrow the old key's scopes; absent, the same scopes. */
+  rotateKey: { request: KeyRef & { scopes?: ScopePreset }; response: RotationReport };
   forgetKey: { request: KeyRef & { confirmLockout: boolean }; response: Overview };
   deleteApiKey: { request: KeyRef & { confirmLockout: boolean }; response: { deletedKeyId: string } };
   getActivity: { request: ActivityFilter; response: ActivityList };

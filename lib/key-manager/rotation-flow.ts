@@ -1,5 +1,7 @@
 /** Rotating a held key on Kalshi: the steps of rotation.ts, each done against the exchange and the store. */
+import { canManageKeys, isWithin, PRESETS } from '../kalshi/scopes';
 import type { StoredKey } from '../key-store';
+import { AppError } from '../shared/errors';
 import type { Handlers } from './api';
 import { accountFor } from './account';
 import { isCode, type Context } from './context';
@@ -10,23 +12,31 @@ import { rotate } from './rotation';
 export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof createMinting>): Pick<Handlers, 'rotateKey'> {
   const { store, client, now } = ctx;
   return {
-    async rotateKey({ environment, keyId }) {
+    async rotateKey({ environment, keyId, scopes: preset }) {
       const old = await ctx.heldKey(environment, keyId);
       const signing = await ctx.managingKeyFor(environment);
       const wasSigning = signing.keyId === keyId;
+      const chosen = preset === undefined ? undefined : PRESETS[preset];
+      // Before any request: the replacement would sign here, and could no longer list, create or delete keys.
+      if (wasSigning && chosen && !canManageKeys(chosen)) throw new AppError('rotation_locks_out', chosen.join(', '));
       const listedOld = (await client(environment, signing).listApiKeys()).find((k) => k.api_key_id === keyId);
+      const oldScopes = listedOld?.scopes ?? old.scopes;
+      // Kalshi cannot change scopes in place: a rotation may keep or narrow them, never widen.
+      if (chosen && !isWithin(chosen, oldScopes)) {
+        throw new AppError('rotation_widens_scopes', `From ${oldScopes.join(', ') || 'no scopes'} to ${chosen.join(', ')}.`);
+      }
       const { keySource } = await accountFor(ctx, environment, signing);
       const options: NewKeyOptions = {
         name: old.name,
         algorithm: old.algorithm,
-        scopes: listedOld?.scopes ?? old.scopes,
+        scopes: chosen ?? oldScopes,
         ...(listedOld?.subaccount != null ? { subaccount: listedOld.subaccount } : {}),
         source: keySource,
         destination: 'browser',
         privateKeyFormat: 'pkcs8',
       };
       let replacement: StoredKey | undefined;
-      return rotate(keyId, {
+      const report = await rotate(keyId, {
         async mint() {
           const result = await mintAndStore(environment, signing, options).catch((error: unknown) => {
             // The tier is a hint; the 403 is the authority.
@@ -55,6 +65,7 @@ export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof
         },
         forgetOld: () => store.removeKey(environment, keyId),
       });
+      return report.newKeyId === null ? report : { ...report, newScopes: [...options.scopes] };
     },
   };
 }

@@ -32,6 +32,8 @@ export interface RotationReport {
   oldKeyState: OldKeyState;
   newKeyId: string | null;
   newKeyState: NewKeyState;
+  /** The scopes the replacement was made with, once it exists (set by rotation-flow.ts). */
+  newScopes?: string[];
 }
 
 export async function rotate(oldKeyId: string, steps: RotationSteps): Promise<RotationReport> {

@@ -3,6 +3,7 @@ import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
 import type { NewKeyOptions } from '../key-manager/minting';
 import { validFcmSubtrader, validScopes, validSubaccount } from '../kalshi/scope-checks';
+import { isScopePreset, PRESETS, type ScopePreset } from '../kalshi/scopes';
 import type { Message, MessageType, RequestOf } from './protocol';
 
 const MAX_PEM_CHARS = 20_000;
@@ -93,6 +94,18 @@ export function validAccountName(value: unknown): string {
 
 const keyRef = (d: Fields) => ({ environment: environment(d), keyId: validKeyId(d.keyId) });
 
+/** A rotation's scopes: absent (the same as now) or one of the presets; the detail names them, never repeats the input. */
+function rotationScopes(value: unknown): { scopes?: ScopePreset } {
+  if (value === undefined) return {};
+  if (!isScopePreset(value)) {
+    throw new AppError(
+      'invalid_request',
+      `Unknown scopes for the replacement: choose one of ${Object.keys(PRESETS).join(', ')}, or none to keep them.`,
+    );
+  }
+  return { scopes: value };
+}
+
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
@@ -110,7 +123,7 @@ const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   createApiKey: (d) => ({ environment: environment(d), ...newKeyOptions(d) }),
   setSigningKey: keyRef,
   testKey: keyRef,
-  rotateKey: keyRef,
+  rotateKey: (d) => ({ ...keyRef(d), ...rotationScopes(d.scopes) }),
   forgetKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
   deleteApiKey: (d) => ({ ...keyRef(d), confirmLockout: d.confirmLockout === true }),
   takeSecret: (d) => ({ environment: environment(d) }),

@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'unknown_account',
   'signing_key_cannot_manage',
   'lockout_unconfirmed',
+  'rotation_widens_scopes',
+  'rotation_locks_out',
   'storage_failed',
   'storage_blocked',
   'storage_full',

@@ -80,7 +80,7 @@ const anyValue = fc.oneof(
     'x'.repeat(200),
   ),
   fc.constantFrom(true, false, null, undefined, 0, -1, 64, 1.5, NaN, [], {}, ['read', 'write'], ['write'], ['read', 'write::trade']),
-  fc.constantFrom('RSA-PSS', 'Ed25519', 'local', 'kalshi', 'browser', 'download', 'pkcs1', 'pkcs8'),
+  fc.constantFrom('RSA-PSS', 'Ed25519', 'local', 'kalshi', 'browser', 'download', 'pkcs1', 'pkcs8', 'read-only', 'trade', 'full'),
   // Real keys, so an import can get as far as the (failing) network.
   fc.constantFrom(exp(ed.privateKey, 'pkcs8', 'pem') as string, exp(rsa.privateKey, 'pkcs1', 'pem') as string, encrypted),
 );

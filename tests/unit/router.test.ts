@@ -6,6 +6,7 @@ import { route } from '../../lib/messages/router';
 
 const self = { id: 'abcdefghijklmnopabcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' };
 const ownPage = { id: self.id, url: `${self.origin}/popup.html`, origin: self.origin };
+const ROTATE = { environment: 'demo', keyId: '00000000-0000-4000-8000-000000000000' };
 
 /** Records what reached the handlers; each answers with what it was given. */
 function recordingHandlers() {
@@ -54,11 +55,38 @@ describe('route', () => {
     ],
     ['an empty key name', { type: 'createApiKey', data: { environment: 'demo', name: '' } }, 'empty_input'],
     ['a key name of 101 characters', { type: 'createApiKey', data: { environment: 'demo', name: 'x'.repeat(101) } }, 'invalid_name'],
+    ['a rotation to an unknown preset', { type: 'rotateKey', data: { ...ROTATE, scopes: 'admin' } }, 'invalid_request'],
+    ['a rotation to a list of scopes', { type: 'rotateKey', data: { ...ROTATE, scopes: ['read'] } }, 'invalid_request'],
+    ['a rotation to a prototype name', { type: 'rotateKey', data: { ...ROTATE, scopes: 'toString' } }, 'invalid_request'],
+    ['a rotation to a preset in capitals', { type: 'rotateKey', data: { ...ROTATE, scopes: 'Trade' } }, 'invalid_request'],
+    ['a rotation to null scopes', { type: 'rotateKey', data: { ...ROTATE, scopes: null } }, 'invalid_request'],
   ])('refuses %s with a typed error, running nothing', async (_, message, code) => {
     const { calls, handlers } = recordingHandlers();
     const reply = await route(handlers, message, ownPage, self);
     expect(reply).toMatchObject({ ok: false, error: { code } });
     expect(calls).toEqual([]);
+  });
+
+  it('a rotation preset reaches the handler as sent; none means the same scopes; a bad one is named, not echoed', async () => {
+    const { calls, handlers } = recordingHandlers();
+    for (const scopes of ['read-only', 'trade', 'full'] as const) {
+      expect(await route(handlers, { type: 'rotateKey', data: { ...ROTATE, scopes } }, ownPage, self)).toMatchObject({ ok: true });
+    }
+    expect(await route(handlers, { type: 'rotateKey', data: ROTATE }, ownPage, self)).toMatchObject({ ok: true });
+    expect(calls).toEqual([
+      ['rotateKey', { ...ROTATE, scopes: 'read-only' }],
+      ['rotateKey', { ...ROTATE, scopes: 'trade' }],
+      ['rotateKey', { ...ROTATE, scopes: 'full' }],
+      ['rotateKey', ROTATE],
+    ]);
+    const reply = await route(handlers, { type: 'rotateKey', data: { ...ROTATE, scopes: 'superuser' } }, ownPage, self);
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        detail: 'Unknown scopes for the replacement: choose one of read-only, trade, full, or none to keep them.',
+      },
+    });
   });
 
   it('any value at all gets a Reply, never a throw, and a handler only sees validated data', async () => {
