@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../components/i18n';
 import type { KeyListItem } from '../../lib/messages';
-import { canManageKeys } from '../../lib/messages';
+import { canManageKeys, canMoveMoney } from '../../lib/messages';
 import { FIRST_SCREEN_ROWS } from './screen-copy';
 import { timeAgo } from './time-ago';
 
@@ -12,7 +12,7 @@ export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete'
 
 /** What Kalshi's answers say of a key, as badges, a line of words, and the actions that make sense. */
 function standing(key: KeyListItem) {
-  const badges: Array<[MessageKey, 'signing' | 'warning' | 'plain']> = [];
+  const badges: Array<[MessageKey, 'signing' | 'warning' | 'money' | 'plain']> = [];
   const notes: MessageKey[] = [];
   let actions: KeyAction[];
   if (key.signing) badges.push(['popup_badge_signing', 'signing']);
@@ -43,8 +43,13 @@ function standing(key: KeyListItem) {
   } else {
     actions = ['delete'];
   }
+  // Least privilege: a key that can transfer funds says so (gone from Kalshi, it can do nothing).
+  if (!key.deletedOnKalshi && canMoveMoney(key.scopes)) badges.push(['popup_badge_money', 'money']);
   return { badges, notes, actions };
 }
+
+/** Badges whose meaning needs a sentence: a tooltip, and the same words for screen readers. */
+const BADGE_NOTE: Partial<Record<MessageKey, MessageKey>> = { popup_badge_money: 'popup_badge_money_note' };
 
 const ACTION_LABEL: Record<KeyAction, MessageKey> = {
   copy: 'popup_action_copy_id',
@@ -124,11 +129,15 @@ export function KeyList(props: {
             <li key={key.keyId} class="key">
               <div class="key-head">
                 <span class="key-name">{name}</span>
-                {badges.map(([label, kind]) => (
-                  <span key={label} class={kind === 'plain' ? 'badge' : `badge badge-${kind}`}>
-                    {t(label)}
-                  </span>
-                ))}
+                {badges.map(([label, kind]) => {
+                  const note = BADGE_NOTE[label];
+                  return (
+                    <span key={label} class={kind === 'plain' ? 'badge' : `badge badge-${kind}`} title={note && t(note)}>
+                      {t(label)}
+                      {note && <span class="visually-hidden"> {t(note)}</span>}
+                    </span>
+                  );
+                })}
                 {actions.includes('delete') && <span class="key-head-end">{button('delete', 'danger small')}</span>}
               </div>
               <div class="key-id-row">
