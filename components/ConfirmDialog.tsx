@@ -6,10 +6,12 @@ import { Modal } from './Modal';
 /**
  * A modal confirmation whose focus starts on Cancel, so Enter alone never confirms.
  * With `acknowledge`, the confirm button stays disabled until that box is ticked (a second confirmation).
+ * `controls` (labelled form fields) come after the body, outside the dialog's description.
  */
 export function ConfirmDialog(props: {
   title: string;
   children: ComponentChildren;
+  controls?: ComponentChildren;
   confirmLabel: string;
   danger?: boolean;
   acknowledge?: string;
@@ -19,6 +21,7 @@ export function ConfirmDialog(props: {
   const [acknowledged, setAcknowledged] = useState(false);
   return (
     <Modal id="confirm" title={props.title} body={props.children} onClose={props.onCancel}>
+      {props.controls}
       {props.acknowledge && (
         <label class="check">
           <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.currentTarget.checked)} /> {props.acknowledge}

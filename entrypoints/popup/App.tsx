@@ -316,7 +316,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           environment={environment}
           locksOut={confirming.lockout === true || locksOut(confirming.key)}
           onCancel={() => setConfirming(null)}
-          onConfirm={() => later((m) => m.confirm(ctx, confirming))}
+          onConfirm={(confirmed) => later((m) => m.confirm(ctx, confirmed))}
         />
       )}
       {dialogs && shown && (

@@ -4,6 +4,7 @@ import type { NewKeyOptions } from '../../lib/messages';
 import type { KeyAlgorithm } from '../../lib/messages';
 import { PRESETS, SCOPES, type Scope, type ScopePreset } from '../../lib/messages';
 import type { KeySource } from '../../lib/messages';
+import { PRESET_TEXT } from './scope-words';
 
 type Draft = Omit<NewKeyOptions, 'source' | 'scopes' | 'subaccount' | 'fcmSubtraderId'> & {
   preset: ScopePreset | 'custom';
@@ -21,12 +22,6 @@ const EMPTY: Draft = {
   custom: ['read'],
   subaccount: '',
   fcmSubtraderId: '',
-};
-
-const PRESET_TEXT: Record<ScopePreset, [label: MessageKey, note: MessageKey]> = {
-  'read-only': ['scope_preset_read_only', 'scope_preset_read_only_note'],
-  trade: ['scope_preset_trade', 'scope_preset_trade_note'],
-  full: ['scope_preset_full', 'scope_preset_full_note'],
 };
 
 const SCOPE_TEXT: Record<Scope, MessageKey> = {

@@ -142,7 +142,8 @@ export const confirm = async (ctx: PopupContext, c: Confirming) => {
     });
   } else {
     await ctx.run(t('popup_busy_rotate', key.name), async () => {
-      const report = await send('rotateKey', { environment: ctx.environment, keyId: key.keyId });
+      const scopes = c.scopes === undefined ? {} : { scopes: c.scopes };
+      const report = await send('rotateKey', { environment: ctx.environment, keyId: key.keyId, ...scopes });
       await ctx.reload();
       const lines = rotationLines(report);
       if (report.completed || !report.error) return { kind: 'success', text: lines[0] ?? '', lines: lines.slice(1) };

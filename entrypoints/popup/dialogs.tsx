@@ -1,29 +1,34 @@
+import { useState } from 'preact/hooks';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { environmentName } from '../../components/EnvironmentSelect';
 import { t, tNodes } from '../../components/i18n';
 import type { Environment } from '../../lib/shared/environments';
-import type { KeyListItem } from '../../lib/messages';
+import { canManageKeys, narrowerPresets, PRESETS, type KeyListItem, type ScopePreset } from '../../lib/messages';
+import { PRESET_TEXT } from './scope-words';
 
 /** The popup's dialogs and what its buttons do: loaded on the first click (see App.tsx). */
 export { SecretDialog } from './SecretDialog';
 export { act, confirm, createKey, secretSaved } from './actions';
 
-/** `lockout`: the worker found no other key that works, whatever the list said: ask for that consent too. */
-export type Confirming = { action: 'delete' | 'forget' | 'rotate'; key: KeyListItem; lockout?: boolean };
+/**
+ * `lockout`: the worker found no other key that works, whatever the list said: ask for that consent too.
+ * `scopes`: a rotation's narrower preset for the replacement; absent, the same scopes.
+ */
+export type Confirming = { action: 'delete' | 'forget' | 'rotate'; key: KeyListItem; lockout?: boolean; scopes?: ScopePreset };
 
 export function ConfirmFor(props: {
   confirming: Confirming;
   environment: Environment;
   locksOut: boolean;
   onCancel: () => void;
-  onConfirm: () => void;
+  onConfirm: (confirmed: Confirming) => void;
 }) {
   const { action, key } = props.confirming;
   const env = environmentName(props.environment);
   const lockout = props.locksOut ? <p class="warning">{t('popup_lockout_warning', env)}</p> : null;
   const common = {
     onCancel: props.onCancel,
-    onConfirm: props.onConfirm,
+    onConfirm: () => props.onConfirm(props.confirming),
     acknowledge: props.locksOut ? t('popup_lockout_acknowledge') : undefined,
   };
   if (action === 'delete') {
@@ -43,12 +48,46 @@ export function ConfirmFor(props: {
       </ConfirmDialog>
     );
   }
+  return <RotateDialog keyItem={key} onCancel={props.onCancel} onConfirm={(scopes) => props.onConfirm({ ...props.confirming, scopes })} />;
+}
+
+const scopeList = (scopes: readonly string[]) => (scopes.length ? scopes.join(', ') : t('popup_no_scopes'));
+
+/** Rotate: the replacement keeps the key's scopes, or takes a narrower preset (Kalshi cannot narrow a key in place). */
+function RotateDialog(props: { keyItem: KeyListItem; onCancel: () => void; onConfirm: (scopes: ScopePreset | undefined) => void }) {
+  const key = props.keyItem;
+  const [choice, setChoice] = useState<ScopePreset | ''>('');
+  const narrower = narrowerPresets(key.scopes).reverse(); // widest first, under "Same as now"
+  // The signing key's replacement signs too: it must still manage keys (the worker refuses otherwise).
+  const locksOut = (p: ScopePreset) => key.signing && !canManageKeys(PRESETS[p]);
   return (
     <ConfirmDialog
       title={t('popup_rotate_title', key.name)}
       confirmLabel={t('popup_action_rotate')}
       onCancel={props.onCancel}
-      onConfirm={props.onConfirm}
+      onConfirm={() => props.onConfirm(choice || undefined)}
+      controls={
+        <div class="field">
+          <label for="rotate-scopes">{t('popup_rotate_scopes_label')}</label>
+          <select
+            id="rotate-scopes"
+            value={choice}
+            aria-describedby="rotate-scopes-hint"
+            onChange={(e) => setChoice(e.currentTarget.value as ScopePreset | '')}
+          >
+            <option value="">{t('popup_rotate_scopes_same', scopeList(key.scopes))}</option>
+            {narrower.map((p) => (
+              <option key={p} value={p} disabled={locksOut(p)}>
+                {t('popup_rotate_scopes_preset', t(PRESET_TEXT[p][0]), scopeList(PRESETS[p]))}
+              </option>
+            ))}
+          </select>
+          <p id="rotate-scopes-hint" class="hint">
+            {choice ? t(PRESET_TEXT[choice][1]) : t('popup_rotate_scopes_hint')}
+            {narrower.some(locksOut) && ` ${t('popup_rotate_scopes_signing')}`}
+          </p>
+        </div>
+      }
     >
       <p>{t('popup_rotate_body')}</p>
       <p>{t('popup_rotate_body_failure')}</p>

@@ -5,7 +5,8 @@ import type { RotationReport } from '../../lib/messages';
 export function rotationLines(r: RotationReport): string[] {
   const oldId = r.oldKeyId.slice(0, 8);
   const newId = r.newKeyId?.slice(0, 8) ?? '';
-  if (r.completed) return [t('rotation_done', newId, oldId)];
+  const scopes = r.newScopes ? [t('rotation_new_scopes', newId, r.newScopes.join(', ') || t('popup_no_scopes'))] : [];
+  if (r.completed) return [t('rotation_done', newId, oldId), ...scopes];
   const old = {
     active: r.newKeyState === 'signing' ? t('rotation_old_not_signing', oldId) : t('rotation_old_unchanged', oldId),
     deleted: t('rotation_old_deleted', oldId),
@@ -17,5 +18,5 @@ export function rotationLines(r: RotationReport): string[] {
     verified: t('rotation_new_verified', newId),
     signing: t('rotation_new_signing', newId),
   }[r.newKeyState];
-  return [old, fresh];
+  return [old, fresh, ...scopes];
 }

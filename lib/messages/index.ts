@@ -11,7 +11,7 @@ export type { NewKeyOptions, OneTimeSecret } from '../key-manager/minting';
 export type { RotationReport } from '../key-manager/rotation';
 export type { KeyAlgorithm } from '../key-formats/pem';
 export type { MessageType, Reply, RequestOf, ResponseOf } from './protocol';
-export { PRESETS, SCOPES, canManageKeys, canMoveMoney, type Scope, type ScopePreset } from '../kalshi/scopes';
+export { PRESETS, SCOPES, canManageKeys, canMoveMoney, narrowerPresets, type Scope, type ScopePreset } from '../kalshi/scopes';
 export { tierLabel, type KeySource } from '../kalshi/tiers';
 export { hasHostAccess, hostOriginsOf, requestHostAccess } from '../kalshi/host-access';
 export { parseSnapshot, type EnvironmentSnapshot, type PopupSnapshot } from './snapshot';
