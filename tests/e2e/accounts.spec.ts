@@ -33,7 +33,10 @@ test('two Kalshi accounts end to end: import A, import B, name them, switch, cre
   await names.nth(1).press('Enter');
   await expect(options.getByRole('status')).toContainText('The account is now called fund.');
   await expect(held.getByRole('heading', { level: 3 })).toHaveText(['Demo · personal', 'Demo · fund']);
-  await options.screenshot({ path: `${shots}/options-accounts.png`, fullPage: true });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await options.emulateMedia({ colorScheme });
+    await options.screenshot({ path: `${shots}/options-accounts-${colorScheme}.png`, fullPage: true });
+  }
 
   // The popup opens on the account of the key imported last, its list only.
   const popup = await openPage('popup');
