@@ -125,6 +125,8 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
       if (initial) void send('getAccountHealth', { environment: env, timeZone: userTimeZone() }).then(setHealth, () => setHealth(null));
       lastLists.set(env, fresh.keys);
       setKeys(fresh.keys);
+      // The first list after an update from before the accounts asked Kalshi whose each key is.
+      if (o.signingKey.account === null) void send('getOverview', { environment: env }).then(setOverview, () => undefined);
       setTrouble(
         fresh.listedWith && fresh.signingProblem ? { listedWith: fresh.listedWith, problem: localizeError(fresh.signingProblem) } : null,
       );
