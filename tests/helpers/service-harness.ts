@@ -3,8 +3,8 @@
  * clock the test moves. For the scenario tests of tests/unit/truth-*.test.ts.
  */
 import 'fake-indexeddb/auto';
-import { expect } from 'vitest';
-import type { Exchange, Tier } from '../../exchange/server';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { startExchange, type Exchange, type Tier } from '../../exchange/server';
 import { createKeyService, type Handlers, type KeyServiceDeps } from '../../lib/key-manager/service';
 import type { NewKeyOptions } from '../../lib/key-manager/minting';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
@@ -46,6 +46,54 @@ export async function harness(exchange: Exchange): Promise<Harness> {
     make,
   };
   return h;
+}
+
+export interface ServiceHarness extends Readonly<Harness> {
+  /** The file's exchange: started before all tests, reset before each. */
+  readonly exchange: Exchange;
+}
+
+/**
+ * Registers the file's hooks: start an exchange before all tests, close it after, and before each
+ * test `reset()` it and make a fresh harness (its store closed after the test). Read everything
+ * through the returned object, never destructured: the harness behind it changes with each test.
+ */
+export function useHarness(): ServiceHarness {
+  let exchange: Exchange | undefined;
+  let current: Harness | undefined;
+  const started = (): Exchange => {
+    if (!exchange) throw new Error('the exchange is not started yet: use it inside a test or hook');
+    return exchange;
+  };
+  const under = (): Harness => {
+    if (!current) throw new Error('the harness is not made yet: use it inside a test or hook');
+    return current;
+  };
+
+  beforeAll(async () => {
+    exchange = await startExchange({ port: 0 });
+  });
+  afterAll(() => started().close());
+  beforeEach(async () => {
+    started().reset();
+    current = await harness(started());
+  });
+  afterEach(() => under().store.close());
+
+  return {
+    get exchange() {
+      return started();
+    },
+    get store() {
+      return under().store;
+    },
+    get service() {
+      return under().service;
+    },
+    advance: (ms) => under().advance(ms),
+    restart: (overrides) => under().restart(overrides),
+    make: (overrides) => under().make(overrides),
+  };
 }
 
 export function newKey(name: string, overrides: Partial<NewKeyOptions> = {}) {

@@ -2,53 +2,44 @@
  * The account's health as the worker reads it (four signed reads after the list) and the toolbar
  * badge it draws: appearing when something needs the user, clearing when the cause is gone.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExchange, type Exchange } from '../../exchange/server';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { BadgeReason } from '../../lib/key-manager/attention';
-import { expectCode, harness, P, signedIn, type Harness } from '../helpers/service-harness';
+import { expectCode, P, signedIn, useHarness } from '../helpers/service-harness';
 
 const DAY_S = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);
 const UTC = { environment: 'demo' as const, timeZone: 'UTC' };
 
-let exchange: Exchange;
-let h: Harness;
+const h = useHarness();
 let badge: BadgeReason[][];
-beforeAll(async () => {
-  exchange = await startExchange({ port: 0 });
-});
-afterAll(() => exchange.close());
-beforeEach(async () => {
-  exchange.reset();
-  h = await harness(exchange);
+beforeEach(() => {
   badge = [];
   h.restart({ badge: (reasons) => badge.push(reasons) });
 });
-afterEach(() => h.store.close());
 
 describe('the account health', () => {
   it('the location check: valid, expiring within 7 days, expired, absent — and the badge follows', async () => {
-    await signedIn(exchange, h.service);
-    exchange.setRegionExpiration('demo', nowS() + 30 * DAY_S);
+    await signedIn(h.exchange, h.service);
+    h.exchange.setRegionExpiration('demo', nowS() + 30 * DAY_S);
     expect((await h.service.getAccountHealth(UTC)).attestation).toMatchObject({ state: 'valid', daysLeft: 30 });
     expect(badge.at(-1)).toEqual([]);
 
-    exchange.setRegionExpiration('demo', nowS() + 3 * DAY_S);
+    h.exchange.setRegionExpiration('demo', nowS() + 3 * DAY_S);
     expect((await h.service.getAccountHealth(UTC)).attestation).toMatchObject({ state: 'expiring', daysLeft: 3 });
     expect(badge.at(-1)).toEqual(['attestation_expiring']);
 
-    exchange.setRegionExpiration('demo', nowS() - DAY_S);
+    h.exchange.setRegionExpiration('demo', nowS() - DAY_S);
     expect((await h.service.getAccountHealth(UTC)).attestation).toMatchObject({ state: 'expired' });
     expect(badge.at(-1)).toEqual(['attestation_expired']);
 
-    exchange.setRegionExpiration('demo', null);
+    h.exchange.setRegionExpiration('demo', null);
     expect((await h.service.getAccountHealth(UTC)).attestation).toMatchObject({ state: 'absent', expiresAt: null });
     expect(badge.at(-1), 'the cause is gone: the badge clears').toEqual([]);
   });
 
   it('grants with their source and expiry, the budgets, the next level, and the upload grant ending', async () => {
-    await signedIn(exchange, h.service, 'premier');
-    exchange.setGrants('demo', [
+    await signedIn(h.exchange, h.service, 'premier');
+    h.exchange.setGrants('demo', [
       { exchange_instance: 'event_contract', level: 'premier', source: 'volume', expires_ts: nowS() + 2 * DAY_S },
       { exchange_instance: 'event_contract', level: 'advanced', source: 'manual' },
     ]);
@@ -64,50 +55,50 @@ describe('the account health', () => {
     });
     expect(health.next).toMatchObject({ level: 'paragon' });
     expect(health.uploadGrant).toMatchObject({ level: 'premier', endingSoon: true });
-    expect(health.communicationsId).toBe(exchange.communicationsId('demo'));
+    expect(health.communicationsId).toBe(h.exchange.communicationsId('demo'));
     expect(badge.at(-1)).toEqual(['upload_grant_ending']);
   });
 
   it('a fact Kalshi does not give is unknown, the others still shown', async () => {
-    await signedIn(exchange, h.service);
-    exchange.faultMode({ method: 'GET', path: `${P}/account/api_usage_level/volume_progress` }, { status: 500 });
+    await signedIn(h.exchange, h.service);
+    h.exchange.faultMode({ method: 'GET', path: `${P}/account/api_usage_level/volume_progress` }, { status: 500 });
     const health = await h.service.getAccountHealth(UTC);
     expect(health.next).toBeNull();
     expect(health.level).toBe('premier');
   });
 
   it('Upgrade to Advanced: 2xx raises the level; Kalshi’s 403 says why', async () => {
-    await signedIn(exchange, h.service, 'basic');
+    await signedIn(h.exchange, h.service, 'basic');
     expect((await h.service.getAccountHealth(UTC)).upgradeOffered).toBe(true);
     await expectCode(h.service.upgradeUsageLevel(UTC), 'upgrade_not_eligible');
-    exchange.setRecentApiOrder('demo', true);
+    h.exchange.setRecentApiOrder('demo', true);
     const after = await h.service.upgradeUsageLevel(UTC);
     expect(after.grants).toContainEqual(expect.objectContaining({ level: 'advanced', source: 'manual' }));
-    expect(exchange.requests.filter((r) => r.path === `${P}/account/api_usage_level/upgrade`).map((r) => r.status)).toEqual([
+    expect(h.exchange.requests.filter((r) => r.path === `${P}/account/api_usage_level/upgrade`).map((r) => r.status)).toEqual([
       403,
       expect.any(Number),
     ]);
   });
 
   it('an unknown time zone is refused before any request', async () => {
-    await signedIn(exchange, h.service);
-    const before = exchange.requests.length;
+    await signedIn(h.exchange, h.service);
+    const before = h.exchange.requests.length;
     await expectCode(h.service.getAccountHealth({ environment: 'demo', timeZone: 'Mars/Olympus' }), 'invalid_request');
-    expect(exchange.requests.length).toBe(before);
+    expect(h.exchange.requests.length).toBe(before);
   });
 });
 
 describe('the badge for the signing key', () => {
   it('a passing test of the signing key leaves the badge clear; a refused one shows it', async () => {
-    const seeded = await signedIn(exchange, h.service);
+    const seeded = await signedIn(h.exchange, h.service);
     await h.service.testKey({ environment: 'demo', keyId: seeded.keyId });
     expect(badge.at(-1)).toEqual([]);
     // Too many requests says nothing of the key: no badge.
-    exchange.faultMode({ method: 'GET', path: `${P}/portfolio/balance` }, { status: 429 });
+    h.exchange.faultMode({ method: 'GET', path: `${P}/portfolio/balance` }, { status: 429 });
     await expectCode(h.service.testKey({ environment: 'demo', keyId: seeded.keyId }), 'rate_limited');
     expect(badge.at(-1)).toEqual([]);
-    exchange.faultMode({ method: 'GET', path: `${P}/portfolio/balance` }, null);
-    exchange.deleteKeyOutOfBand('demo', seeded.keyId);
+    h.exchange.faultMode({ method: 'GET', path: `${P}/portfolio/balance` }, null);
+    h.exchange.deleteKeyOutOfBand('demo', seeded.keyId);
     await expectCode(h.service.testKey({ environment: 'demo', keyId: seeded.keyId }), 'unauthorized');
     expect(badge.at(-1)).toEqual(['signing_key_failing']);
   });

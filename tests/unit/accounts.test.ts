@@ -4,35 +4,24 @@
  * creation and the lock-out guard act on the chosen account only; importing another account's key
  * adds that account; stores from before the accounts are migrated without losing a key.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExchange, type Exchange } from '../../exchange/server';
+import { describe, expect, it } from 'vitest';
 import type { StoredKey } from '../../lib/key-store';
 import { route } from '../../lib/messages/router';
-import { expectCode, harness, newKey, type Harness } from '../helpers/service-harness';
+import { expectCode, newKey, useHarness } from '../helpers/service-harness';
 
-let exchange: Exchange;
-let h: Harness;
-beforeAll(async () => {
-  exchange = await startExchange({ port: 0 });
-});
-afterAll(() => exchange.close());
-beforeEach(async () => {
-  exchange.reset();
-  h = await harness(exchange);
-});
-afterEach(() => h.store.close());
+const h = useHarness();
 
 const B = { env: 'demo', account: 'b' } as const;
-const onExchange = (ref: 'demo' | typeof B) => exchange.keys(ref).map((k) => k.api_key_id);
+const onExchange = (ref: 'demo' | typeof B) => h.exchange.keys(ref).map((k) => k.api_key_id);
 const listed = async () => (await h.service.listApiKeys({ environment: 'demo' })).keys.map((k) => k.keyId);
 
 /** Account A (the exchange's default) and B, each with one key imported here; B imported last. */
 async function importBoth() {
-  const a = exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
-  const b = exchange.seedAccount(B, { name: 'desk B', usageTier: 'premier' });
+  const a = h.exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
+  const b = h.exchange.seedAccount(B, { name: 'desk B', usageTier: 'premier' });
   await h.service.importKey({ environment: 'demo', keyId: a.keyId, pem: a.privateKeyPem });
   await h.service.importKey({ environment: 'demo', keyId: b.keyId, pem: b.privateKeyPem });
-  return { a, b, idA: exchange.communicationsId('demo'), idB: exchange.communicationsId(B) };
+  return { a, b, idA: h.exchange.communicationsId('demo'), idB: h.exchange.communicationsId(B) };
 }
 
 describe('two accounts end to end', () => {
@@ -90,7 +79,7 @@ describe('two accounts end to end', () => {
     const [test, importB, importA] = (await h.service.getActivity({})).entries;
     expect(test).toMatchObject({ operation: 'test', account: idB });
     expect(importB).toMatchObject({ operation: 'import', account: idB });
-    expect(importA).toMatchObject({ operation: 'import', account: exchange.communicationsId('demo') });
+    expect(importA).toMatchObject({ operation: 'import', account: h.exchange.communicationsId('demo') });
   });
 });
 
@@ -175,9 +164,9 @@ describe('stores from before the accounts', () => {
   }
 
   it('every key kept and told apart by account — even one of another account an older release mixed in', async () => {
-    const a = exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
-    const a2 = exchange.seedAccount('demo', { name: 'bot A' });
-    const b = exchange.seedAccount(B, { name: 'desk B' });
+    const a = h.exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
+    const a2 = h.exchange.seedAccount('demo', { name: 'bot A' });
+    const b = h.exchange.seedAccount(B, { name: 'desk B' });
     await legacyKey(a, true);
     await legacyKey(a2, false);
     await legacyKey(b, false);
@@ -200,7 +189,7 @@ describe('stores from before the accounts', () => {
     // The first list asks Kalshi which account each key is of, then lists A's only.
     expect(await listed()).toEqual(expect.arrayContaining([a.keyId, a2.keyId]));
     expect(await listed()).toHaveLength(2);
-    const [idA, idB] = [exchange.communicationsId('demo'), exchange.communicationsId(B)];
+    const [idA, idB] = [h.exchange.communicationsId('demo'), h.exchange.communicationsId(B)];
     const accounts = Object.fromEntries((await h.store.listKeys('demo')).map((k) => [k.keyId, k.account]));
     expect(accounts).toEqual({ [a.keyId]: idA, [a2.keyId]: idA, [b.keyId]: idB });
     expect((await h.store.listPending('demo')).records).toEqual([expect.objectContaining({ id: 'old-create', account: idA })]);
@@ -215,11 +204,11 @@ describe('stores from before the accounts', () => {
   });
 
   it('a key whose account Kalshi will not name (deleted on kalshi.com) stays, shown with the active account', async () => {
-    const a = exchange.seedAccount('demo', { name: 'desk A' });
-    const gone = exchange.seedAccount('demo', { name: 'gone' });
+    const a = h.exchange.seedAccount('demo', { name: 'desk A' });
+    const gone = h.exchange.seedAccount('demo', { name: 'gone' });
     await legacyKey(a, true);
     await legacyKey(gone, false);
-    exchange.deleteKeyOutOfBand('demo', gone.keyId);
+    h.exchange.deleteKeyOutOfBand('demo', gone.keyId);
     const keys = (await h.service.listApiKeys({ environment: 'demo' })).keys;
     expect(keys.find((k) => k.keyId === gone.keyId)).toMatchObject({ held: true, deletedOnKalshi: true });
     expect((await h.store.getKey('demo', gone.keyId))?.account).toBeUndefined();

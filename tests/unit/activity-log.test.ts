@@ -3,22 +3,11 @@
  * exchange): each key operation adds exactly one entry with the right fields, refusals carry their
  * code, a lost answer is "outcome unknown", and reads record nothing.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExchange, type Exchange } from '../../exchange/server';
+import { describe, expect, it } from 'vitest';
 import type { ActivityEntry } from '../../lib/key-manager/api';
-import { expectCode, harness, newKey, P, signedIn, type Harness } from '../helpers/service-harness';
+import { expectCode, newKey, P, signedIn, useHarness } from '../helpers/service-harness';
 
-let exchange: Exchange;
-let h: Harness;
-beforeAll(async () => {
-  exchange = await startExchange({ port: 0 });
-});
-afterAll(() => exchange.close());
-beforeEach(async () => {
-  exchange.reset();
-  h = await harness(exchange);
-});
-afterEach(() => h.store.close());
+const h = useHarness();
 
 const entries = async () => (await h.service.getActivity({})).entries;
 
@@ -34,20 +23,20 @@ async function recorded(operation: () => Promise<unknown>): Promise<ActivityEntr
   expect(entry.at).toBeGreaterThanOrEqual(from);
   expect(entry.at).toBeLessThanOrEqual(Date.now());
   // The account acted on: the key's own, else the signing key's; none when Kalshi never named one.
-  expect([null, exchange.communicationsId(entry.environment)]).toContain(entry.account);
+  expect([null, h.exchange.communicationsId(entry.environment)]).toContain(entry.account);
   return entry;
 }
 const ref = (keyId: string) => ({ environment: 'demo' as const, keyId });
 
 describe('each key operation records one entry', () => {
   it('import: ok, with the key id, Kalshi’s name for the key and the environment', async () => {
-    const seeded = exchange.seedAccount('demo', { name: 'desk' });
+    const seeded = h.exchange.seedAccount('demo', { name: 'desk' });
     const entry = await recorded(() => h.service.importKey({ environment: 'demo', keyId: seeded.keyId, pem: seeded.privateKeyPem }));
     expect(entry).toEqual({
       id: 1,
       at: entry.at,
       environment: 'demo',
-      account: exchange.communicationsId('demo'),
+      account: h.exchange.communicationsId('demo'),
       keyId: seeded.keyId,
       keyName: 'desk',
       operation: 'import',
@@ -56,8 +45,8 @@ describe('each key operation records one entry', () => {
   });
 
   it('import refused: the error code, the key id, and no name (Kalshi never said one)', async () => {
-    const mine = exchange.seedAccount('production');
-    const other = exchange.seedAccount('production');
+    const mine = h.exchange.seedAccount('production');
+    const other = h.exchange.seedAccount('production');
     const entry = await recorded(() => h.service.importKey({ environment: 'production', keyId: other.keyId, pem: mine.privateKeyPem }));
     expect(entry).toMatchObject({
       environment: 'production',
@@ -70,7 +59,7 @@ describe('each key operation records one entry', () => {
   });
 
   it('create (a pair made here) and generate (made on Kalshi): the new key’s id and name', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     let made = '';
     const created = await recorded(async () => (made = (await h.service.createApiKey(newKey('laptop'))).keyId));
     expect(created).toMatchObject({ keyId: made, keyName: 'laptop', operation: 'create', outcome: 'ok' });
@@ -80,7 +69,7 @@ describe('each key operation records one entry', () => {
   });
 
   it('a bot key’s private key handed over: recorded once the user confirms it saved, with the key’s name', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     const bot = await h.service.createApiKey(newKey('bot', { destination: 'download' }));
     await h.service.takeSecret({ environment: 'demo' });
     const entry = await recorded(() => h.service.confirmSecretSaved(ref(bot.keyId)));
@@ -88,7 +77,7 @@ describe('each key operation records one entry', () => {
   });
 
   it('test, use for signing and forget: each on its key, by name', async () => {
-    const seeded = await signedIn(exchange, h.service);
+    const seeded = await signedIn(h.exchange, h.service);
     const spare = await h.service.createApiKey(newKey('spare'));
     expect(await recorded(() => h.service.testKey(ref(spare.keyId)))).toMatchObject({
       keyId: spare.keyId,
@@ -112,24 +101,24 @@ describe('each key operation records one entry', () => {
   });
 
   it('delete: a held key by its name; a key held elsewhere by the name the last list showed', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     const held = await h.service.createApiKey(newKey('old key'));
     const entry = await recorded(() => h.service.deleteApiKey({ ...ref(held.keyId), confirmLockout: false }));
     expect(entry).toMatchObject({ keyId: held.keyId, keyName: 'old key', operation: 'delete', outcome: 'ok' });
 
-    const elsewhere = exchange.seedAccount('demo', { name: 'made on kalshi.com' }).keyId;
+    const elsewhere = h.exchange.seedAccount('demo', { name: 'made on kalshi.com' }).keyId;
     await h.service.listApiKeys({ environment: 'demo' });
     const gone = await recorded(() => h.service.deleteApiKey({ ...ref(elsewhere), confirmLockout: false }));
     expect(gone).toMatchObject({ keyId: elsewhere, keyName: 'made on kalshi.com', operation: 'delete', outcome: 'ok' });
   });
 
   it('rotate: ok when done; a rotation that stops at a step records the step’s error', async () => {
-    const seeded = await signedIn(exchange, h.service);
+    const seeded = await signedIn(h.exchange, h.service);
     const done = await recorded(() => h.service.rotateKey(ref(seeded.keyId)));
     expect(done).toMatchObject({ keyId: seeded.keyId, keyName: 'sandbox', operation: 'rotate', outcome: 'ok' });
 
     const current = (await h.store.getSigningKey('demo'))!.keyId;
-    exchange.failNext({ method: 'GET', path: `${P}/portfolio/balance` }, { status: 500, times: 3 });
+    h.exchange.failNext({ method: 'GET', path: `${P}/portfolio/balance` }, { status: 500, times: 3 });
     const report = await h.service.rotateKey(ref(current)).catch(() => undefined);
     expect(report?.completed).toBe(false);
     const [stopped] = await entries();
@@ -139,7 +128,7 @@ describe('each key operation records one entry', () => {
 
 describe('refusals and lost answers', () => {
   it('each refusal records its code: the lock-out guard, an upload Kalshi refuses (no key id yet), a key not held', async () => {
-    const seeded = await signedIn(exchange, h.service, 'basic');
+    const seeded = await signedIn(h.exchange, h.service, 'basic');
     const guard = await recorded(() => h.service.deleteApiKey({ ...ref(seeded.keyId), confirmLockout: false }));
     expect(guard).toMatchObject({
       keyId: seeded.keyId,
@@ -156,20 +145,20 @@ describe('refusals and lost answers', () => {
   });
 
   it('a lost answer: outcome unknown; keeping the key it may have made is recorded too', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     h.restart({ graceMs: 60_000 });
-    exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { reset: 'before' });
+    h.exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { reset: 'before' });
     const lost = await recorded(() => expectCode(h.service.createApiKey(newKey('bot', { source: 'kalshi' })), 'outcome_unknown'));
     expect(lost).toMatchObject({ keyId: null, keyName: 'bot', operation: 'generate', outcome: 'unknown', errorCode: 'outcome_unknown' });
 
-    const namesake = exchange.seedAccount('demo', { name: 'bot' }).keyId;
+    const namesake = h.exchange.seedAccount('demo', { name: 'bot' }).keyId;
     await h.service.listApiKeys({ environment: 'demo' });
     const kept = await recorded(() => h.service.keepKey(ref(namesake)));
     expect(kept).toMatchObject({ keyId: namesake, keyName: 'bot', operation: 'keep', outcome: 'ok' });
   });
 
   it('reads and the environment switch record nothing', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     const before = await entries();
     expect(before).toHaveLength(1);
     await h.service.getOverview({});

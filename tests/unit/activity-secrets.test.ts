@@ -5,26 +5,15 @@
  */
 import 'fake-indexeddb/auto';
 import { createPrivateKey } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExchange, type Exchange } from '../../exchange/server';
+import { describe, expect, it } from 'vitest';
 import { createKeyService } from '../../lib/key-manager/service';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
 import { route } from '../../lib/messages/router';
 import { AppError } from '../../lib/shared/errors';
 import { exchangeFetch } from '../helpers/exchange-fetch';
-import { expectCode, harness, newKey, signedIn, type Harness } from '../helpers/service-harness';
+import { expectCode, newKey, signedIn, useHarness } from '../helpers/service-harness';
 
-let exchange: Exchange;
-let h: Harness;
-beforeAll(async () => {
-  exchange = await startExchange({ port: 0 });
-});
-afterAll(() => exchange.close());
-beforeEach(async () => {
-  exchange.reset();
-  h = await harness(exchange);
-});
-afterEach(() => h.store.close());
+const h = useHarness();
 
 const ENTRY_FIELDS = ['account', 'at', 'environment', 'errorCode', 'id', 'keyId', 'keyName', 'operation', 'outcome'];
 
@@ -40,7 +29,7 @@ function pemPieces(pem: string): string[] {
 
 /** A fetch that also notes every private key Kalshi hands over (POST /api_keys/generate). */
 function notingPrivateKeys(handedOver: string[]): typeof fetch {
-  const f = exchangeFetch(exchange);
+  const f = exchangeFetch(h.exchange);
   return async (input, init) => {
     const response = await f(input, init);
     const text = await response.clone().text();
@@ -55,10 +44,10 @@ describe('no key material in the log', () => {
     const handedOver: string[] = [];
     h.restart({ fetch: notingPrivateKeys(handedOver) });
     const secrets: string[] = ['correct horse battery', 'wrong horse'];
-    const seeded = await signedIn(exchange, h.service);
+    const seeded = await signedIn(h.exchange, h.service);
     secrets.push(...pemPieces(seeded.privateKeyPem));
 
-    const locked = exchange.seedAccount('demo', { name: 'locked', keyType: 'ed25519' });
+    const locked = h.exchange.seedAccount('demo', { name: 'locked', keyType: 'ed25519' });
     const encrypted = String(
       createPrivateKey(locked.privateKeyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: secrets[0] }),
     );
@@ -85,8 +74,8 @@ describe('no key material in the log', () => {
 
     expect(handedOver, 'Kalshi generated two private keys').toHaveLength(2);
     for (const pem of handedOver) secrets.push(...pemPieces(pem));
-    expect(exchange.signatures.length).toBeGreaterThan(10);
-    secrets.push(...exchange.signatures);
+    expect(h.exchange.signatures.length).toBeGreaterThan(10);
+    secrets.push(...h.exchange.signatures);
 
     const { entries } = await h.service.getActivity({});
     expect(entries.map((e) => e.operation)).toEqual(
@@ -110,9 +99,9 @@ describe('no key material in the log', () => {
 describe('the log lasts and never gets in the way', () => {
   it('survives a stopped worker: a new connection and a new service read the same entries', async () => {
     const name = `activity-restart-${Math.random()}`;
-    const make = (store: KeyStore) => createKeyService({ store, fetch: exchangeFetch(exchange), sleep: async () => {} });
+    const make = (store: KeyStore) => createKeyService({ store, fetch: exchangeFetch(h.exchange), sleep: async () => {} });
     const first = await openKeyStore(name);
-    const seeded = exchange.seedAccount('demo', { name: 'desk' });
+    const seeded = h.exchange.seedAccount('demo', { name: 'desk' });
     await make(first).importKey({ environment: 'demo', keyId: seeded.keyId, pem: seeded.privateKeyPem });
     const before = (await make(first).getActivity({})).entries;
     first.close();
@@ -132,7 +121,7 @@ describe('the log lasts and never gets in the way', () => {
         args[1] === 'ffffffff-ffff-4fff-8fff-ffffffffffff' ? Promise.reject(new AppError('corrupt_record')) : h.store.getKey(...args),
     };
     const service = h.make({ store: failing });
-    const seeded = exchange.seedAccount('demo', { name: 'desk' });
+    const seeded = h.exchange.seedAccount('demo', { name: 'desk' });
     const summary = await service.importKey({ environment: 'demo', keyId: seeded.keyId, pem: seeded.privateKeyPem });
     expect(summary).toMatchObject({ keyId: seeded.keyId, name: 'desk' });
     expect((await h.store.getSigningKey('demo'))?.keyId).toBe(seeded.keyId);
@@ -145,8 +134,8 @@ describe('the log lasts and never gets in the way', () => {
 
 describe('getActivity', () => {
   it('newest first, filtered by environment and account; the accounts seen so far come along', async () => {
-    const demo = await signedIn(exchange, h.service);
-    const prod = exchange.seedAccount('production', { name: 'prod' });
+    const demo = await signedIn(h.exchange, h.service);
+    const prod = h.exchange.seedAccount('production', { name: 'prod' });
     await h.service.importKey({ environment: 'production', keyId: prod.keyId, pem: prod.privateKeyPem });
     await h.service.testKey({ environment: 'demo', keyId: demo.keyId });
     await h.service.testKey({ environment: 'production', keyId: prod.keyId });
@@ -159,7 +148,7 @@ describe('getActivity', () => {
       ['demo', 'import'],
     ]);
     expect(all.entries.map((e) => e.id)).toEqual([4, 3, 2, 1]);
-    const [demoAccount, prodAccount] = [exchange.communicationsId('demo'), exchange.communicationsId('production')];
+    const [demoAccount, prodAccount] = [h.exchange.communicationsId('demo'), h.exchange.communicationsId('production')];
     expect(all.accounts).toEqual([prodAccount, demoAccount]);
     expect((await h.service.getActivity({ environment: 'demo' })).entries.map((e) => e.id)).toEqual([3, 1]);
     expect((await h.service.getActivity({ environment: 'production' })).entries.map((e) => e.id)).toEqual([4, 2]);

@@ -2,31 +2,19 @@
  * Issue 13, scenarios 2–4: changes made outside this browser, lost answers, and one-time keys —
  * every conclusion proved by Kalshi's own answers, never by a key's name.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startExchange, type Exchange } from '../../exchange/server';
+import { describe, expect, it } from 'vitest';
+import { expectCode, newKey, onExchange, P, signedIn, useHarness } from '../helpers/service-harness';
 
-import { expectCode, harness, newKey, onExchange, P, signedIn, type Harness } from '../helpers/service-harness';
-
-let exchange: Exchange;
-let h: Harness;
-beforeAll(async () => {
-  exchange = await startExchange({ port: 0 });
-});
-afterAll(() => exchange.close());
-beforeEach(async () => {
-  exchange.reset();
-  h = await harness(exchange);
-});
-afterEach(() => h.store.close());
+const h = useHarness();
 
 const list = () => h.service.listApiKeys({ environment: 'demo' });
 const item = async (keyId: string) => (await list()).keys.find((k) => k.keyId === keyId);
 
 describe('keys deleted elsewhere (scenario 2)', () => {
   it('the signing key deleted on kalshi.com: the list is read with the other held key, both shown, neither called “no keys”', async () => {
-    const seeded = await signedIn(exchange, h.service);
+    const seeded = await signedIn(h.exchange, h.service);
     const spare = await h.service.createApiKey(newKey('spare'));
-    exchange.deleteKeyOutOfBand('demo', seeded.keyId);
+    h.exchange.deleteKeyOutOfBand('demo', seeded.keyId);
 
     const result = await list();
     expect(result.listedWith).toBe(spare.keyId);
@@ -49,17 +37,17 @@ describe('keys deleted elsewhere (scenario 2)', () => {
   });
 
   it('a held key Kalshi no longer lists is marked deleted on Kalshi only after its own signature is refused', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     const spare = await h.service.createApiKey(newKey('spare'));
-    exchange.deleteKeyOutOfBand('demo', spare.keyId);
+    h.exchange.deleteKeyOutOfBand('demo', spare.keyId);
     expect(await item(spare.keyId)).toMatchObject({ held: true, deletedOnKalshi: true });
-    expect(exchange.requests.some((r) => r.keyId === spare.keyId && r.status === 401)).toBe(true);
+    expect(h.exchange.requests.some((r) => r.keyId === spare.keyId && r.status === 401)).toBe(true);
   });
 
   it('the lock-out guard counts only keys that work: forgetting the signing key next to a dead one asks first', async () => {
-    const seeded = await signedIn(exchange, h.service);
+    const seeded = await signedIn(h.exchange, h.service);
     const spare = await h.service.createApiKey(newKey('spare'));
-    exchange.deleteKeyOutOfBand('demo', spare.keyId);
+    h.exchange.deleteKeyOutOfBand('demo', spare.keyId);
     await expectCode(h.service.forgetKey({ environment: 'demo', keyId: seeded.keyId, confirmLockout: false }), 'lockout_unconfirmed');
     expect((await h.store.listKeys('demo')).map((k) => k.keyId).sort()).toEqual([seeded.keyId, spare.keyId].sort());
     // With consent, the dead key does not silently become the signing key.
@@ -68,16 +56,16 @@ describe('keys deleted elsewhere (scenario 2)', () => {
   });
 
   it('the only signing key deleted with consent, its answer lost: the refused retry proves it gone', async () => {
-    const seeded = await signedIn(exchange, h.service);
-    exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${seeded.keyId}` }, { reset: 'after' });
+    const seeded = await signedIn(h.exchange, h.service);
+    h.exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${seeded.keyId}` }, { reset: 'after' });
     await h.service.deleteApiKey({ environment: 'demo', keyId: seeded.keyId, confirmLockout: true });
-    expect(onExchange(exchange)).toEqual([]);
+    expect(onExchange(h.exchange)).toEqual([]);
     expect(await h.store.listKeys('demo')).toEqual([]);
     expect((await h.service.getOverview({ environment: 'demo' })).signingKey).toBeNull();
   });
 
   it('forgetting a key leaves no private half behind in the pending store', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     const laptop = await h.service.createApiKey(newKey('laptop'));
     expect((await h.store.listPending('demo')).records.some((r) => r.operation === 'create' && r.privateKey)).toBe(true);
     await h.service.forgetKey({ environment: 'demo', keyId: laptop.keyId, confirmLockout: false });
@@ -87,8 +75,8 @@ describe('keys deleted elsewhere (scenario 2)', () => {
 
 describe('lost answers are never blamed on a working key (scenario 3)', () => {
   it('a Download-once request that never reached Kalshi, retried with the same name: the new key is not called lost', async () => {
-    await signedIn(exchange, h.service);
-    exchange.failNext({ method: 'POST', path: `${P}/api_keys` }, { reset: 'before' });
+    await signedIn(h.exchange, h.service);
+    h.exchange.failNext({ method: 'POST', path: `${P}/api_keys` }, { reset: 'before' });
     await expectCode(h.service.createApiKey(newKey('bot', { destination: 'download' })), 'outcome_unknown');
     h.advance(-1); // within the grace period: the lost record is still pending
     const retry = await h.service.createApiKey(newKey('bot', { destination: 'download' }));
@@ -96,15 +84,15 @@ describe('lost answers are never blamed on a working key (scenario 3)', () => {
     const shown = await item(retry.keyId);
     expect(shown).not.toHaveProperty('lost');
     expect(shown).not.toHaveProperty('maybeLostAnswer');
-    expect(onExchange(exchange)).toContain(retry.keyId);
+    expect(onExchange(h.exchange)).toContain(retry.keyId);
   });
 
   it('a namesake made on kalshi.com after a lost generate is named a suspect, never lost', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     h.restart({ graceMs: 60_000 });
-    exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { reset: 'before' });
+    h.exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { reset: 'before' });
     await expectCode(h.service.createApiKey(newKey('bot', { source: 'kalshi' })), 'outcome_unknown');
-    const namesake = exchange.seedAccount('demo', { name: 'bot' }).keyId;
+    const namesake = h.exchange.seedAccount('demo', { name: 'bot' }).keyId;
     const shown = await item(namesake);
     expect(shown).toMatchObject({ maybeLostAnswer: true, held: false });
     expect(shown).not.toHaveProperty('lost');
@@ -116,7 +104,7 @@ describe('lost answers are never blamed on a working key (scenario 3)', () => {
 
 describe('the one-time private key is kept until the user has it (scenario 4)', () => {
   it('kept in the worker, shown again, then wiped once saved', async () => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     const bot = await h.service.createApiKey(newKey('bot', { destination: 'download' }));
     const kept = await h.service.takeSecret({ environment: 'demo' });
     expect(kept).toMatchObject({ keyId: bot.keyId, keyName: 'bot', secret: { pem: bot.secret!.pem } });
@@ -132,7 +120,7 @@ describe('the one-time private key is kept until the user has it (scenario 4)', 
     ['its time runs out', () => new Promise((r) => setTimeout(r, 60))],
     ['the worker stops', () => void h.restart()],
   ])('never saved because %s: the key is flagged with its private key never saved', async (_, event) => {
-    await signedIn(exchange, h.service);
+    await signedIn(h.exchange, h.service);
     h.restart({ secretTtlMs: 30 });
     const bot = await h.service.createApiKey(newKey('bot', { destination: 'download' }));
     await event();
