@@ -1,9 +1,11 @@
 import { defineConfig } from 'wxt';
 import { ALL_API_HOSTS } from './lib/shared/environments';
 import { GECKO_ID } from './scripts/firefox';
+import { paintFirst } from './scripts/paint-first';
 import { pageChunks } from './scripts/page-chunks';
 import { SOURCE_DATE_FILE, normalizeZip, sourceDateEpoch } from './scripts/reproducible-zip';
 
+const POPUP_PAGE = 'entrypoints/popup/index.html';
 const ICON_SIZES = [16, 32, 48, 96, 128] as const;
 const icons = Object.fromEntries(ICON_SIZES.map((size) => [size, `icon/${size}.png`]));
 
@@ -18,7 +20,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: [],
+    // storage: storage.session, where the worker keeps the popup's last screen between its restarts
+    // (lib/popup-shell). No warning at install; key material never goes there.
+    permissions: ['storage'],
     host_permissions: ALL_API_HOSTS.map((host) => `https://${host}/*`),
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; frame-ancestors 'none'",
@@ -61,7 +65,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
-    plugins: [pageChunks()],
+    plugins: [pageChunks(), paintFirst(POPUP_PAGE)],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     // Chrome and Firefox know modulepreload: no polyfill in every page.
     build: { sourcemap: false, modulePreload: { polyfill: false } },

@@ -2,7 +2,7 @@
  * Gzipped size of what the built extension loads, read from the build output
  * (.output/chrome-mv3). Used by `npm run bench` and by tests/e2e/size.spec.ts.
  *
- * - popup (the budget): every file popup.html loads when it opens: its <script src>,
+ * - popup (the budget): popup.html itself (its styles are inside) and every file it loads when it opens: its <script src>,
  *   <link rel=stylesheet|modulepreload>, and, transitively, what those JS modules import
  *   statically (`from "…"`, `import "…"`) and what the CSS @imports; and what the page's own
  *   script imports dynamically as it starts (the app, after the first paint).
@@ -20,9 +20,10 @@ import { gzipSync } from 'node:zlib';
  * the budget speed depends on. The app loads behind it; its total and all the JS grew from the 15 kB
  * and 40 kB of the earlier budgets with the snapshot, the screen copy and the key filter, the account
  * health (popup, worker) and the activity log (options page, worker); all the JS from 49 to 53 kB with
- * several Kalshi accounts (worker, options page) and rotation with narrower scopes.
+ * several Kalshi accounts (worker, options page) and rotation with narrower scopes. The popup's from
+ * 19 to 19.5 kB when popup.html itself began to count (its styles moved into it from the entry).
  */
-export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_000, allJsGzipBytes: 53_000 } as const;
+export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_500, allJsGzipBytes: 53_000 } as const;
 
 export interface FileSize {
   /** Path inside the output directory, with forward slashes. */
@@ -146,7 +147,12 @@ export function pageFiles(dir: string, page: string): { firstPaint: string[]; ea
   dynamic = [...dynamic.filter(([from]) => !entryFiles.has(from)), ...follow(dir, atStart, eager)];
   const reached = new Set(eager);
   while (dynamic.length > 0) dynamic = follow(dir, dynamic, reached);
-  return { firstPaint, eager: [...eager].filter(isCode), lazy: [...reached].filter((f) => !eager.has(f) && isCode(f)) };
+  // The page counts too: it carries the popup's styles (scripts/paint-first.ts).
+  return {
+    firstPaint: [page, ...firstPaint],
+    eager: [page, ...[...eager].filter(isCode)],
+    lazy: [...reached].filter((f) => !eager.has(f) && isCode(f)),
+  };
 }
 
 function walk(dir: string, root = dir): string[] {

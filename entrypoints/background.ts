@@ -5,8 +5,23 @@ import type { BadgeReason } from '../lib/key-manager/attention';
 import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
+import { createPopupShell, isPopupNavigation, type ScreenStore } from '../lib/popup-shell';
 
 // Signing and every key operation live here only; the pages only send messages.
+/** The popup's last screen outlives the worker in storage.session: memory only, gone with the browser. */
+const SCREEN_KEY = 'popupScreen';
+const sessionScreen: ScreenStore = {
+  get: async () => (await browser.storage.session.get(SCREEN_KEY))[SCREEN_KEY],
+  set: (screen) => browser.storage.session.set({ [SCREEN_KEY]: screen }),
+  remove: () => browser.storage.session.remove(SCREEN_KEY),
+};
+
+/** The fetch event of an extension service worker (none in Firefox's background page). */
+interface FetchEventLike extends Event {
+  request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+
 const BADGE_WORDS = {
   attestation_expiring: 'badge_attestation_expiring',
   attestation_expired: 'badge_attestation_expired',
@@ -27,8 +42,16 @@ export default defineBackground({
       void browser.action.setBadgeBackgroundColor({ color: '#b42318' });
       void browser.action.setTitle({ title: title ? `${browser.i18n.getMessage('extName')}: ${title}` : '' });
     };
-    const getHandlers = () => (handlers ??= openKeyStore().then((store) => createKeyService({ store, badge })));
     const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/').replace(/\/$/, '') };
+    const shell = createPopupShell(sessionScreen, (request) => fetch(request));
+    const getHandlers = () => (handlers ??= openKeyStore().then((store) => createKeyService({ store, badge, screen: shell })));
+
+    // The popup's navigation, answered with its last screen inside (lib/popup-shell/shell.ts); every
+    // other request goes on to the packaged file untouched.
+    addEventListener('fetch', (event) => {
+      const { request } = event as FetchEventLike;
+      if (isPopupNavigation(request, self.origin)) (event as FetchEventLike).respondWith(shell.respond(request));
+    });
 
     // Only runtime.onMessage: no onMessageExternal or onConnectExternal, and the manifest has no
     // externally_connectable, so web pages and other extensions cannot reach this worker at all.

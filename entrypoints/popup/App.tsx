@@ -16,7 +16,7 @@ import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import type { PopupContext, Shown } from './actions';
 import type { Confirming } from './dialogs';
-import { capture, saveScreen } from './screen-copy';
+import { capture, saveScreen, type CopiedElement } from '../../lib/popup-shell';
 import { saveSnapshot } from './snapshot';
 
 /** Kalshi refused the signing key; the list was read with another held key. */
@@ -147,6 +147,15 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   // What the user sees from Kalshi's list is what the next open paints first. Written only once the
   // worker has answered: the first render is the snapshot itself, nothing to write back.
   const saved = useRef(snapshot);
+  const keptScreen = useRef('');
+  /** The copy for this page's next paint, and, when it changed, for the worker to serve (lib/popup-shell). */
+  const keepScreen = (screen: CopiedElement | null) => {
+    saveScreen(localStorage, screen);
+    const text = JSON.stringify(screen);
+    if (!screen || text === keptScreen.current) return;
+    keptScreen.current = text;
+    void send('keepScreen', { screen }).catch(() => undefined); // not kept: the page paints its own copy
+  };
   const answered = useRef(false);
   useEffect(() => {
     if (answered.current && overview && (!overview.signingKey || (keys && listed))) {
@@ -154,7 +163,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
       const entry = { signingKey, heldKeys, accounts, keys, account, health };
       saved.current = saveSnapshot(saved.current, overview.environment, entry);
       const main = document.querySelector('main.popup');
-      if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) saveScreen(localStorage, capture(main));
+      if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) keepScreen(capture(main));
     }
   }, [overview, keys, listed, account, health, busy]);
 

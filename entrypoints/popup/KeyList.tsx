@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../components/i18n';
 import type { KeyListItem } from '../../lib/messages';
 import { canManageKeys, canMoveMoney } from '../../lib/messages';
-import { FIRST_SCREEN_ROWS } from './screen-copy';
+import { FIRST_SCREEN_ROWS } from '../../lib/popup-shell';
 import { timeAgo } from './time-ago';
 
 /** From this many keys on, a filter by name or id. */
@@ -96,7 +96,7 @@ export function KeyList(props: {
         />
       )}
       {matching.length === 0 && <p class="hint key-list-placeholder">{t('popup_filter_none', query.trim())}</p>}
-      {/* data-filtered: the screen copy (screen-copy.ts) is not taken of a filtered list */}
+      {/* data-filtered: the screen copy (lib/popup-shell/screen-copy.ts) is not taken of a filtered list */}
       <ul class="key-list" aria-label={t('popup_keys_label')} hidden={matching.length === 0} data-filtered={wanted ? '' : undefined}>
         {matching.slice(0, rows).map((key) => {
           const name = key.name || t('popup_unnamed_key');

@@ -72,7 +72,7 @@ export function NewKeyForm(props: {
 
   return (
     <form
-      data-no-copy // below the list: the screen copy leaves it to the app (screen-copy.ts)
+      data-no-copy // below the list: the screen copy leaves it to the app (lib/popup-shell/screen-copy.ts)
       class="create"
       noValidate
       aria-labelledby="new-key-heading"

@@ -6,7 +6,7 @@
  */
 import { parseSnapshot, type EnvironmentSnapshot, type PopupSnapshot } from '../../lib/messages';
 import type { Environment } from '../../lib/shared/environments';
-import { clearScreen } from './screen-copy';
+import { clearScreen } from '../../lib/popup-shell';
 
 const KEY = 'kkm.popupSnapshot.v1';
 

@@ -13,6 +13,7 @@ import type { AccountId, ActivityEntry } from '../key-store/activity';
 import type { NewKeyOptions, OneTimeSecret } from './minting';
 import type { RotationReport } from './rotation';
 import type { AccountHealth } from './account-health';
+import type { CopiedElement } from '../popup-shell/screen-copy';
 
 export type { AccountHealth, AttestationHealth, GrantHealth, LevelProgress, UploadGrantHealth } from './account-health';
 
@@ -184,6 +185,8 @@ export interface KeyManagerApi {
   forgetKey: { request: KeyRef & { confirmLockout: boolean }; response: Overview };
   deleteApiKey: { request: KeyRef & { confirmLockout: boolean }; response: { deletedKeyId: string } };
   getActivity: { request: ActivityFilter; response: ActivityList };
+  /** The popup's last screen, for the worker to serve inside popup.html at the next open (lib/popup-shell/shell.ts). */
+  keepScreen: { request: { screen: CopiedElement }; response: { kept: true } };
 }
 
 /** One async handler per message: what the background implements. */

@@ -9,6 +9,7 @@ import type { SigningKey } from '../kalshi/signer';
 import type { KeyStore, StoredKey } from '../key-store';
 import { ENVIRONMENT_LABEL, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
+import type { ScreenKeeper } from '../popup-shell/shell';
 import type { KeySummary } from './api';
 import { createAttention, type BadgePort } from './attention';
 import { createSecretKeeper, SECRET_TTL_MS } from './secrets';
@@ -28,6 +29,8 @@ export interface KeyServiceDeps {
   secretTtlMs?: number;
   /** Draws the toolbar badge (attention.ts); none: no badge. */
   badge?: BadgePort;
+  /** Keeps the popup's last screen for the worker to serve (lib/popup-shell); none: not kept. */
+  screen?: ScreenKeeper;
 }
 
 export function summarize(key: StoredKey): KeySummary {

@@ -22,6 +22,9 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   const listing = createListing(ctx);
   const minting = createMinting(ctx, listing);
   const activity = createActivity(ctx, listing);
+  const actions = createKeyActions(ctx, listing);
+  // The popup's copy of its screen names the key: it goes first, so no open shows a key that is gone.
+  const forgetting = async () => deps.screen?.clear();
   return activity.recording({
     getOverview: ({ environment }) => listing.overview(environment),
 
@@ -64,9 +67,16 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
 
     getActivity: activity.getActivity,
 
+    async keepScreen({ screen }) {
+      await deps.screen?.keep(screen);
+      return { kept: true };
+    },
+
     ...createAccountHandlers(ctx, listing),
     ...createImport(ctx),
-    ...createKeyActions(ctx, listing),
+    ...actions,
+    forgetKey: async (request) => (await forgetting(), actions.forgetKey(request)),
+    deleteApiKey: async (request) => (await forgetting(), actions.deleteApiKey(request)),
     ...createRotation(ctx, minting),
   });
 }

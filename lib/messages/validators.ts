@@ -4,6 +4,7 @@ import { AppError } from '../shared/errors';
 import type { NewKeyOptions } from '../key-manager/minting';
 import { validFcmSubtrader, validScopes, validSubaccount } from '../kalshi/scope-checks';
 import { isScopePreset, PRESETS, type ScopePreset } from '../kalshi/scopes';
+import { isCopied, type CopiedElement } from '../popup-shell/screen-copy';
 import type { Message, MessageType, RequestOf } from './protocol';
 
 const MAX_PEM_CHARS = 20_000;
@@ -106,6 +107,11 @@ function rotationScopes(value: unknown): { scopes?: ScopePreset } {
   return { scopes: value };
 }
 
+function screenCopy(value: unknown): CopiedElement {
+  if (!isCopied(value)) throw new AppError('invalid_request', 'Not a copy of the popup.');
+  return value;
+}
+
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
@@ -129,6 +135,7 @@ const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   takeSecret: (d) => ({ environment: environment(d) }),
   confirmSecretSaved: keyRef,
   keepKey: keyRef,
+  keepScreen: (d) => ({ screen: screenCopy(d.screen) }),
   getActivity: (d) => ({
     ...(d.environment === undefined ? {} : { environment: environment(d) }),
     ...(d.account === undefined ? {} : { account: account(d.account) }),

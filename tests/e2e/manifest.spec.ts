@@ -9,7 +9,7 @@ import { EXTENSION_DIR } from '../../scripts/chromium';
 
 const manifest = () => JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
 
-test('host permissions are exactly Kalshi’s four API hosts; no other permission', () => {
+test('host permissions are exactly Kalshi’s four API hosts; the one other permission is storage', () => {
   const m = manifest();
   expect(m.manifest_version).toBe(3);
   expect([...(m.host_permissions as string[])].sort()).toEqual(
@@ -20,7 +20,7 @@ test('host permissions are exactly Kalshi’s four API hosts; no other permissio
       'https://external-api.kalshi.com/*',
     ].sort(),
   );
-  expect(m.permissions ?? []).toEqual([]);
+  expect(m.permissions).toEqual(['storage']); // storage.session: the popup's last screen (lib/popup-shell)
   expect(m.optional_permissions).toBeUndefined();
   expect(m.optional_host_permissions).toBeUndefined();
 });

@@ -3,7 +3,7 @@
  * refreshes it in place (issue 15). Timings live in `npm run bench`; here, the order of events:
  * the row is on screen while Kalshi holds its answer and the worker is stopped, and it does not move.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { API_PREFIX } from '../../exchange/client';
 import { expect, importThroughOptions, test } from './fixtures';
 
@@ -22,6 +22,28 @@ async function stopWorker(context: BrowserContext) {
 
 /** What the popup keeps in its localStorage (the snapshot and the screen copy), as text. */
 const popupStorage = (popup: Page) => popup.evaluate(() => JSON.stringify({ ...localStorage }));
+/** The copy the worker keeps to serve inside popup.html (lib/popup-shell), as text. */
+type Session = { get(key: string): Promise<Record<string, unknown>>; clear(): Promise<void> };
+const workerCopy = (worker: Worker) =>
+  worker.evaluate(async () => {
+    const session = (globalThis as unknown as { chrome: { storage: { session: Session } } }).chrome.storage.session;
+    return JSON.stringify((await session.get('popupScreen')).popupScreen ?? null);
+  });
+
+/**
+ * Notes, in every page, whether a row naming `name` was in the document when parsing ended: at that
+ * `readystatechange` no script of the page has run yet (module scripts run after it), so a row there
+ * came in the HTML itself.
+ */
+const noteRowInHtml = (context: BrowserContext, name: string) =>
+  context.addInitScript((n) => {
+    document.addEventListener('readystatechange', () => {
+      if (document.readyState !== 'interactive') return;
+      const rows = [...document.getElementsByTagName('li')];
+      (window as { rowInHtml?: boolean }).rowInHtml = rows.some((li) => li.textContent?.includes(n));
+    });
+  }, name);
+const rowInHtml = (page: Page) => page.evaluate(() => (window as { rowInHtml?: boolean }).rowInHtml);
 
 test('the last list is on screen before Kalshi or the worker answers, then refreshed in place without moving', async ({
   context,
@@ -59,7 +81,64 @@ test('the last list is on screen before Kalshi or the worker answers, then refre
   exchange.faultMode(LIST, null);
 });
 
-test('a forgotten or deleted key leaves the snapshot at once; the snapshot holds no key material', async ({ exchange, openPage }) => {
+test('the worker serves popup.html with the last screen in it, warm or started for it, under the same CSP', async ({
+  context,
+  exchange,
+  openPage,
+  worker,
+}) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const first = await openPage('popup');
+  await expect(first.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  await expect.poll(() => workerCopy(worker)).toContain('sandbox');
+  await first.close();
+  await noteRowInHtml(context, 'sandbox');
+
+  const warm = await openPage('popup');
+  await expect(warm.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  expect(await rowInHtml(warm)).toBe(true);
+  // The packaged page's CSP came along (the browser adds its own MV3 minimum beside it): an
+  // inline script is refused by ours.
+  const refusedBy = await warm.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const policies: string[] = [];
+        document.addEventListener('securitypolicyviolation', (e) => policies.push(e.originalPolicy));
+        document.head.append(Object.assign(document.createElement('script'), { textContent: 'document.title = "ran"' }));
+        setTimeout(() => resolve(policies), 300);
+      }),
+  );
+  expect(refusedBy).toContain("script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+  expect(await warm.title()).not.toBe('ran');
+  // The app took the copy's place: the page is live, not the inert picture.
+  await expect(warm.locator('[inert]')).toHaveCount(0);
+  await expect(warm.getByRole('button', { name: 'Test sandbox' })).toBeEnabled();
+  await warm.close();
+
+  // Stopped, the worker starts for the navigation and reads the copy back from storage.session.
+  await stopWorker(context);
+  const cold = await openPage('popup');
+  await expect(cold.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  expect(await rowInHtml(cold)).toBe(true);
+  await cold.close();
+
+  // No copy in the worker (a new browser session): the packaged page paints its own from localStorage.
+  const freshWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  await freshWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { session: Session } } }).chrome.storage.session.clear());
+  await stopWorker(context);
+  exchange.faultMode(LIST, { delayMs: 3_000 });
+  const unserved = await openPage('popup');
+  await expect(unserved.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  expect(await rowInHtml(unserved)).toBe(false);
+  exchange.faultMode(LIST, null);
+});
+
+test('a forgotten or deleted key leaves the snapshot at once; the snapshot holds no key material', async ({
+  exchange,
+  openPage,
+  worker,
+}) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox' });
   const spare = exchange.seedAccount('demo', { name: 'spare' });
   const gone = exchange.seedAccount('demo', { name: 'gone', keyType: 'ed25519' });
@@ -78,6 +157,7 @@ test('a forgotten or deleted key leaves the snapshot at once; the snapshot holds
   await popup.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
   await expect(popup.getByRole('status')).toContainText('Deleted “gone”');
   expect(await popupStorage(popup)).not.toContain(gone.keyId);
+  expect(await workerCopy(worker)).not.toContain('gone');
 
   await popup.getByRole('button', { name: 'Forget in this browser spare' }).click();
   await popup.getByRole('alertdialog').getByRole('button', { name: 'Forget' }).click();

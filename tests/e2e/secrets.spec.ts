@@ -270,7 +270,11 @@ test('no PEM text, private key bytes or signature reaches storage, the console, 
     // The key store holds CryptoKeys only, none extractable, and three of them (imported, laptop,
     // generated); no record holds bytes of any other kind; nothing is left waiting to be saved.
     expect(dump.binary, 'IndexedDB records hold no bytes but CryptoKeys').toEqual([]);
-    expect(dump.storage).toBe(JSON.stringify('chrome.storage is not available (no "storage" permission)'));
+    // Extension storage holds one thing: the popup's screen copy, in storage.session (lib/popup-shell),
+    // searched above with everything else.
+    const extensionStorage = JSON.parse(dump.storage) as Record<'local' | 'session' | 'sync', Record<string, unknown>>;
+    expect([extensionStorage.local, extensionStorage.sync]).toEqual([{}, {}]);
+    expect(Object.keys(extensionStorage.session)).toEqual(['popupScreen']);
     expect(dump.cacheNames).toEqual([]);
     const store = JSON.parse(dump.idb) as {
       keys: Array<{ name: string; privateKey: { cryptoKey: string; extractable: boolean } }>;

@@ -99,6 +99,7 @@ const FIELDS = [
   'privateKeyFormat',
   'confirmLockout',
   'account',
+  'screen',
   '__proto__',
   'constructor',
 ];
@@ -134,6 +135,7 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
   confirmSecretSaved: { environment: 'demo', keyId: OTHER },
   keepKey: { environment: 'demo', keyId: OTHER },
   getActivity: { environment: 'demo', account: null },
+  keepScreen: { screen: ['main', { class: 'popup' }, [['ul', {}, [['li', {}, ['bot']]]]]] },
 };
 /** A valid message with up to three fields dropped or replaced by anything at all. */
 const nearMiss = (type: MessageType) =>
@@ -200,6 +202,7 @@ const TYPES: MessageType[] = [
   'switchAccount',
   'getAccounts',
   'nameAccount',
+  'keepScreen',
 ];
 
 /** What the store holds, read in one raw transaction: key ids, every pending record and the activity log. */

@@ -15,10 +15,14 @@ const LAYERS: Record<string, { imports: string[]; typesFrom?: string[] }> = {
   'lib/key-formats': { imports: ['lib/shared'] },
   'lib/kalshi': { imports: ['lib/shared', 'lib/key-formats'] },
   'lib/key-store': { imports: ['lib/shared', 'lib/key-formats'] },
-  'lib/key-manager': { imports: ['lib/shared', 'lib/key-formats', 'lib/kalshi', 'lib/key-store'] },
-  'lib/messages': { imports: ['lib/shared', 'lib/kalshi'], typesFrom: ['lib/key-manager', 'lib/key-formats', 'lib/key-store'] },
+  'lib/key-manager': { imports: ['lib/shared', 'lib/key-formats', 'lib/kalshi', 'lib/key-store'], typesFrom: ['lib/popup-shell'] },
+  'lib/popup-shell': { imports: [] },
+  'lib/messages': {
+    imports: ['lib/shared', 'lib/kalshi', 'lib/popup-shell'],
+    typesFrom: ['lib/key-manager', 'lib/key-formats', 'lib/key-store'],
+  },
   components: { imports: ['lib/shared', 'lib/messages'] },
-  'entrypoints/popup': { imports: ['lib/shared', 'lib/messages', 'components'] },
+  'entrypoints/popup': { imports: ['lib/shared', 'lib/messages', 'components', 'lib/popup-shell'] },
   'entrypoints/options': { imports: ['lib/shared', 'lib/messages', 'components'] },
 };
 const FOLDERS = Object.keys(LAYERS);

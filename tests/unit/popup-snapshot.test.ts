@@ -1,12 +1,12 @@
 /**
  * The popup's first paint: the snapshot it reads back from web storage (lib/messages/snapshot.ts)
- * and the copy of its last screen (entrypoints/popup/screen-copy.ts). Both come back from storage
+ * and the copy of its last screen (lib/popup-shell/screen-copy.ts). Both come back from storage
  * any extension page can write: only the expected shapes, tags and attributes get through.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, type PopupSnapshot } from '../../lib/messages';
-import { FIRST_SCREEN_ROWS, capture, paint, readScreen, type CopiedElement } from '../../entrypoints/popup/screen-copy';
+import { FIRST_SCREEN_ROWS, capture, paint, readScreen, type CopiedElement } from '../../lib/popup-shell/screen-copy';
 
 const key = (i: number) => ({
   keyId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,

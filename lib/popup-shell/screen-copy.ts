@@ -11,7 +11,7 @@
 /** [tag, attributes, children]; a string child is text. */
 export type CopiedElement = [tag: string, attributes: Record<string, string>, children: Array<CopiedElement | string>];
 
-const TAGS = new Set([
+export const TAGS = new Set([
   'main',
   'header',
   'h1',
@@ -36,7 +36,7 @@ const TAGS = new Set([
   'details',
   'summary',
 ]);
-const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|selected|checked|for|name|placeholder|lang|aria-[a-z]+)$/;
+export const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|selected|checked|for|name|placeholder|lang|aria-[a-z]+)$/;
 /** More rows than the popup shows at once (its list scrolls at 300 px). */
 export const FIRST_SCREEN_ROWS = 8;
 const STORAGE_KEY = 'kkm.popupScreen.v1';
@@ -81,7 +81,7 @@ export function capture(element: ElementLike): CopiedElement | null {
   return [tag, attributes, children];
 }
 
-function isCopied(value: unknown): value is CopiedElement {
+export function isCopied(value: unknown): value is CopiedElement {
   if (!Array.isArray(value) || value.length !== 3) return false;
   const [tag, attributes, children] = value as unknown[];
   return (
