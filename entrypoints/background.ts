@@ -8,6 +8,7 @@ import { route } from '../lib/messages/router';
 import { createPopupShell, isPopupNavigation, type ScreenStore } from '../lib/popup-shell';
 
 // Signing and every key operation live here only; the pages only send messages.
+
 /** The popup's last screen outlives the worker in storage.session: memory only, gone with the browser. */
 const SCREEN_KEY = 'popupScreen';
 const sessionScreen: ScreenStore = {
