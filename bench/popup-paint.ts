@@ -19,22 +19,25 @@ export function addBlankPage(buildDir: string, name: string): void {
   writeFileSync(join(buildDir, BLANK_PAGE), `<!doctype html>\n<meta charset="utf-8">\n<ul><li>${text}</li></ul>\n`);
 }
 
-/** Installs the observer in every page of the context; it looks for `name` in a visible <li>. */
+/**
+ * Installs the observer in every page of the context; it looks for `name` in a visible <li>. A page
+ * opened with `#fresh=<name>` is also watched for that name (a key only Kalshi's fresh list has).
+ */
 export async function observeListItem(context: BrowserContext, name: string): Promise<void> {
   await context.addInitScript({
     content: `(() => {
       const name = ${JSON.stringify(name)};
-      const seen = () => {
+      const fresh = new URLSearchParams(location.hash.slice(1)).get('fresh');
+      const seen = (text) => {
         for (const li of document.getElementsByTagName('li')) {
-          if (li.textContent.includes(name) && li.getClientRects().length > 0) return true;
+          if (li.textContent.includes(text) && li.getClientRects().length > 0) return true;
         }
         return false;
       };
       const observer = new MutationObserver(() => {
-        if (window.__kkmPainted === undefined && seen()) {
-          window.__kkmPainted = performance.now();
-          observer.disconnect();
-        }
+        if (window.__kkmPainted === undefined && seen(name)) window.__kkmPainted = performance.now();
+        if (fresh && window.__kkmFresh === undefined && seen(fresh)) window.__kkmFresh = performance.now();
+        if (window.__kkmPainted !== undefined && (!fresh || window.__kkmFresh !== undefined)) observer.disconnect();
       });
       observer.observe(document, { childList: true, subtree: true, characterData: true });
     })();`,
@@ -51,6 +54,21 @@ export async function timeListItem(ext: Extension, page: string): Promise<number
       timeout: 30_000,
     });
     return await tab.evaluate(() => (window as unknown as { __kkmPainted: number }).__kkmPainted);
+  } finally {
+    await tab.close();
+  }
+}
+
+/** Opens the popup watching for `freshName` too; ms from navigation start to the row, and to the fresh list. */
+export async function timeFreshList(ext: Extension, freshName: string): Promise<{ painted: number; fresh: number }> {
+  const tab = await ext.context.newPage();
+  try {
+    await tab.goto(`${ext.origin}/popup.html#fresh=${encodeURIComponent(freshName)}`);
+    await tab.waitForFunction(() => (window as { __kkmFresh?: number }).__kkmFresh !== undefined, null, { polling: 10, timeout: 30_000 });
+    return await tab.evaluate(() => {
+      const w = window as unknown as { __kkmPainted: number; __kkmFresh: number };
+      return { painted: w.__kkmPainted, fresh: w.__kkmFresh };
+    });
   } finally {
     await tab.close();
   }
