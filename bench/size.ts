@@ -68,15 +68,15 @@ function resolveRef(fromFile: string, ref: string): string | undefined {
   return clean.startsWith('/') ? posix.normalize(clean.slice(1)) : posix.join(posix.dirname(fromFile), clean);
 }
 
-/** The local scripts and stylesheets an HTML page loads. */
-export function htmlRefs(html: string): string[] {
+/** The local scripts and stylesheets an HTML page loads; with `preloads`, what it preloads too. */
+export function htmlRefs(html: string, { preloads = true } = {}): string[] {
   const refs: string[] = [];
   for (const m of html.matchAll(/<script\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']/gi)) refs.push(m[1]!);
   for (const m of html.matchAll(/<link\b[^>]*>/gi)) {
     const tag = m[0];
     const rel = /\brel\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1]?.toLowerCase() ?? '';
     const href = /\bhref\s*=\s*["']([^"']+)["']/i.exec(tag)?.[1];
-    if (href && /\b(stylesheet|modulepreload|preload)\b/.test(rel)) refs.push(href);
+    if (href && (preloads ? /\b(stylesheet|modulepreload|preload)\b/ : /\bstylesheet\b/).test(rel)) refs.push(href);
   }
   return refs;
 }
@@ -138,11 +138,15 @@ const isCode = (f: string) => /\.(m?js|css)$/.test(f);
  * copy of its last screen, then imports the app): it counts as loaded at open.
  */
 export function pageFiles(dir: string, page: string): { firstPaint: string[]; eager: string[]; lazy: string[] } {
+  const html = readFileSync(join(dir, page), 'utf8');
+  // The first paint waits for the page's scripts and stylesheets, not for what it only preloads.
+  const scripts = htmlRefs(html, { preloads: false }).map((ref): Edge => [page, ref]);
+  const painting = new Set<string>();
+  follow(dir, scripts, painting);
+  const firstPaint = [...painting].filter(isCode);
   const eager = new Set<string>();
-  const entries = htmlRefs(readFileSync(join(dir, page), 'utf8')).map((ref): Edge => [page, ref]);
-  let dynamic = follow(dir, entries, eager);
-  const firstPaint = [...eager].filter(isCode);
-  const entryFiles = new Set(entries.map(([from, ref]) => resolveRef(from, ref)));
+  let dynamic = follow(dir, [...scripts, ...htmlRefs(html).map((ref): Edge => [page, ref])], eager);
+  const entryFiles = new Set(scripts.map(([from, ref]) => resolveRef(from, ref)));
   const atStart = dynamic.filter(([from]) => entryFiles.has(from));
   dynamic = [...dynamic.filter(([from]) => !entryFiles.has(from)), ...follow(dir, atStart, eager)];
   const reached = new Set(eager);

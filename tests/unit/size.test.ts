@@ -10,13 +10,15 @@ const files: Record<string, string> = {
   'popup.html': `<!doctype html><html><head>
     <script type="module" crossorigin src="/chunks/popup-1.js"></script>
     <link rel="modulepreload" crossorigin href="/chunks/shared-2.js">
+    <link rel="modulepreload" crossorigin href="/chunks/app-11.js">
     <link rel="stylesheet" crossorigin href="/assets/popup-3.css">
     <link rel="icon" href="/icon.png">
     <script src="https://example.com/never.js"></script>
   </head><body></body></html>`,
   // The entry imports the app at start; on-demand imports live in later modules (side-4 here).
   'chunks/popup-1.js': 'import{a as b}from"./shared-2.js";import"./side-4.js";import("./app-11.js").then(b);',
-  'chunks/app-11.js': 'import{a}from"./shared-2.js";export const app=a;',
+  // Preloaded by the page, the app is not part of the first paint; what it imports on demand stays lazy.
+  'chunks/app-11.js': 'import{a}from"./shared-2.js";export const app=a;const later=()=>import("./lazy-5.js");',
   'chunks/shared-2.js': 'export{x as a}from"../lib/deep-6.js";',
   'chunks/side-4.js':
     'const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["chunks/lazy-5.js","assets/lazy-9.css","chunks/shared-2.js"])))=>i.map(i=>d[i]);' +
