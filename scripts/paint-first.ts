@@ -3,36 +3,16 @@
  * stylesheet, and the copy the worker serves with the last screen in it (lib/popup-shell) comes
  * styled. Its module script and preloads move from the head to the end of the body: a module
  * script runs after parsing anyway, and fetching it would otherwise start before the parser
- * reaches the list. The app the entry imports once it has painted is preloaded there too, so it
- * loads beside the entry rather than after it (npm run bench, 10: the fresh list about 7 ms
- * sooner). The CSP allows all of it: it limits scripts, not styles.
+ * reaches the list. The CSP allows all of it: it limits scripts, not styles.
  *
  * Vite ties the page's CSS to its entry chunk (viteMetadata.importedCss), links it from the page
  * and lists it among the dependencies of every lazily loaded chunk that imports the entry. Taken
  * off the entry chunk, the CSS is linked nowhere: it goes into the page, its file is dropped, and
  * the build fails if any chunk still names it.
  */
-import type { OutputBundle, OutputChunk } from 'rollup';
 import type { Plugin } from 'vite';
 
 const SCRIPTS = /<script type="module"[^>]*><\/script>\s*|<link rel="modulepreload"[^>]*>\s*/g;
-
-/**
- * The app the entry imports once it has painted (its dynamic imports and what they import): preloaded
- * with the entry, not after it has run.
- */
-function appPreloads(bundle: OutputBundle, page: string, html: string): string[] {
-  const entry = Object.values(bundle).find((c): c is OutputChunk => c.type === 'chunk' && c.isEntry && !!c.facadeModuleId?.endsWith(page));
-  const files = new Set<string>();
-  const add = (file: string) => {
-    const chunk = bundle[file];
-    if (files.has(file) || chunk?.type !== 'chunk') return;
-    files.add(file);
-    chunk.imports.forEach(add);
-  };
-  entry?.dynamicImports.forEach(add);
-  return [...files].filter((file) => !html.includes(`/${file}"`)).map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`);
-}
 
 export function paintFirst(page: string): Plugin {
   const inlined = new Set<string>();
@@ -58,7 +38,7 @@ export function paintFirst(page: string): Plugin {
         return `<style>${rules}</style>`;
       });
       let text = String(html.source);
-      const scripts = [...(text.match(SCRIPTS) ?? []), ...appPreloads(bundle, page, text)];
+      const scripts = text.match(SCRIPTS) ?? [];
       text = text.replace(SCRIPTS, '');
       if (!text.includes('</head>') || !text.includes('</body>')) throw new Error(`${page} has no </head> or </body>`);
       text = text.replace('</head>', `${styles.join('\n')}\n</head>`);
