@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange, Tier } from '../../exchange/server';
-import { expect, importThroughOptions, test } from './fixtures';
+import { expect, importThroughOptions, stopServiceWorker, test } from './fixtures';
 
 const P = '/trade-api/v2';
 
@@ -70,17 +70,7 @@ test('the service worker stopped in the middle of a create: the popup reopens, t
   });
 
   // Stop it as Chromium does an idle worker: through DevTools' ServiceWorker domain, from a page session.
-  // Seen stopped through the domain's own events: the open popup may wake it again at once (it
-  // sends the worker its screen copy when the create fails), which is fine; the create was cut off.
-  const cdp = await context.newCDPSession(popup);
-  let stopped = false;
-  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    if (versions.some((v) => v.scriptURL === worker.url() && v.runningStatus === 'stopped')) stopped = true;
-  });
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await expect.poll(() => stopped, { timeout: 10_000 }).toBe(true);
-  await cdp.detach();
+  await stopServiceWorker(context, popup, worker);
   await popup.close();
 
   const reopened = await openPage('popup');

@@ -61,3 +61,21 @@ export async function importThroughOptions(options: Page, env: 'Production' | 'D
   await options.getByLabel('Private key', { exact: true }).fill(pem);
   await options.getByRole('button', { name: 'Import key' }).click();
 }
+
+/**
+ * Stops the extension's service worker as Chromium does an idle one (through DevTools, from `page`'s
+ * session) and waits until the ServiceWorker domain reports it stopped. An open popup may wake it
+ * again at once (it sends the worker its screen copy when what it shows changes): seen stopped is
+ * what proves its memory, and whatever was in flight, went.
+ */
+export async function stopServiceWorker(context: BrowserContext, page: Page, worker: Worker): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  let stopped = false;
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    if (versions.some((v) => v.scriptURL === worker.url() && v.runningStatus === 'stopped')) stopped = true;
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await expect.poll(() => stopped, { timeout: 10_000 }).toBe(true);
+  await cdp.detach();
+}

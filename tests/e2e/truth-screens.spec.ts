@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange } from '../../exchange/server';
-import { expect, importThroughOptions, test } from './fixtures';
+import { expect, importThroughOptions, stopServiceWorker, test } from './fixtures';
 
 const P = '/trade-api/v2';
 const SHOTS = process.env.TRUTH_SHOTS === 'docs' ? 'docs' : 'test-results/screens';
@@ -48,13 +48,7 @@ async function downloadOnce(popup: Page, name: string) {
 
 /** Stops the service worker as Chromium does an idle one (its memory, and the secrets in it, go), and closes the page. */
 async function stopWorker(context: BrowserContext, page: Page, worker: Worker) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  const running = async () =>
-    (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'service_worker' && t.url === worker.url()).length;
-  await expect.poll(running, { timeout: 10_000 }).toBe(0);
-  await cdp.detach();
+  await stopServiceWorker(context, page, worker);
   await page.close();
 }
 
