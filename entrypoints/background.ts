@@ -50,8 +50,8 @@ export default defineBackground({
     // The popup's navigation, answered with its last screen inside (lib/popup-shell/shell.ts); every
     // other request goes on to the packaged file untouched.
     addEventListener('fetch', (event) => {
-      const { request } = event as FetchEventLike;
-      if (isPopupNavigation(request, self.origin)) (event as FetchEventLike).respondWith(shell.respond(request));
+      const fetchEvent = event as FetchEventLike;
+      if (isPopupNavigation(fetchEvent.request, self.origin)) fetchEvent.respondWith(shell.respond(fetchEvent.request));
     });
 
     // Only runtime.onMessage: no onMessageExternal or onConnectExternal, and the manifest has no

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { route } from '../../lib/messages/router';
 import type { CopiedElement } from '../../lib/popup-shell/screen-copy';
-import { createPopupShell, type ScreenStore } from '../../lib/popup-shell/shell';
+import { createPopupShell } from '../../lib/popup-shell/shell';
+import { memoryScreenStore } from '../helpers/screen-store';
 import { useHarness } from '../helpers/service-harness';
 
 const h = useHarness();
@@ -16,14 +17,9 @@ const copyNaming = (name: string): CopiedElement => ['main', { class: 'popup' },
 
 /** The service with a shell over an in-memory storage.session. */
 function withShell() {
-  const session: { value?: unknown } = {};
-  const store: ScreenStore = {
-    get: async () => session.value,
-    set: async (screen) => void (session.value = screen),
-    remove: async () => void delete session.value,
-  };
+  const session = memoryScreenStore();
   const packaged = async () => new Response('<body><div id="app"></div></body>');
-  const shell = createPopupShell(store, packaged);
+  const shell = createPopupShell(session, packaged);
   const service = h.make({ screen: shell });
   const served = async () => (await shell.respond(new Request(`${self.origin}/popup.html`))).text();
   return { session, service, served };

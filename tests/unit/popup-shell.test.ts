@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, toHtml } from '../../lib/popup-shell/html';
 import type { CopiedElement } from '../../lib/popup-shell/screen-copy';
-import { createPopupShell, isPopupNavigation, type ScreenStore } from '../../lib/popup-shell/shell';
+import { createPopupShell, isPopupNavigation, type PopupShell } from '../../lib/popup-shell/shell';
+import { memoryScreenStore } from '../helpers/screen-store';
 
 const ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const CSP = "script-src 'self'; object-src 'none'; frame-ancestors 'none'";
@@ -77,25 +78,6 @@ describe('the screen copy as HTML', () => {
   });
 });
 
-/** storage.session as a Map; `fails` makes every call reject. */
-function memoryStore(fails = false): ScreenStore & { value: unknown } {
-  const store = {
-    value: undefined as unknown,
-    get: async () => {
-      if (fails) throw new Error('storage refused');
-      return store.value;
-    },
-    set: async (copy: CopiedElement) => {
-      if (fails) throw new Error('storage refused');
-      store.value = copy;
-    },
-    remove: async () => {
-      store.value = undefined;
-    },
-  };
-  return store;
-}
-
 /** The packaged popup.html as the extension's protocol answers it; counts the reads. */
 function packagedPage(text = PACKAGED) {
   const page = {
@@ -111,11 +93,13 @@ function packagedPage(text = PACKAGED) {
 }
 
 const navigation = () => new Request(`${ORIGIN}/popup.html`);
+/** The page the shell serves for the popup's navigation, as text. */
+const served = async (shell: PopupShell) => (await shell.respond(navigation())).text();
 
 describe('the worker’s answer to the popup', () => {
   it('puts the last screen inside the packaged page, inert, with the packaged page’s CSP', async () => {
     const page = packagedPage();
-    const shell = createPopupShell(memoryStore(), page.fetch);
+    const shell = createPopupShell(memoryScreenStore(), page.fetch);
     await shell.keep(screen('sandbox'));
     const response = await shell.respond(navigation());
     const html = await response.text();
@@ -131,43 +115,43 @@ describe('the worker’s answer to the popup', () => {
   });
 
   it('a name holding markup or a replacement pattern stays text', async () => {
-    const shell = createPopupShell(memoryStore(), packagedPage().fetch);
+    const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
     await shell.keep(screen('<img src=x onerror=alert(1)> $& $` "quoted"'));
-    const html = await (await shell.respond(navigation())).text();
+    const html = await served(shell);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; $&amp; $` &quot;quoted&quot;');
     expect(html).not.toContain('<img');
   });
 
   it('a worker started again reads the copy back from storage; a new copy replaces it', async () => {
-    const store = memoryStore();
+    const store = memoryScreenStore();
     await createPopupShell(store, packagedPage().fetch).keep(screen('first'));
     const restarted = createPopupShell(store, packagedPage().fetch);
-    expect(await (await restarted.respond(navigation())).text()).toContain('first');
+    expect(await served(restarted)).toContain('first');
     await restarted.keep(screen('second'));
-    const html = await (await restarted.respond(navigation())).text();
+    const html = await served(restarted);
     expect(html).toContain('second');
     expect(html).not.toContain('first');
   });
 
   it('serves the packaged page unchanged without a copy, after clear(), or when storage fails or holds something else', async () => {
-    const store = memoryStore();
+    const store = memoryScreenStore();
     const shell = createPopupShell(store, packagedPage().fetch);
-    expect(await (await shell.respond(navigation())).text()).toBe(PACKAGED);
+    expect(await served(shell)).toBe(PACKAGED);
     await shell.keep(screen('gone'));
     await shell.clear();
     expect(store.value).toBeUndefined();
-    expect(await (await shell.respond(navigation())).text()).toBe(PACKAGED);
-    expect(await (await createPopupShell(memoryStore(true), packagedPage().fetch).respond(navigation())).text()).toBe(PACKAGED);
-    const tampered = memoryStore();
+    expect(await served(shell)).toBe(PACKAGED);
+    expect(await served(createPopupShell(memoryScreenStore(true), packagedPage().fetch))).toBe(PACKAGED);
+    const tampered = memoryScreenStore();
     tampered.value = ['script', {}, ['alert(1)']];
-    expect(await (await createPopupShell(tampered, packagedPage().fetch).respond(navigation())).text()).toBe(PACKAGED);
+    expect(await served(createPopupShell(tampered, packagedPage().fetch))).toBe(PACKAGED);
   });
 
   it('a packaged page without the empty root, or one that fails to load, is passed through as it is', async () => {
-    const store = memoryStore();
+    const store = memoryScreenStore();
     store.value = screen('sandbox');
     const other = '<!doctype html><body><div id="app">changed</div></body>';
-    expect(await (await createPopupShell(store, packagedPage(other).fetch).respond(navigation())).text()).toBe(other);
+    expect(await served(createPopupShell(store, packagedPage(other).fetch))).toBe(other);
 
     let calls = 0;
     const flaky = async (request: Request) => {
@@ -175,8 +159,8 @@ describe('the worker’s answer to the popup', () => {
       return packagedPage().fetch(request);
     };
     const shell = createPopupShell(store, flaky);
-    expect(await (await shell.respond(navigation())).text()).toBe(PACKAGED); // the fallback read
-    expect(await (await shell.respond(navigation())).text()).toContain('sandbox'); // tried again
+    expect(await served(shell)).toBe(PACKAGED); // the fallback read
+    expect(await served(shell)).toContain('sandbox'); // tried again
   });
 });
 
