@@ -47,11 +47,11 @@ export function UsageLevel(props: { health: AccountHealth | null; busy: boolean;
   return (
     <>
       {ending && (
-        <p class="health-warning health-expiring" role="note">
+        <p class="health-warning health-expiring" role="note" data-no-copy>
           {t('health_upload_grant_ending', tierLabel(ending.level), day(ending.expiresAt!), when(ending.daysLeft!))}
         </p>
       )}
-      <details class="health">
+      <details class="health" data-no-copy /* below the list: the screen copy leaves it to the app */>
         <summary id="health-details">{t('health_summary', tierLabel(h.level), budgets)}</summary>
         {h.grants && h.grants.length > 0 && (
           <ul class="health-grants" aria-label={t('health_grants_label')}>

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { AccountSelect } from '../../components/AccountSelect';
 import { EnvironmentSelect, environmentName } from '../../components/EnvironmentSelect';
@@ -157,7 +157,9 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     void send('keepScreen', { screen }).catch(() => undefined); // not kept: the page paints its own copy
   };
   const answered = useRef(false);
-  useEffect(() => {
+  // Kept as the DOM changes, before the browser paints it: a popup closed as soon as its list shows
+  // (a glance) still leaves its copy for the next open.
+  useLayoutEffect(() => {
     if (answered.current && overview && (!overview.signingKey || (keys && listed))) {
       const { signingKey, heldKeys, accounts } = overview;
       const entry = { signingKey, heldKeys, accounts, keys, account, health };

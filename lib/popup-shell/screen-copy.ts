@@ -4,8 +4,9 @@
  * and text, taken from our own DOM — rebuilt with createElement and textContent (never markup),
  * from an allow-list: no script, no links, no event handlers, no input's value. Only the header,
  * the signing line and the first screen of the key list are kept (fewer elements, a faster
- * paint; the new-key form below, marked data-no-copy, comes with the app); dialogs (where a
+ * paint; what follows the list, marked data-no-copy, comes with the app); dialogs (where a
  * one-time private key shows) and the status region never are. It is inert until the app replaces it.
+ * It is taken by capture.ts: a picture, with no control in it (a select is drawn as a span).
  */
 
 /** [tag, attributes, children]; a string child is text. */
@@ -28,58 +29,16 @@ export const TAGS = new Set([
   'li',
   'button',
   'label',
-  'select',
-  'option',
   'input',
   'fieldset',
   'legend',
   'details',
   'summary',
 ]);
-export const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|selected|checked|for|name|placeholder|lang|aria-[a-z]+)$/;
+export const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|checked|for|name|placeholder|lang|aria-[a-z]+)$/;
 /** More rows than the popup shows at once (its list scrolls at 300 px). */
 export const FIRST_SCREEN_ROWS = 8;
 const STORAGE_KEY = 'kkm.popupScreen.v1';
-
-/** What capture() reads of a DOM node. */
-interface NodeLike {
-  nodeType: number;
-  textContent: string | null;
-}
-interface ElementLike extends NodeLike {
-  tagName: string;
-  attributes: ArrayLike<{ name: string; value: string }>;
-  childNodes: ArrayLike<NodeLike>;
-  selected?: boolean;
-  checked?: boolean;
-}
-
-const TEXT = 3;
-const ELEMENT = 1;
-
-/** The allowed part of `element`'s subtree; null when the element itself is not allowed. */
-export function capture(element: ElementLike): CopiedElement | null {
-  const tag = element.tagName.toLowerCase();
-  if (!TAGS.has(tag)) return null;
-  if (Array.from(element.attributes).some((a) => a.name === 'data-no-copy')) return null;
-  const attributes: Record<string, string> = {};
-  for (const { name, value } of Array.from(element.attributes)) if (ATTRIBUTES.test(name)) attributes[name] = value;
-  // Preact sets these as properties: the copy must show the same choice.
-  if (element.selected) attributes.selected = '';
-  if (element.checked) attributes.checked = '';
-  if (attributes.role === 'status') return [tag, attributes, []]; // results are news once, not state
-  const children: Array<CopiedElement | string> = [];
-  let rows = 0;
-  for (const child of Array.from(element.childNodes)) {
-    if (child.nodeType === TEXT) children.push(child.textContent ?? '');
-    if (child.nodeType !== ELEMENT) continue;
-    const copied = capture(child as ElementLike);
-    if (!copied) continue;
-    if (tag === 'ul' && ++rows > FIRST_SCREEN_ROWS) break;
-    children.push(copied);
-  }
-  return [tag, attributes, children];
-}
 
 export function isCopied(value: unknown): value is CopiedElement {
   if (!Array.isArray(value) || value.length !== 3) return false;

@@ -134,6 +134,71 @@ test('the worker serves popup.html with the last screen in it, warm or started f
   exchange.faultMode(LIST, null);
 });
 
+test('a glance is enough: a popup closed as soon as its first list shows leaves its copy for the next open', async ({
+  context,
+  exchange,
+  openPage,
+}) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  await noteRowInHtml(context, 'sandbox');
+  // Whether the copy was already kept when the row first came into the document (before it was painted).
+  await context.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (![...document.querySelectorAll('li')].some((li) => li.textContent?.includes('sandbox'))) return;
+      (window as { keptWithRow?: boolean }).keptWithRow = localStorage.getItem('kkm.popupScreen.v1')?.includes('sandbox') ?? false;
+      observer.disconnect();
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+  const glance = await openPage('popup');
+  await glance.waitForFunction(() => (window as { keptWithRow?: boolean }).keptWithRow !== undefined, null, { polling: 'raf' });
+  expect(await glance.evaluate(() => (window as { keptWithRow?: boolean }).keptWithRow)).toBe(true);
+  await glance.close(); // at once, as a trader's glance or a harness that times the first paint
+
+  const next = await openPage('popup');
+  await expect(next.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  expect(await rowInHtml(next)).toBe(true); // served by the worker with the copy in it
+});
+
+test('the served copy stands where the app will: the environment choice, the signing line and the first row keep their places', async ({
+  context,
+  exchange,
+  openPage,
+  worker,
+}) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const first = await openPage('popup');
+  await expect(first.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  await expect.poll(() => workerCopy(worker)).toContain('sandbox');
+  await first.close();
+
+  // The row's parts, not the row: it is laid out lazily (content-visibility), sized by a placeholder until painted.
+  const PARTS = ['#environment', '.signing-line', '.key-list .key-head', '.key-list .key-actions'];
+  // When parsing ends no script of the page has run: what is there is the worker's copy.
+  await context.addInitScript((parts) => {
+    document.addEventListener('readystatechange', () => {
+      if (document.readyState !== 'interactive') return;
+      const boxes = parts.map((part) => {
+        const element = document.querySelector(part);
+        const { x, y, width, height } = element!.getBoundingClientRect();
+        return { tag: element!.tagName, box: [x, y, width, height] };
+      });
+      (window as { copyBoxes?: unknown }).copyBoxes = boxes;
+    });
+  }, PARTS);
+  const popup = await openPage('popup');
+  await expect(popup.locator('[inert]')).toHaveCount(0); // the app is in
+  const copied = (await popup.evaluate(() => (window as { copyBoxes?: unknown }).copyBoxes)) as Array<{ tag: string; box: number[] }>;
+  expect(copied.map((c) => c.tag)).toEqual(['SPAN', 'P', 'DIV', 'DIV']); // the copy drew the select as a span
+  for (const [i, part] of PARTS.entries()) {
+    const live = (await popup.locator(part).first().boundingBox())!;
+    // Within a pixel: the select rounds its width up to whole pixels, its picture does not.
+    [live.x, live.y, live.width, live.height].forEach((v, j) => expect(Math.abs(v - copied[i]!.box[j]!)).toBeLessThan(1));
+  }
+});
+
 test('a forgotten or deleted key leaves the snapshot at once; the snapshot holds no key material', async ({
   exchange,
   openPage,

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, type PopupSnapshot } from '../../lib/messages';
-import { FIRST_SCREEN_ROWS, capture, paint, readScreen, type CopiedElement } from '../../lib/popup-shell/screen-copy';
+import { capture } from '../../lib/popup-shell/capture';
+import { FIRST_SCREEN_ROWS, paint, readScreen, type CopiedElement } from '../../lib/popup-shell/screen-copy';
 
 const key = (i: number) => ({
   keyId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -122,7 +123,7 @@ type Fake = {
 const text = (t: string): Fake => ({ nodeType: 3, textContent: t });
 const el = (tagName: string, attrs: Record<string, string> = {}, children: Fake[] = [], props: Partial<Fake> = {}): Fake => ({
   nodeType: 1,
-  textContent: null,
+  textContent: children.map((c) => c.textContent ?? '').join(''),
   tagName: tagName.toUpperCase(),
   attributes: Object.entries(attrs).map(([name, value]) => ({ name, value })),
   childNodes: children,
@@ -144,16 +145,20 @@ function fakeDocument() {
 }
 
 describe('the screen copy', () => {
-  it('keeps the allowed tags, attributes and text; drops scripts, dialogs, handlers, links and what a user typed', () => {
+  it('keeps the allowed tags, attributes and text; drops scripts, dialogs, handlers, links, what a user typed and what is only read out', () => {
     const main = el('main', { class: 'popup', onclick: 'steal()', style: 'x' }, [
       el('h1', {}, [text('Kalshi Keys')]),
       el('script', {}, [text('steal()')]),
       el('dialog', { open: '' }, [text('-----BEGIN PRIVATE KEY-----')]),
       el('a', { href: 'https://evil.example' }, [text('link')]),
       el('input', { type: 'search', value: 'typed' }),
-      el('select', { 'aria-label': 'Environment' }, [
+      el('select', { id: 'environment', 'aria-label': 'Environment' }, [
         el('option', { value: 'production' }, [text('Production')]),
         el('option', { value: 'demo' }, [text('Demo')], { selected: true }),
+      ]),
+      el('span', { class: 'badge' }, [
+        text('can move money'),
+        el('span', { class: 'visually-hidden' }, [text(' This key can transfer funds.')]),
       ]),
       el('input', { type: 'radio', name: 'dest' }, [], { checked: true }),
       el('div', { role: 'status', class: 'status' }, [el('p', {}, [text('Deleted “bot”')])]),
@@ -166,18 +171,30 @@ describe('the screen copy', () => {
       [
         ['h1', {}, ['Kalshi Keys']],
         ['input', { type: 'search' }, []],
+        // A picture of the select: every option's text for its width, only the chosen one visible.
         [
-          'select',
-          { 'aria-label': 'Environment' },
+          'span',
+          { class: 'select-copy', id: 'environment' },
           [
-            ['option', {}, ['Production']],
-            ['option', { selected: '' }, ['Demo']],
+            ['span', { class: 'select-copy-other' }, ['Production']],
+            ['span', {}, ['Demo']],
           ],
         ],
+        ['span', { class: 'badge' }, ['can move money']],
         ['input', { type: 'radio', name: 'dest', checked: '' }, []],
         ['div', { role: 'status', class: 'status' }, []],
       ],
     ]);
+  });
+
+  it('draws a select as the option it shows, the first when none is chosen; an empty select as an empty box', () => {
+    const options = (chosen: number | null) =>
+      ['Production', 'Demo'].map((name, i) => el('option', {}, [text(name)], { selected: i === chosen }));
+    const shown = (copied: CopiedElement | null) => (copied?.[2] as CopiedElement[]).filter((o) => !o[1].class).map((o) => o[2][0]);
+    expect(shown(copyOf(el('select', {}, options(1))))).toEqual(['Demo']);
+    expect(shown(copyOf(el('select', {}, options(null))))).toEqual(['Production']);
+    expect(copyOf(el('select', { 'data-no-copy': '' }, options(0)))).toBeNull();
+    expect(copyOf(el('select', { onchange: 'x()' }, []))).toEqual(['span', { class: 'select-copy' }, []]);
   });
 
   it('keeps the first screen of the key list only', () => {
