@@ -169,8 +169,10 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     }
   }, [overview, keys, listed, account, health, busy]);
 
-  useEffect(() => {
-    // After the first paint (from the snapshot): the worker's answers refresh it in place.
+  // Asked as soon as the first screen is in the DOM, not after it is painted (when useEffect would
+  // run, a frame or more later): the worker and Kalshi work while the browser paints.
+  useLayoutEffect(() => {
+    // The first screen is the snapshot's: the worker's answers refresh it in place.
     const early = painted?.signingKey && snapshot ? refresh(snapshot.active, true) : null;
     void load(send('getOverview', {}), { early });
   }, []);
