@@ -4,6 +4,7 @@
  * the row is on screen while Kalshi holds its answer and the worker is stopped, and it does not move.
  */
 import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { Exchange } from '../../exchange/server';
 import { API_PREFIX } from '../../exchange/client';
 import { expect, importThroughOptions, test } from './fixtures';
 
@@ -29,6 +30,16 @@ const workerCopy = (worker: Worker) =>
     const session = (globalThis as unknown as { chrome: { storage: { session: Session } } }).chrome.storage.session;
     return JSON.stringify((await session.get('popupScreen')).popupScreen ?? null);
   });
+
+/** A key named “sandbox” imported, and the popup opened once until the worker keeps its copy. */
+async function seenOnce(exchange: Exchange, openPage: (page: 'popup' | 'options') => Promise<Page>, worker: Worker) {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const first = await openPage('popup');
+  await expect(first.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
+  await expect.poll(() => workerCopy(worker)).toContain('sandbox');
+  await first.close();
+}
 
 /**
  * Notes, in every page, whether a row naming `name` was in the document when parsing ended: at that
@@ -87,12 +98,7 @@ test('the worker serves popup.html with the last screen in it, warm or started f
   openPage,
   worker,
 }) => {
-  const account = exchange.seedAccount('demo', { name: 'sandbox' });
-  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
-  const first = await openPage('popup');
-  await expect(first.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
-  await expect.poll(() => workerCopy(worker)).toContain('sandbox');
-  await first.close();
+  await seenOnce(exchange, openPage, worker);
   await noteRowInHtml(context, 'sandbox');
 
   const warm = await openPage('popup');
@@ -167,12 +173,7 @@ test('the served copy stands where the app will: the environment choice, the sig
   openPage,
   worker,
 }) => {
-  const account = exchange.seedAccount('demo', { name: 'sandbox' });
-  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
-  const first = await openPage('popup');
-  await expect(first.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
-  await expect.poll(() => workerCopy(worker)).toContain('sandbox');
-  await first.close();
+  await seenOnce(exchange, openPage, worker);
 
   // The row's parts, not the row: it is laid out lazily (content-visibility), sized by a placeholder until painted.
   const PARTS = ['#environment', '.signing-line', '.key-list .key-head', '.key-list .key-actions'];
