@@ -4,10 +4,10 @@
  * — the packaged page with the copy inside and the packaged page's CSP, or the packaged page alone.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { escapeHtml, toHtml } from '../../lib/popup-shell/html';
 import type { CopiedElement } from '../../lib/popup-shell/screen-copy';
-import { createPopupShell, isPopupNavigation, type PopupShell } from '../../lib/popup-shell/shell';
+import { SCRIPTS_AFTER_MS, createPopupShell, isPopupNavigation, type PopupShell } from '../../lib/popup-shell/shell';
 import { memoryScreenStore } from '../helpers/screen-store';
 
 const ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -112,6 +112,28 @@ describe('the worker’s answer to the popup', () => {
     // The packaged page is read once per worker; the next answers are made from memory.
     await shell.respond(navigation());
     expect(page.reads).toBe(1);
+  });
+
+  it('sends the page up to its scripts at once and the scripts a frame later: the copy is painted before the app is fetched', async () => {
+    const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
+    await shell.keep(screen('sandbox'));
+    vi.useFakeTimers();
+    try {
+      const reader = (await shell.respond(navigation())).body!.pipeThrough(new TextDecoderStream()).getReader();
+      const first = await reader.read();
+      expect(first.value).toContain('<span class="key-name">sandbox</span>');
+      expect(first.value).not.toContain('<script');
+      let second: ReadableStreamReadResult<string> | undefined;
+      const reading = reader.read().then((part) => (second = part));
+      await vi.advanceTimersByTimeAsync(SCRIPTS_AFTER_MS - 1);
+      expect(second).toBeUndefined(); // the scripts wait for the frame
+      await vi.advanceTimersByTimeAsync(1);
+      await reading;
+      expect(second!.value!.startsWith('<script')).toBe(true);
+      expect((await reader.read()).done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a name holding markup or a replacement pattern stays text', async () => {
