@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { Extension, WorkerStopper } from './browser';
 import { fmtRange, summarize } from './stats';
 
@@ -34,9 +34,16 @@ export async function observeListItem(context: BrowserContext, name: string): Pr
         }
         return false;
       };
+      // Told through the console: the bench waits without evaluating anything in the page.
       const observer = new MutationObserver(() => {
-        if (window.__kkmPainted === undefined && seen(name)) window.__kkmPainted = performance.now();
-        if (fresh && window.__kkmFresh === undefined && seen(fresh)) window.__kkmFresh = performance.now();
+        if (window.__kkmPainted === undefined && seen(name)) {
+          window.__kkmPainted = performance.now();
+          console.debug('kkm-painted ' + window.__kkmPainted);
+        }
+        if (fresh && window.__kkmFresh === undefined && seen(fresh)) {
+          window.__kkmFresh = performance.now();
+          console.debug('kkm-fresh ' + window.__kkmFresh);
+        }
         if (window.__kkmPainted !== undefined && (!fresh || window.__kkmFresh !== undefined)) observer.disconnect();
       });
       observer.observe(document, { childList: true, subtree: true, characterData: true });
@@ -44,31 +51,51 @@ export async function observeListItem(context: BrowserContext, name: string): Pr
   });
 }
 
-/** Opens `page` in a new 380×600 tab; ms from navigation start until the observed list item. */
+/** The observer's mark `what` in `tab` (ms on the page's clock), told through its console. */
+function mark(tab: Page, what: 'painted' | 'fresh'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} mark in 30 s`)), 30_000);
+    tab.on('console', (message) => {
+      const [word, ms] = message.text().split(' ');
+      if (word !== `kkm-${what}`) return;
+      clearTimeout(timer);
+      resolve(Number(ms));
+    });
+  });
+}
+
+/**
+ * Opens `page` in a new 380×600 tab; ms from navigation start until the observed list item. The
+ * tab closes at that moment: what the popup's app would do next (ask the worker, read Kalshi's list)
+ * is not left to run into the next round's page. Nothing is evaluated in the page meanwhile.
+ */
 export async function timeListItem(ext: Extension, page: string): Promise<number> {
   const tab = await ext.context.newPage();
   try {
-    await tab.goto(`${ext.origin}/${page}`);
-    await tab.waitForFunction(() => (window as { __kkmPainted?: number }).__kkmPainted !== undefined, null, {
-      polling: 10,
-      timeout: 30_000,
-    });
-    return await tab.evaluate(() => (window as unknown as { __kkmPainted: number }).__kkmPainted);
+    const painted = mark(tab, 'painted');
+    await tab.goto(`${ext.origin}/${page}`, { waitUntil: 'commit' });
+    return await painted;
   } finally {
     await tab.close();
   }
+}
+
+/** Opens the popup and leaves it open as a person looks at it: its app reads Kalshi's list and keeps its copy. */
+export async function lookAtPopup(ext: Extension): Promise<void> {
+  const tab = await ext.context.newPage();
+  await tab.goto(`${ext.origin}/popup.html`);
+  await tab.waitForTimeout(1_500);
+  await tab.close();
 }
 
 /** Opens the popup watching for `freshName` too; ms from navigation start to the row, and to the fresh list. */
 export async function timeFreshList(ext: Extension, freshName: string): Promise<{ painted: number; fresh: number }> {
   const tab = await ext.context.newPage();
   try {
-    await tab.goto(`${ext.origin}/popup.html#fresh=${encodeURIComponent(freshName)}`);
-    await tab.waitForFunction(() => (window as { __kkmFresh?: number }).__kkmFresh !== undefined, null, { polling: 10, timeout: 30_000 });
-    return await tab.evaluate(() => {
-      const w = window as unknown as { __kkmPainted: number; __kkmFresh: number };
-      return { painted: w.__kkmPainted, fresh: w.__kkmFresh };
-    });
+    const marks = Promise.all([mark(tab, 'painted'), mark(tab, 'fresh')]);
+    await tab.goto(`${ext.origin}/popup.html#fresh=${encodeURIComponent(freshName)}`, { waitUntil: 'commit' });
+    const [painted, fresh] = await marks;
+    return { painted, fresh };
   } finally {
     await tab.close();
   }
@@ -93,7 +120,7 @@ export async function popupRounds(
   { runs = 15, coldRuns = 10, cold = true } = {},
 ): Promise<PopupRounds> {
   const r: PopupRounds = { blank: [], warm: [], warmRatios: [], coldBlank: [], cold: [], coldRatios: [] };
-  await timeListItem(ext, 'popup.html'); // discarded: the first load of the pages' code, and a fresh list
+  await lookAtPopup(ext); // discarded: the first load of the pages' code, a fresh list and its copy
   for (let i = 0; i < runs; i++) {
     const blank = await timeListItem(ext, BLANK_PAGE);
     const warm = await timeListItem(ext, 'popup.html');
@@ -117,4 +144,11 @@ export async function popupRounds(
     `  ${label}: ${[line('blank', r.blank), line('popup warm', r.warm), ...(cold ? [line('blank', r.coldBlank), line('popup cold', r.cold)] : [])].join('; ')}`,
   );
   return r;
+}
+
+/** The blank page against itself, round by round as the popup is paired with it: how far chance alone spreads a ratio here. */
+export async function blankRounds(ext: Extension, runs: number): Promise<{ ratios: number[] }> {
+  const ratios: number[] = [];
+  for (let i = 0; i < runs; i++) ratios.push((await timeListItem(ext, BLANK_PAGE)) / (await timeListItem(ext, BLANK_PAGE)));
+  return { ratios };
 }

@@ -31,7 +31,7 @@ import { HOSTILE_PARSE_BUDGET_MS, hostileParseTimes } from './hostile-text';
 import { cpuAndOpenssl, nodeRateInChild, ourSigner, rate, sdkStyleSigner } from './node-sign';
 import { SIZE_BUDGETS, formatSizes, gzipSize, kB, measureSizes } from './size';
 import { fmt, fmtRange, median, quantile, summarize, type Summary } from './stats';
-import { BLANK_PAGE, addBlankPage, observeListItem, popupRounds, timeFreshList } from './popup-paint';
+import { BLANK_PAGE, addBlankPage, blankRounds, observeListItem, popupRounds, timeFreshList } from './popup-paint';
 
 const ROUNDS = 9;
 /** Popup runs as the method sets them: warm after one discarded, cold after a stopped worker, and the blank page. */
@@ -310,6 +310,16 @@ try {
     const one = await popupRounds(ext, stopper, 'one key', { runs: POPUP.warm, coldRuns: POPUP.cold });
     ratioRow('4a. popup ÷ blank page, worker warm (1 key)', one.warmRatios, summarize(one.warm), summarize(one.blank), 1.3, ' ms', '≤');
     ratioRow('4b. popup ÷ blank page, worker cold (1 key)', one.coldRatios, summarize(one.cold), summarize(one.coldBlank), 1.6, ' ms', '≤');
+    // The method's own spread: the blank page against itself, as 4a pairs the popup with it.
+    const floor = await blankRounds(ext, POPUP.warm);
+    rows.push({
+      what: '4c. (context) blank page ÷ blank page, warm',
+      figure: `${fmt(median(floor.ratios))}×`,
+      spread: `upper quartile ${fmt(quantile(floor.ratios, 0.75))}×, rounds ${fmt(Math.min(...floor.ratios))}–${fmt(Math.max(...floor.ratios))}×`,
+      budget: 'reported',
+      pass: null,
+    });
+    log(`  4c. blank ÷ blank: per-round ratios ${floor.ratios.map(fmt).join(' ')}`);
 
     // ---- 10. The fresh list follows the first paint -------------------------------------------------
     // Each round Kalshi lists a key the copy on screen does not have (made elsewhere since the last

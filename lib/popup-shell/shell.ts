@@ -108,14 +108,16 @@ function inTwoParts({ text, headers }: Page): Response {
   const at = text.indexOf('<script', text.indexOf('<div id="app">'));
   if (at < 0) return new Response(text, { status: 200, headers });
   const encoder = new TextEncoder();
+  let later: ReturnType<typeof setTimeout> | undefined;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(text.slice(0, at)));
-      setTimeout(() => {
+      later = setTimeout(() => {
         controller.enqueue(encoder.encode(text.slice(at)));
         controller.close();
       }, SCRIPTS_AFTER_MS);
     },
+    cancel: () => clearTimeout(later), // the popup closed before its scripts came
   });
   return new Response(body, { status: 200, headers });
 }

@@ -136,6 +136,20 @@ describe('the worker’s answer to the popup', () => {
     }
   });
 
+  it('a popup closed before its scripts came leaves nothing waiting to be sent', async () => {
+    const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
+    await shell.keep(screen('sandbox'));
+    vi.useFakeTimers();
+    try {
+      const reader = (await shell.respond(navigation())).body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a name holding markup or a replacement pattern stays text', async () => {
     const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
     await shell.keep(screen('<img src=x onerror=alert(1)> $& $` "quoted"'));
