@@ -4,8 +4,8 @@
  *
  * The copy is a picture: inert, nothing in it is read out (screen-reader-only text is left out) or
  * used. A <select> is drawn as the span it looks like (`.select-copy` in base.css: every option's text
- * in one grid cell, only the chosen one visible, so the box is the select's own width): laying out a
- * select costs more than the rest of the first screen (npm run bench, 4a).
+ * in one grid cell, only the chosen one visible, so the box is the select's own width): in pages
+ * served like the popup's, a select cost more to lay out than the rest of the first screen.
  */
 import { ATTRIBUTES, FIRST_SCREEN_ROWS, TAGS, type CopiedElement } from './screen-copy';
 

@@ -99,8 +99,8 @@ export function createPopupShell(store: ScreenStore, fetchPage: (request: Reques
  * The page up to its scripts at once, its scripts a frame later: the browser parses the copy before
  * it starts fetching the app. Sent together, the preload scanner asks for both modules first, which
  * held the page's main thread about as long as the whole first screen (npm run bench, 4a: medians
- * 1.06–1.41× a blank page with the scripts in one part, 0.94–1.07× with them a frame later). The
- * fresh list comes a few ms later for it (10).
+ * 1.06–1.41× a blank page with the scripts in one part, 0.91–1.29×, about 1.0× in most runs, with
+ * them a frame later). The fresh list comes a few ms later for it (10).
  */
 export const SCRIPTS_AFTER_MS = 16;
 
