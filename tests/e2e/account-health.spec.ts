@@ -4,7 +4,7 @@
  * Upgrade to Advanced with Kalshi's 403 explained.
  */
 import type { Worker } from '@playwright/test';
-import { expect, importThroughOptions, test } from './fixtures';
+import { expect, importThroughOptions, SHOTS, test } from './fixtures';
 
 const DAY_S = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -57,10 +57,9 @@ test('the usage level: grants with source and expiry, the upload grant ending, b
   await expect(grants).toContainText('Premier, earned by volume, renewed daily; lapses');
   await expect(grants).toContainText('Advanced, set by Kalshi, permanent');
   await expect(popup.getByText(/Next level, Paragon: 0 of [\d,]+ contracts traded in the last 30 days \(0%\)/)).toBeVisible();
-  // HEALTH_SHOTS=docs writes the README's screenshots; otherwise they go with the test results.
   for (const colorScheme of ['light', 'dark'] as const) {
     await popup.emulateMedia({ colorScheme });
-    await popup.screenshot({ path: `${process.env.HEALTH_SHOTS === 'docs' ? 'docs' : 'test-results'}/popup-health-${colorScheme}.png` });
+    await popup.screenshot({ path: `${SHOTS}/popup-health-${colorScheme}.png` });
   }
 });
 

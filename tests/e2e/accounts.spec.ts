@@ -1,8 +1,6 @@
-import { expect, importThroughOptions, test } from './fixtures';
+import { expect, importThroughOptions, SHOTS, test } from './fixtures';
 
 const B = { env: 'demo', account: 'b' } as const;
-// SHOTS=docs writes the README's screenshots; otherwise they go with the test results.
-const shots = process.env.SHOTS === 'docs' ? 'docs' : 'test-results';
 
 test('two Kalshi accounts end to end: import A, import B, name them, switch, create on B — only B’s keys listed, A untouched', async ({
   exchange,
@@ -35,7 +33,7 @@ test('two Kalshi accounts end to end: import A, import B, name them, switch, cre
   await expect(held.getByRole('heading', { level: 3 })).toHaveText(['Demo · personal', 'Demo · fund']);
   for (const colorScheme of ['light', 'dark'] as const) {
     await options.emulateMedia({ colorScheme });
-    await options.screenshot({ path: `${shots}/options-accounts-${colorScheme}.png`, fullPage: true });
+    await options.screenshot({ path: `${SHOTS}/options-accounts-${colorScheme}.png`, fullPage: true });
   }
 
   // The popup opens on the account of the key imported last, its list only.
@@ -66,7 +64,7 @@ test('two Kalshi accounts end to end: import A, import B, name them, switch, cre
   expect(exchange.keys('demo').map((k) => k.api_key_id)).toEqual(aBefore);
   for (const colorScheme of ['light', 'dark'] as const) {
     await popup.emulateMedia({ colorScheme });
-    await popup.screenshot({ path: `${shots}/popup-accounts-${colorScheme}.png` });
+    await popup.screenshot({ path: `${SHOTS}/popup-accounts-${colorScheme}.png` });
   }
 
   // A's list is untouched: reopened on A, only A's key.

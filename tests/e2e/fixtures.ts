@@ -79,3 +79,6 @@ export async function stopServiceWorker(context: BrowserContext, page: Page, wor
   await expect.poll(() => stopped, { timeout: 10_000 }).toBe(true);
   await cdp.detach();
 }
+
+/** Where specs write their screenshots: with SHOTS=docs, the README's (docs/); otherwise beside the test results. */
+export const SHOTS = process.env.SHOTS === 'docs' ? 'docs' : 'test-results/screens';

@@ -3,11 +3,9 @@
  * replacement with narrower scopes chosen in its dialog (Kalshi cannot narrow a key in place).
  */
 import type { Page } from '@playwright/test';
-import { expect, importThroughOptions, test } from './fixtures';
+import { expect, importThroughOptions, SHOTS, test } from './fixtures';
 
 const MONEY_NOTE = 'This key can transfer funds (scope write or write::transfer). Bots that only trade need Trade (read, write::trade).';
-// LP_SHOTS=docs writes the README's screenshots; otherwise they go with the test results.
-const SHOTS = process.env.LP_SHOTS === 'docs' ? 'docs' : 'test-results/screens';
 
 const row = (popup: Page, name: string) => popup.getByRole('listitem').filter({ has: popup.getByText(name, { exact: true }) });
 

@@ -1,6 +1,4 @@
-import { expect, importThroughOptions, test } from './fixtures';
-
-const SHOTS = 'test-results/screens';
+import { expect, importThroughOptions, SHOTS, test } from './fixtures';
 
 test('keyboard alone creates and deletes a key, with focus always visible', async ({ exchange, openPage }) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'premier' });

@@ -2,14 +2,13 @@
  * The key states as a person sees them, in light and dark, with the keyboard alone: a key that may
  * come from a lost answer (Keep or Delete), one whose private key is certainly lost (Delete), one
  * waiting to be saved (Show), a signing key deleted on kalshi.com (Forget), Kalshi out of reach.
- * Screenshots go to test-results/screens; with TRUTH_SHOTS=docs, to docs/popup-truth-*.png.
+ * Screenshots go to test-results/screens; with SHOTS=docs, to docs/popup-truth-*.png.
  */
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange } from '../../exchange/server';
-import { expect, importThroughOptions, stopServiceWorker, test } from './fixtures';
+import { expect, importThroughOptions, SHOTS, stopServiceWorker, test } from './fixtures';
 
 const P = '/trade-api/v2';
-const SHOTS = process.env.TRUTH_SHOTS === 'docs' ? 'docs' : 'test-results/screens';
 /** The popup at 380×600 from its top (or, with fullPage, all of it). */
 async function shot(page: Page, name: string, { fullPage = false } = {}) {
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
