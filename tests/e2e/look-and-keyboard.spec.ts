@@ -78,3 +78,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await popup.screenshot({ path: `${SHOTS}/popup-delete-${colorScheme}.png` });
   });
 }
+
+test('in a high-contrast mode the choices keep an arrow: the platform draws its own', async ({ exchange, openPage }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const popup = await openPage('popup');
+  const environment = popup.getByRole('combobox', { name: 'Environment' });
+  const look = () => environment.evaluate((el) => [getComputedStyle(el).appearance, getComputedStyle(el).backgroundImage]);
+  expect(await look()).toEqual(['none', expect.stringContaining('conic-gradient')]); // ours: a triangle in the text's colour
+  await popup.emulateMedia({ forcedColors: 'active' });
+  expect((await look())[0]).toBe('auto'); // forced colours drop gradients: the platform's arrow instead
+  await popup.screenshot({ path: 'test-results/screens/popup-forced-colors.png' });
+});
