@@ -150,10 +150,10 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const keptScreen = useRef('');
   /** The copy for this page's next paint, and, when it changed, for the worker to serve (lib/popup-shell). */
   const keepScreen = (screen: CopiedElement | null) => {
-    saveScreen(localStorage, screen);
     const text = JSON.stringify(screen);
-    if (!screen || text === keptScreen.current) return;
+    if (!screen || text === keptScreen.current) return; // nothing new: no write before this paint
     keptScreen.current = text;
+    saveScreen(localStorage, screen);
     void send('keepScreen', { screen }).catch(() => undefined); // not kept: the page paints its own copy
   };
   const answered = useRef(false);

@@ -96,6 +96,18 @@ const navigation = () => new Request(`${ORIGIN}/popup.html`);
 /** The page the shell serves for the popup's navigation, as text. */
 const served = async (shell: PopupShell) => (await shell.respond(navigation())).text();
 
+/** The body served with a copy naming `sandbox`, read with timers faked: the scripts' frame is a timer. */
+async function withServedBody(read: (body: NonNullable<Response['body']>) => Promise<void>) {
+  const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
+  await shell.keep(screen('sandbox'));
+  vi.useFakeTimers();
+  try {
+    await read((await shell.respond(navigation())).body!);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('the worker’s answer to the popup', () => {
   it('puts the last screen inside the packaged page, inert, with the packaged page’s CSP', async () => {
     const page = packagedPage();
@@ -115,11 +127,8 @@ describe('the worker’s answer to the popup', () => {
   });
 
   it('sends the page up to its scripts at once and the scripts a frame later: the copy is painted before the app is fetched', async () => {
-    const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
-    await shell.keep(screen('sandbox'));
-    vi.useFakeTimers();
-    try {
-      const reader = (await shell.respond(navigation())).body!.pipeThrough(new TextDecoderStream()).getReader();
+    await withServedBody(async (body) => {
+      const reader = body.pipeThrough(new TextDecoderStream()).getReader();
       const first = await reader.read();
       expect(first.value).toContain('<span class="key-name">sandbox</span>');
       expect(first.value).not.toContain('<script');
@@ -131,23 +140,16 @@ describe('the worker’s answer to the popup', () => {
       await reading;
       expect(second!.value!.startsWith('<script')).toBe(true);
       expect((await reader.read()).done).toBe(true);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('a popup closed before its scripts came leaves nothing waiting to be sent', async () => {
-    const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
-    await shell.keep(screen('sandbox'));
-    vi.useFakeTimers();
-    try {
-      const reader = (await shell.respond(navigation())).body!.getReader();
+    await withServedBody(async (body) => {
+      const reader = body.getReader();
       await reader.read();
       await reader.cancel();
       expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('a name holding markup or a replacement pattern stays text', async () => {
