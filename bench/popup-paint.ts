@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { Extension, WorkerStopper } from './browser';
-import { fmtRange, summarize } from './stats';
+import { fmtRange, median, summarize } from './stats';
 
 export const BLANK_PAGE = 'bench-blank.html';
 
@@ -65,12 +65,25 @@ function mark(tab: Page, what: 'painted' | 'fresh'): Promise<number> {
 }
 
 /**
+ * A new tab (about:blank, in a renderer process of its own) left to settle before it navigates.
+ * Chromium starts that process, and a spare one, when the tab opens; measured at once, their start
+ * ran on the same two cores as the page under test (a trace: other renderers busy 18 ms of a 31 ms
+ * open, correlated 0.7 with the slow opens). A toolbar popup has no such tab. Settled 200 ms, the
+ * blank page's interquartile range here went from 22–27 ms to 20–23 ms; both pages alike.
+ */
+async function newSettledTab(ext: Extension): Promise<Page> {
+  const tab = await ext.context.newPage();
+  await tab.waitForTimeout(200);
+  return tab;
+}
+
+/**
  * Opens `page` in a new 380×600 tab; ms from navigation start until the observed list item. The
  * tab closes at that moment: what the popup's app would do next (ask the worker, read Kalshi's list)
  * is not left to run into the next round's page. Nothing is evaluated in the page meanwhile.
  */
 export async function timeListItem(ext: Extension, page: string): Promise<number> {
-  const tab = await ext.context.newPage();
+  const tab = await newSettledTab(ext);
   try {
     const painted = mark(tab, 'painted');
     await tab.goto(`${ext.origin}/${page}`, { waitUntil: 'commit' });
@@ -90,7 +103,7 @@ export async function lookAtPopup(ext: Extension): Promise<void> {
 
 /** Opens the popup watching for `freshName` too; ms from navigation start to the row, and to the fresh list. */
 export async function timeFreshList(ext: Extension, freshName: string): Promise<{ painted: number; fresh: number }> {
-  const tab = await ext.context.newPage();
+  const tab = await newSettledTab(ext);
   try {
     const marks = Promise.all([mark(tab, 'painted'), mark(tab, 'fresh')]);
     await tab.goto(`${ext.origin}/popup.html#fresh=${encodeURIComponent(freshName)}`, { waitUntil: 'commit' });
@@ -101,54 +114,53 @@ export async function timeFreshList(ext: Extension, freshName: string): Promise<
   }
 }
 
+/**
+ * Ratios of this section: each open of a page ÷ the blank page's median in the same run. Here
+ * consecutive opens are not correlated (r = −0.20 to 0.31 over 40 rounds of blank, popup, blank),
+ * so pairing an open with the one blank open beside it cancels no machine drift; it only adds that
+ * blank open's own spread, and a blank page then failed 1.3× against itself in two runs of three.
+ * The blank page is opened before and after each popup, and both count: neither place is favoured.
+ */
+export const perOpen = (opens: readonly number[], blank: readonly number[]) => opens.map((ms) => ms / median(blank));
+
 export interface PopupRounds {
-  /** Per round: the blank page, then the popup with the worker running. */
-  blank: number[];
+  /** Per round: the blank page, the popup with the worker running, the blank page again. */
+  before: number[];
   warm: number[];
-  warmRatios: number[];
+  after: number[];
   /** Per round: the blank page, then the popup, each opened with the worker stopped (and seen stopped). */
   coldBlank: number[];
   cold: number[];
-  coldRatios: number[];
 }
 
-/** One discarded popup, then warm rounds and (unless `cold: false`) cold rounds, each paired with a blank page. */
+/** Every warm open of the blank page in `r`. */
+export const warmBlank = (r: PopupRounds) => [...r.before, ...r.after];
+
+/** One discarded popup, then warm rounds and (unless `cold: false`) cold rounds, each with the blank page. */
 export async function popupRounds(
   ext: Extension,
   stopper: WorkerStopper,
   label: string,
   { runs = 15, coldRuns = 10, cold = true } = {},
 ): Promise<PopupRounds> {
-  const r: PopupRounds = { blank: [], warm: [], warmRatios: [], coldBlank: [], cold: [], coldRatios: [] };
+  const r: PopupRounds = { before: [], warm: [], after: [], coldBlank: [], cold: [] };
   await lookAtPopup(ext); // discarded: the first load of the pages' code, a fresh list and its copy
   for (let i = 0; i < runs; i++) {
-    const blank = await timeListItem(ext, BLANK_PAGE);
-    const warm = await timeListItem(ext, 'popup.html');
-    r.blank.push(blank);
-    r.warm.push(warm);
-    r.warmRatios.push(warm / blank);
+    r.before.push(await timeListItem(ext, BLANK_PAGE));
+    r.warm.push(await timeListItem(ext, 'popup.html'));
+    r.after.push(await timeListItem(ext, BLANK_PAGE));
   }
   // Cold: the worker stopped (and seen stopped) before each page, the blank page too. With nothing
   // of the extension running, Chromium starts its renderer process again for either page.
   for (let i = 0; cold && i < coldRuns; i++) {
     await stopper.stopAll();
-    const blank = await timeListItem(ext, BLANK_PAGE);
+    r.coldBlank.push(await timeListItem(ext, BLANK_PAGE));
     await stopper.stopAll();
-    const popup = await timeListItem(ext, 'popup.html');
-    r.coldBlank.push(blank);
-    r.cold.push(popup);
-    r.coldRatios.push(popup / blank);
+    r.cold.push(await timeListItem(ext, 'popup.html'));
   }
   const line = (what: string, xs: number[]) => `${what} ${fmtRange(summarize(xs), ' ms')}`;
-  console.log(
-    `  ${label}: ${[line('blank', r.blank), line('popup warm', r.warm), ...(cold ? [line('blank', r.coldBlank), line('popup cold', r.cold)] : [])].join('; ')}`,
-  );
+  const lines = [line('blank', warmBlank(r)), line('popup warm', r.warm)];
+  if (cold) lines.push(line('blank', r.coldBlank), line('popup cold', r.cold));
+  console.log(`  ${label}: ${lines.join('; ')}`);
   return r;
-}
-
-/** The blank page against itself, round by round as the popup is paired with it: how far chance alone spreads a ratio here. */
-export async function blankRounds(ext: Extension, runs: number): Promise<{ ratios: number[] }> {
-  const ratios: number[] = [];
-  for (let i = 0; i < runs; i++) ratios.push((await timeListItem(ext, BLANK_PAGE)) / (await timeListItem(ext, BLANK_PAGE)));
-  return { ratios };
 }
