@@ -6,6 +6,7 @@
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange } from '../../exchange/server';
 import { API_PREFIX } from '../../exchange/client';
+import { FIRST_SCREEN_ROWS } from '../../lib/popup-shell/screen-copy';
 import { expect, importThroughOptions, test } from './fixtures';
 
 const LIST = { method: 'GET', path: `${API_PREFIX}/api_keys` };
@@ -173,10 +174,12 @@ test('the served copy stands where the app will: the environment choice, the sig
   openPage,
   worker,
 }) => {
+  // More keys than the copy holds: its rows must still fill the list's box as the app's do.
+  for (let i = 1; i <= FIRST_SCREEN_ROWS + 1; i++) exchange.seedAccount('demo', { name: `bot ${i}`, keyType: 'ed25519' });
   await seenOnce(exchange, openPage, worker);
 
   // The row's parts, not the row: it is laid out lazily (content-visibility), sized by a placeholder until painted.
-  const PARTS = ['#environment', '.signing-line', '.key-list .key-head', '.key-list .key-actions'];
+  const PARTS = ['#environment', '.signing-line', '.key-list', '.key-list .key-head', '.key-list .key-actions'];
   // When parsing ends no script of the page has run: what is there is the worker's copy.
   await context.addInitScript((parts) => {
     document.addEventListener('readystatechange', () => {
@@ -192,7 +195,7 @@ test('the served copy stands where the app will: the environment choice, the sig
   const popup = await openPage('popup');
   await expect(popup.locator('[inert]')).toHaveCount(0); // the app is in
   const copied = (await popup.evaluate(() => (window as { copyBoxes?: unknown }).copyBoxes)) as Array<{ tag: string; box: number[] }>;
-  expect(copied.map((c) => c.tag)).toEqual(['SPAN', 'P', 'DIV', 'DIV']); // the copy drew the select as a span
+  expect(copied.map((c) => c.tag)).toEqual(['SPAN', 'P', 'UL', 'DIV', 'DIV']); // the copy drew the select as a span
   for (const [i, part] of PARTS.entries()) {
     const live = (await popup.locator(part).first().boundingBox())!;
     // Within a pixel: the select rounds its width up to whole pixels, its picture does not.
@@ -258,5 +261,5 @@ test('with many keys: the first screen paints, the rest follow, and a filter fin
   const copy = (await popup.evaluate(() => localStorage.getItem('kkm.popupScreen.v1'))) ?? '';
   expect(copy).toContain('sandbox');
   expect(copy).not.toContain('no such key');
-  expect(copy.match(/"li"/g)?.length).toBe(8);
+  expect(copy.match(/"li"/g)?.length).toBe(FIRST_SCREEN_ROWS);
 });
