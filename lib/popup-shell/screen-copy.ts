@@ -39,7 +39,8 @@ export const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|checked|for|name
 /**
  * Enough rows to fill the list's 300 px box, which then scrolls: a row is at least 75 px (four lines
  * when it has no actions), so five always fill it and the copy's box is the app's. Each row more
- * costs the first paint (npm run bench: eight rows against one, +1–3 ms of a 21–25 ms open).
+ * costs the first paint (an experiment on a copy of the build: eight rows against one, about 1.5 ms
+ * more of a 21–25 ms open).
  */
 export const FIRST_SCREEN_ROWS = 5;
 const STORAGE_KEY = 'kkm.popupScreen.v1';
