@@ -36,6 +36,13 @@ function selectPicture(select: ElementLike, id: string | undefined): CopiedEleme
   return ['span', { class: 'select-copy', ...(id === undefined ? {} : { id }) }, shown];
 }
 
+const TEXT_FIELDS = new Set(['text', 'search']);
+
+/** A text field as the box it looks like, with its placeholder: never what was typed in it. */
+function fieldPicture({ class: cls, placeholder }: Record<string, string>): CopiedElement {
+  return ['span', { class: cls ? `field-copy ${cls}` : 'field-copy' }, placeholder ? [placeholder] : []];
+}
+
 /** The allowed part of `element`'s subtree; null when the element itself is not allowed. */
 export function capture(element: ElementLike): CopiedElement | null {
   const tag = element.tagName.toLowerCase();
@@ -46,6 +53,7 @@ export function capture(element: ElementLike): CopiedElement | null {
   }
   if (attributes.class?.split(' ').includes('visually-hidden')) return null; // a picture is not read out
   if (tag === 'select') return selectPicture(element, attributes.id);
+  if (tag === 'input' && TEXT_FIELDS.has(attributes.type ?? 'text')) return fieldPicture(attributes);
   if (!TAGS.has(tag)) return null;
   if (element.checked) attributes.checked = ''; // Preact sets it as a property: the copy must show the same choice
   if (attributes.role === 'status') return [tag, attributes, []]; // results are news once, not state

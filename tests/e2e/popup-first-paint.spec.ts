@@ -174,12 +174,13 @@ test('the served copy stands where the app will: the environment choice, the sig
   openPage,
   worker,
 }) => {
-  // More keys than the copy holds: its rows must still fill the list's box as the app's do.
-  for (let i = 1; i <= FIRST_SCREEN_ROWS + 1; i++) exchange.seedAccount('demo', { name: `bot ${i}`, keyType: 'ed25519' });
+  // More keys than the copy holds (its rows must still fill the list's box as the app's do), and
+  // enough for the filter above the list (from nine keys on), which the copy draws as a span.
+  for (let i = 1; i <= Math.max(FIRST_SCREEN_ROWS, 8); i++) exchange.seedAccount('demo', { name: `bot ${i}`, keyType: 'ed25519' });
   await seenOnce(exchange, openPage, worker);
 
   // The row's parts, not the row: it is laid out lazily (content-visibility), sized by a placeholder until painted.
-  const PARTS = ['#environment', '.signing-line', '.key-list', '.key-list .key-head', '.key-list .key-actions'];
+  const PARTS = ['#environment', '.signing-line', '.key-filter', '.key-list', '.key-list .key-head', '.key-list .key-actions'];
   // When parsing ends no script of the page has run: what is there is the worker's copy.
   await context.addInitScript((parts) => {
     document.addEventListener('readystatechange', () => {
@@ -195,7 +196,7 @@ test('the served copy stands where the app will: the environment choice, the sig
   const popup = await openPage('popup');
   await expect(popup.locator('[inert]')).toHaveCount(0); // the app is in
   const copied = (await popup.evaluate(() => (window as { copyBoxes?: unknown }).copyBoxes)) as Array<{ tag: string; box: number[] }>;
-  expect(copied.map((c) => c.tag)).toEqual(['SPAN', 'P', 'UL', 'DIV', 'DIV']); // the copy drew the select as a span
+  expect(copied.map((c) => c.tag)).toEqual(['SPAN', 'P', 'SPAN', 'UL', 'DIV', 'DIV']); // the copy drew the select and the filter as spans
   for (const [i, part] of PARTS.entries()) {
     const live = (await popup.locator(part).first().boundingBox())!;
     // Within a pixel: the select rounds its width up to whole pixels, its picture does not.

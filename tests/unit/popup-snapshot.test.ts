@@ -170,7 +170,7 @@ describe('the screen copy', () => {
       { class: 'popup' },
       [
         ['h1', {}, ['Kalshi Keys']],
-        ['input', { type: 'search' }, []],
+        ['span', { class: 'field-copy' }, []], // a picture of the field: never what was typed in it
         // A picture of the select: every option's text for its width, only the chosen one visible.
         [
           'span',
@@ -195,6 +195,13 @@ describe('the screen copy', () => {
     expect(shown(copyOf(el('select', {}, options(null))))).toEqual(['Production']);
     expect(copyOf(el('select', { 'data-no-copy': '' }, options(0)))).toBeNull();
     expect(copyOf(el('select', { onchange: 'x()' }, []))).toEqual(['span', { class: 'select-copy' }, []]);
+  });
+
+  it('draws a text field as a span of its box holding its placeholder, never what was typed in it', () => {
+    const filter = el('input', { type: 'search', class: 'key-filter', placeholder: 'Filter keys', value: 'bot 17' });
+    expect(copyOf(filter)).toEqual(['span', { class: 'field-copy key-filter' }, ['Filter keys']]);
+    expect(copyOf(el('input', { value: 'typed' }))).toEqual(['span', { class: 'field-copy' }, []]);
+    expect(copyOf(el('input', { type: 'radio', name: 'dest' }))).toEqual(['input', { type: 'radio', name: 'dest' }, []]);
   });
 
   it('keeps the first screen of the key list only', () => {
