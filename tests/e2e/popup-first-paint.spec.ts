@@ -168,7 +168,7 @@ test('a glance is enough: a popup closed as soon as its first list shows leaves 
   expect(await rowInHtml(next)).toBe(true); // served by the worker with the copy in it
 });
 
-test('the served copy stands where the app will: the environment choice, the signing line and the first row keep their places', async ({
+test('the served copy stands where the app will: the environment choice, the signing line, the filter, the list and its first row keep their places', async ({
   context,
   exchange,
   openPage,
