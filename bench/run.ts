@@ -399,8 +399,22 @@ try {
     msRow('6b. Ed25519 key generation (worker)', edGen, null);
 
     const popup = await ext.context.newPage();
+    const said: string[] = [];
+    popup.on('console', (m) => said.push(m.text()));
+    popup.on('pageerror', (e) => said.push(String(e)));
     await popup.goto(`${ext.origin}/popup.html`);
-    await popup.getByRole('list', { name: 'API keys' }).waitFor();
+    await popup
+      .getByRole('list', { name: 'API keys' })
+      .waitFor()
+      .catch(async (error: unknown) => {
+        // Seen once in a full run, not reproduced since: say what the page showed.
+        const shown = await popup.evaluate(() => ({
+          inertCopy: document.querySelector('[inert]') !== null,
+          text: document.body.innerText.slice(0, 500),
+        }));
+        log(`  the popup showed no key list: ${JSON.stringify({ ...shown, console: said })}`);
+        throw error;
+      });
     await startLatencyProbe(popup);
     const busyStart = Date.now();
     const genUnderProbe = await workerKeygenTimes(worker, 'RSA-PSS', N.rsaKeygenUnderProbe);
