@@ -6,6 +6,8 @@ export default defineConfig({
   timeout: 60_000,
   workers: 1,
   retries: 0,
+  // A stray test.only would silently skip the rest of the suite.
+  forbidOnly: true,
   reporter: process.env.CI ? 'list' : [['list']],
   use: { trace: 'off' },
 });

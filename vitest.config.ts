@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     testTimeout: 30_000,
+    // A stray it.only would silently skip the rest of the file.
+    allowOnly: false,
   },
 });
