@@ -24,7 +24,7 @@ export interface KalshiClientDeps {
   /** One per-attempt timeout for every method, instead of REQUEST_TIMEOUT_MS. */
   timeoutMs?: number;
   now?: () => number;
-  /** How GET and DELETE are retried; POSTs never are. */
+  /** How GET and DELETE are retried, and a create or generate refused with 409; other POSTs never are. */
   retry?: Partial<RetryPolicy>;
   /** Injected so tests wait for nothing. */
   sleep?: (ms: number) => Promise<void>;
@@ -40,7 +40,7 @@ type Method = 'GET' | 'POST' | 'DELETE';
 /**
  * How long one attempt may take. GET and DELETE are retried, so theirs is short enough that a
  * retry after a full timeout still fits DEFAULT_RETRY_POLICY.maxTotalMs (6 s + backoff < 15 s);
- * a POST is sent once and may take longer.
+ * a POST is sent once (a create again only after its quick 409) and may take longer.
  */
 export const REQUEST_TIMEOUT_MS: Readonly<Record<Method, number>> = { GET: 6_000, DELETE: 6_000, POST: 15_000 };
 /** A 401 with the exchange's clock further than this from ours is blamed on the clock. */
@@ -49,6 +49,13 @@ export const CLOCK_SKEW_TOLERANCE_MS = 5_000;
 /** Facts about one failed attempt that decide whether another is worth it. */
 const transient = new WeakMap<AppError, { retryAfterMs?: number }>();
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+/**
+ * Kalshi documents 409 on these two POSTs as "not visible yet, retry" (e.g. an FCM subtrader it has
+ * not seen yet): a refusal, so nothing was made and sending the create again cannot make two keys.
+ */
+const CREATE_PATHS: ReadonlySet<string> = new Set(['/api_keys', '/api_keys/generate']);
+/** A create's 409, worth another attempt within the same budget as a GET's transient failure. */
+const notVisibleYet = new WeakMap<AppError, { retryAfterMs?: number }>();
 
 /** A small client for the Kalshi endpoints this extension needs; every answer is checked before use. */
 export function createKalshiClient(deps: KalshiClientDeps) {
@@ -60,7 +67,10 @@ export function createKalshiClient(deps: KalshiClientDeps) {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
   const retryDeps = { sleep: deps.sleep ?? realSleep, random: deps.random ?? Math.random, now };
 
-  /** GET and DELETE are idempotent here (a DELETE answered 404 is done), so they may be sent again. */
+  /**
+   * GET and DELETE are idempotent here (a DELETE answered 404 is done), so they may be sent again. A
+   * POST is not: a lost answer may hide a key made. Only a create's 409, a refusal, is sent again.
+   */
   function request<T>(
     method: Method,
     path: string,
@@ -68,11 +78,12 @@ export function createKalshiClient(deps: KalshiClientDeps) {
     options: { body?: unknown; signed?: boolean } = {},
   ): Promise<T> {
     const once = () => attempt(method, path, parse, options);
-    if (method === 'POST') return once();
+    if (method === 'POST' && !CREATE_PATHS.has(path)) return once();
+    const retryable = method === 'POST' ? notVisibleYet : transient;
     return withRetries(
       once,
       (error) => {
-        const info = error instanceof AppError ? transient.get(error) : undefined;
+        const info = error instanceof AppError ? retryable.get(error) : undefined;
         return info ? { retry: true, ...info } : { retry: false };
       },
       policy,
@@ -149,9 +160,10 @@ export function createKalshiClient(deps: KalshiClientDeps) {
           ? `Signed “${timestamp}${method}${fullPath}” with key ${deps.signingKey?.keyId ?? '(none)'} on ${host}.`
           : `${method} ${fullPath} on ${host} answered ${response.status}.`;
       const error = new AppError(code, detail, saidOption);
-      if (TRANSIENT_STATUS.has(response.status)) {
+      const notVisible = response.status === 409 && method === 'POST' && CREATE_PATHS.has(path);
+      if (TRANSIENT_STATUS.has(response.status) || notVisible) {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
-        transient.set(error, retryAfterMs === undefined ? {} : { retryAfterMs });
+        (notVisible ? notVisibleYet : transient).set(error, retryAfterMs === undefined ? {} : { retryAfterMs });
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 /**
  * Retries that happen with the real defaults: a GET that times out is asked again, a 429 with
- * Kalshi's string body and no Retry-After is retried with backoff for a GET, and a POST is sent once.
+ * Kalshi's string body and no Retry-After is retried with backoff for a GET, and a POST is sent once,
+ * except a create Kalshi refused with 409 (“not visible yet, retry”: nothing was made).
  * The clock is ours: each timed-out attempt moves it by the timeout the client asked for, each
  * backoff by its wait; nothing really waits and nothing is timed.
  */
@@ -13,6 +14,7 @@ import { importPrivateKey } from '../../lib/key-formats/crypto-keys';
 import { parsePrivateKeyPem } from '../../lib/key-formats/pem';
 import { AppError } from '../../lib/shared/errors';
 import { exchangeFetch } from '../helpers/exchange-fetch';
+import { freshSpki } from '../../exchange/client';
 
 const P = '/trade-api/v2';
 let clock = Date.now();
@@ -145,5 +147,62 @@ describe('429 with Kalshi’s string body and no Retry-After', () => {
     expect(exchange.requests.map((r) => [r.method, r.status])).toEqual([['POST', 429]]);
     expect(log.sleeps).toEqual([]);
     expect(exchange.keys('demo').map((k) => k.name)).toEqual(['sandbox']);
+  });
+});
+
+describe('409 on a create: Kalshi’s “not visible yet, retry”', () => {
+  it('generate: a 409, then the key is made once, within the budget', async () => {
+    const { client, log } = await setup({ random: 0.5 });
+    exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { status: 409 });
+    const made = await client.generateApiKey({ name: 'bot' });
+    expect(exchange.requests.map((r) => [r.method, r.status])).toEqual([
+      ['POST', 409],
+      ['POST', 201],
+    ]);
+    expect(log.sleeps).toEqual([DEFAULT_RETRY_POLICY.baseDelayMs / 2]);
+    expect(
+      exchange
+        .keys('demo')
+        .filter((k) => k.name === 'bot')
+        .map((k) => k.api_key_id),
+    ).toEqual([made.api_key_id]);
+  });
+
+  it('create from a public key: 409 every time ends as `conflict` after the budget, nothing made', async () => {
+    const { client, log } = await setup();
+    exchange.setUsageTier('demo', 'premier');
+    exchange.faultMode({ method: 'POST', path: `${P}/api_keys` }, { status: 409 });
+    const error = await client.createApiKey({ name: 'laptop', public_key: freshSpki('ed25519').publicKeyPem }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'conflict' });
+    expect(exchange.requests.map((r) => r.status)).toEqual(Array<number>(DEFAULT_RETRY_POLICY.attempts).fill(409));
+    expect(log.sleeps).toHaveLength(DEFAULT_RETRY_POLICY.attempts - 1);
+    expect(exchange.keys('demo').map((k) => k.name)).toEqual(['sandbox']);
+  });
+
+  it('a create from a public key that is seen on the second try is made once', async () => {
+    const { client } = await setup();
+    exchange.setUsageTier('demo', 'premier');
+    exchange.failNext({ method: 'POST', path: `${P}/api_keys` }, { status: 409 });
+    const made = await client.createApiKey({ name: 'laptop', public_key: freshSpki('ed25519').publicKeyPem });
+    expect(exchange.requests.map((r) => r.status)).toEqual([409, 201]);
+    expect(
+      exchange
+        .keys('demo')
+        .filter((k) => k.name === 'laptop')
+        .map((k) => k.api_key_id),
+    ).toEqual([made.api_key_id]);
+  });
+
+  it('a 409 on another POST, and a 500 on a create, are still sent once', async () => {
+    const { client, log } = await setup();
+    exchange.failNext({ method: 'POST', path: `${P}/account/api_usage_level/upgrade` }, { status: 409 });
+    expect(await codeOf(client.upgradeUsageLevel())).toBe('conflict');
+    exchange.failNext({ method: 'POST', path: `${P}/api_keys/generate` }, { status: 500 });
+    expect(await codeOf(client.generateApiKey({ name: 'bot' }))).toBe('exchange_error');
+    expect(exchange.requests.map((r) => [r.path, r.status])).toEqual([
+      [`${P}/account/api_usage_level/upgrade`, 409],
+      [`${P}/api_keys/generate`, 500],
+    ]);
+    expect(log.sleeps).toEqual([]);
   });
 });
