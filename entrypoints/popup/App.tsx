@@ -37,6 +37,7 @@ function heldKeysOf(o: Overview): KeyListItem[] {
     held: true,
     signing: k.keyId === o.signingKey?.keyId,
     lastVerifiedAt: k.lastVerifiedAt,
+    algorithm: k.algorithm,
     unconfirmed: true,
   }));
 }

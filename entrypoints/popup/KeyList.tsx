@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t, type MessageKey } from '../../components/i18n';
-import type { KeyListItem } from '../../lib/messages';
+import type { KeyAlgorithm, KeyListItem } from '../../lib/messages';
 import { canManageKeys, canMoveMoney } from '../../lib/messages';
 import { FIRST_SCREEN_ROWS } from '../../lib/popup-shell';
 import { timeAgo } from './time-ago';
@@ -50,6 +50,9 @@ function standing(key: KeyListItem) {
 
 /** Badges whose meaning needs a sentence: a tooltip, and the same words for screen readers. */
 const BADGE_NOTE: Partial<Record<MessageKey, MessageKey>> = { popup_badge_money: 'popup_badge_money_note' };
+
+/** Only held keys have a type: Kalshi's list does not say one (never guessed). */
+const TYPE_TEXT: Record<KeyAlgorithm, MessageKey> = { 'RSA-PSS': 'popup_meta_type_rsa', Ed25519: 'popup_meta_type_ed25519' };
 
 const ACTION_LABEL: Record<KeyAction, MessageKey> = {
   copy: 'popup_action_copy_id',
@@ -118,6 +121,7 @@ export function KeyList(props: {
             );
           };
           const meta = [
+            ...(key.algorithm ? [t(TYPE_TEXT[key.algorithm])] : []),
             key.scopes.length ? key.scopes.join(', ') : t('popup_no_scopes'),
             ...(key.subaccount !== null ? [t('popup_meta_subaccount', key.subaccount)] : []),
             ...(key.held && !key.deletedOnKalshi

@@ -58,6 +58,8 @@ export interface KeyListItem {
   /** The extension signs its requests with this key. */
   signing: boolean;
   lastVerifiedAt: number | null;
+  /** Held keys only: Kalshi's list does not say a key's type (no endpoint does), so others have none. */
+  algorithm?: KeyAlgorithm;
   /**
    * Certain: made by this extension, and its private half exists nowhere — Kalshi's private key could
    * not be read ('unreadable'), or a one-time key was never saved ('never_saved'). Offer Delete.

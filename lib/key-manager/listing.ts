@@ -133,6 +133,7 @@ export function createListing(ctx: Context) {
       held: true,
       signing,
       lastVerifiedAt: key.lastVerifiedAt ?? null,
+      algorithm: key.algorithm,
       ...(signing && r.signingProblem ? { rejected: true as const } : {}),
       ...(refused === 'refused' ? { deletedOnKalshi: true as const } : { unconfirmed: true as const }),
     };
@@ -151,6 +152,7 @@ export function createListing(ctx: Context) {
       held: heldById.has(k.api_key_id),
       signing: k.api_key_id === signing.keyId,
       lastVerifiedAt: heldById.get(k.api_key_id)?.lastVerifiedAt ?? null,
+      algorithm: heldById.get(k.api_key_id)?.algorithm,
       ...(k.api_key_id === signing.keyId && r.signingProblem ? { rejected: true as const } : {}),
       ...(settled.lost.has(k.api_key_id) ? { lost: settled.lost.get(k.api_key_id) } : {}),
       ...(settled.suspects.has(k.api_key_id) ? { maybeLostAnswer: true as const } : {}),

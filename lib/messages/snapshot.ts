@@ -36,7 +36,10 @@ const isTime = (v: unknown) => v === null || typeof v === 'number';
 const isKeyShape = (k: unknown): k is Fields =>
   isFields(k) && isText(k.keyId) && isText(k.name) && isTexts(k.scopes) && isSubaccount(k.subaccount) && isTime(k.lastVerifiedAt);
 const isSummary = (k: unknown): k is KeySummary => isKeyShape(k) && isEnvironment(k.environment) && isText(k.algorithm);
-const isListItem = (k: unknown): k is KeyListItem => isKeyShape(k) && typeof k.held === 'boolean' && typeof k.signing === 'boolean';
+// The list paints the type's words: a value it has none for would break the paint.
+const isAlgorithm = (v: unknown) => v === undefined || v === 'RSA-PSS' || v === 'Ed25519';
+const isListItem = (k: unknown): k is KeyListItem =>
+  isKeyShape(k) && typeof k.held === 'boolean' && typeof k.signing === 'boolean' && isAlgorithm(k.algorithm);
 const isAccountSummary = (a: unknown): a is AccountSummary =>
   isFields(a) && isText(a.id) && (a.name === null || isText(a.name)) && typeof a.heldKeys === 'number';
 const isAccount = (a: unknown): a is AccountInfo =>

@@ -153,6 +153,25 @@ describe('rotateKey', () => {
   });
 });
 
+describe('listApiKeys', () => {
+  it('gives held keys their type, listed or not; keys not held here get none (Kalshi’s list does not say)', async () => {
+    const seeded = await signedIn(); // an imported RSA key
+    const ed = await service.createApiKey(options({ name: 'ed', algorithm: 'Ed25519' }));
+    const gone = await service.createApiKey(options({ name: 'gone', algorithm: 'Ed25519' }));
+    const bot = await service.createApiKey(options({ name: 'bot', destination: 'download' }));
+    exchange.deleteKeyOutOfBand('demo', gone.keyId); // held but no longer listed: the unlisted item
+    const { keys } = await service.listApiKeys({ environment: 'demo' });
+    const typeOf = (keyId: string) => keys.find((k) => k.keyId === keyId)?.algorithm;
+    expect([typeOf(seeded.keyId), typeOf(ed.keyId), typeOf(gone.keyId), typeOf(bot.keyId)]).toEqual([
+      'RSA-PSS',
+      'Ed25519',
+      'Ed25519',
+      undefined,
+    ]);
+    expect(keys.find((k) => k.keyId === gone.keyId)).toMatchObject({ held: true, deletedOnKalshi: true });
+  });
+});
+
 describe('testKey, setSigningKey, forgetKey', () => {
   it('testKey records when the key was last verified', async () => {
     service = createKeyService({ store, fetch: exchangeFetch(exchange), now: () => clock });

@@ -38,6 +38,19 @@ describe('the snapshot read back', () => {
     for (const n of [1, 1000]) expect(parseSnapshot(JSON.parse(JSON.stringify(snapshot(n))))).toEqual(snapshot(n));
   });
 
+  it('keeps a held key’s type; a type the list has no words for is refused', () => {
+    const withType = (algorithm: unknown) => {
+      const s = snapshot(2);
+      const [held, other] = s.byEnvironment.demo!.keys!;
+      return { ...s, byEnvironment: { demo: { ...s.byEnvironment.demo, keys: [{ ...held, algorithm }, other] } } };
+    };
+    for (const algorithm of ['Ed25519', 'RSA-PSS']) {
+      const parsed = parseSnapshot(JSON.parse(JSON.stringify(withType(algorithm))));
+      expect(parsed?.byEnvironment.demo?.keys?.map((k) => k.algorithm)).toEqual([algorithm, undefined]);
+    }
+    for (const bad of ['DSA', 5, null, 'ed25519']) expect(parseSnapshot(withType(bad))).toBeNull();
+  });
+
   it('carries the account health the popup showed; a tampered one is refused', () => {
     const health = {
       attestation: { state: 'expiring', expiresAt: 5, daysLeft: 3 },
