@@ -5,8 +5,10 @@
  * `npm ci --ignore-scripts` and builds (npm run check:reproducible, run by .ci/run before npm test).
  */
 import { execFileSync } from 'node:child_process';
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
@@ -24,7 +26,11 @@ interface LockEntry {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 const lock = JSON.parse(read('package-lock.json')) as { lockfileVersion: number; packages: Record<string, LockEntry> };
-const pkg = JSON.parse(read('package.json')) as { dependencies?: Record<string, string>; scripts: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
 interface LsNode {
   version?: string;
@@ -142,5 +148,82 @@ describe('a clean install with no install scripts builds (run by CI, not here)',
     expect(script).toMatch(/^\s*npm ci --ignore-scripts\b/m);
     expect(script).toMatch(/^\s*npx --no-install wxt build\b/m);
     expect(script).toMatch(/^set -euo pipefail$/m);
+  });
+});
+
+/** Folders of our own code; the root's config files are checked too. */
+const CODE = ['lib', 'components', 'entrypoints', 'tests', 'scripts', 'bench', 'exchange'];
+const SOURCE = /\.[cm]?[jt]sx?$/;
+/** WXT's path aliases (.wxt/tsconfig.json): our own files, not packages. */
+const ALIAS = /^(@@?|~~?)(\/|$)/;
+const BUILTIN = new Set(builtinModules);
+
+function codeFiles(dir: string): string[] {
+  return readdirSync(resolve(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.name === 'node_modules' || e.name.startsWith('.')
+      ? []
+      : e.isDirectory()
+        ? codeFiles(join(dir, e.name))
+        : SOURCE.test(e.name)
+          ? [join(dir, e.name)]
+          : [],
+  );
+}
+
+/** The package a bare specifier names: `@scope/name` or `name`, without any subpath. */
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Each bare import (static, type-only, re-export, dynamic, require) of a package not in `declared`, as "file → package". */
+function undeclared(files: { path: string; text: string }[], declared: ReadonlySet<string>): string[] {
+  const wrong: string[] = [];
+  for (const { path, text } of files) {
+    for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (/^[./]/.test(spec) || ALIAS.test(spec) || spec.startsWith('node:') || BUILTIN.has(spec)) continue;
+      if (!declared.has(packageOf(spec))) wrong.push(`${path} → ${packageOf(spec)}`);
+    }
+  }
+  return wrong;
+}
+
+describe('every package our code imports is declared in package.json', () => {
+  const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]);
+  const rootFiles = readdirSync(ROOT).filter((name) => SOURCE.test(name));
+  const files = [...CODE.flatMap(codeFiles), ...rootFiles].map((path) => ({ path, text: read(path) }));
+
+  it('the extension, tests, scripts, bench and the exchange import only declared packages', () => {
+    for (const dir of ['tests', 'scripts', 'bench', 'exchange'])
+      expect(
+        files.some((f) => f.path.startsWith(`${dir}/`)),
+        dir,
+      ).toBe(true);
+    // A package reached only because another one depends on it can vanish with that one's next release.
+    expect(undeclared(files, declared)).toEqual([]);
+  });
+
+  it('catches an undeclared package in every import form, and passes builtins, aliases and relative paths', () => {
+    const text = [
+      "import a from 'ghost-a';",
+      "import type { B } from 'ghost-b/types';",
+      "import 'ghost-c/auto';",
+      "export * from '@ghost/d';",
+      "export { e } from '@ghost/e/sub';",
+      "import {\n  f,\n  g,\n} from 'ghost-f';",
+      "const h = await import('ghost-h');",
+      "type I = typeof import('ghost-i');",
+      "const j = require('ghost-j');",
+      "import { readFileSync } from 'node:fs';",
+      "import { join } from 'path';",
+      "import { x } from '@/lib/shared/errors';",
+      "import { y } from '~/components/i18n';",
+      "import { z } from '../lib/shared/csv';",
+      "import { it } from 'vitest';",
+    ].join('\n');
+    expect(undeclared([{ path: 'tests/x.ts', text }], declared)).toEqual(
+      ['ghost-a', 'ghost-b', 'ghost-c', '@ghost/d', '@ghost/e', 'ghost-f', 'ghost-h', 'ghost-i', 'ghost-j'].map((p) => `tests/x.ts → ${p}`),
+    );
   });
 });
