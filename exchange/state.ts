@@ -50,7 +50,8 @@ export interface StoredKey {
 export interface Grant {
   exchange_instance: 'event_contract' | 'margined';
   level: Tier;
-  source: 'volume' | 'manual';
+  /** A plain string in Kalshi's spec, described as 'volume' or 'manual'; tests may send any other. */
+  source: string;
   /** Seconds; absent = permanent. */
   expires_ts?: number;
 }

@@ -31,11 +31,15 @@ export function LocationCheck({ health }: { health: AccountHealth | null }) {
   );
 }
 
-function grantLine(g: GrantHealth): string {
+/** One grant in words: "volume" and "manual" in ours, any other source as Kalshi sent it (Preact escapes it as text). */
+export function grantLine(g: GrantHealth): string {
   const level = tierLabel(g.level) + (g.lane === 'event_contract' ? '' : ` (${g.lane})`);
   if (g.state === 'ended' && g.expiresAt !== null) return t('health_grant_ended', level, day(g.expiresAt));
-  if (g.expiresAt === null) return t(g.source === 'volume' ? 'health_grant_volume_permanent' : 'health_grant_manual_permanent', level);
-  return t(g.source === 'volume' ? 'health_grant_volume' : 'health_grant_manual', level, day(g.expiresAt));
+  const until = g.expiresAt === null ? null : day(g.expiresAt);
+  if (g.source === 'volume') return until === null ? t('health_grant_volume_permanent', level) : t('health_grant_volume', level, until);
+  if (g.source === 'manual') return until === null ? t('health_grant_manual_permanent', level) : t('health_grant_manual', level, until);
+  if (g.source === '') return until === null ? t('health_grant_unsourced_permanent', level) : t('health_grant_unsourced', level, until);
+  return until === null ? t('health_grant_other_permanent', level, g.source) : t('health_grant_other', level, g.source, until);
 }
 
 /** The usage level in one line, its grants, progress and budgets one click away, and Upgrade for Basic. */

@@ -4,7 +4,8 @@
  * a field of the wrong type refuses the whole answer (undefined, which the client turns into
  * unexpected_response), so nothing half-read reaches the user.
  */
-import { isObject, isString, parseApiKeyList, type ApiKey } from './wire-types';
+import { clip, isObject, isString, parseApiKeyList, plainText, type ApiKey } from './wire-types';
+import { isSafeRecordKey } from '../shared/record-keys';
 
 /** GET /api_keys with the account-wide location attestation. */
 export interface ApiKeyListing {
@@ -26,8 +27,12 @@ export interface UsageLevelGrant {
    */
   exchange_instance: string;
   level: string;
-  /** 'volume': earned by trading volume, renewed daily while it holds; 'manual': set by Kalshi. */
-  source: 'volume' | 'manual';
+  /**
+   * A plain string in Kalshi's spec, described as 'volume' (earned by trading volume, renewed daily
+   * while it holds) or 'manual' (set by Kalshi); any other value is kept to be shown as it came
+   * (made plain text), and '' when Kalshi sent none.
+   */
+  source: string;
   /** Seconds since the epoch; absent (Kalshi: absent or null) for a permanent grant. */
   expires_ts?: number;
 }
@@ -93,13 +98,16 @@ function parseBucket(v: unknown): BucketLimit | undefined {
   return { refill_rate: v.refill_rate, bucket_capacity: v.bucket_capacity };
 }
 
+/** The longest grant source kept: a word or two in practice, so a long one is cut to fit its line. */
+export const GRANT_SOURCE_MAX_LENGTH = 60;
+
 export function parseGrant(v: unknown): UsageLevelGrant | undefined {
   if (!isObject(v) || !isString(v.exchange_instance) || v.exchange_instance === '' || !isString(v.level) || v.level === '') {
     return undefined;
   }
-  // An unknown source would be shown with the wrong words ("earned by volume" or "set by Kalshi"): refused.
-  if (v.source !== 'volume' && v.source !== 'manual') return undefined;
-  const grant: UsageLevelGrant = { exchange_instance: v.exchange_instance, level: v.level, source: v.source };
+  // Kalshi's spec types source as any string: a value it adds later is shown as sent, never a reason to refuse.
+  const source = isString(v.source) ? clip(plainText(v.source), GRANT_SOURCE_MAX_LENGTH) : '';
+  const grant: UsageLevelGrant = { exchange_instance: v.exchange_instance, level: v.level, source };
   if (v.expires_ts === undefined || v.expires_ts === null) return grant;
   return isCount(v.expires_ts) ? { ...grant, expires_ts: v.expires_ts } : undefined;
 }
@@ -135,5 +143,6 @@ const COMMUNICATIONS_ID = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]{1,200}$/u;
 export function parseCommunicationsId(v: unknown): string | undefined {
   if (!isObject(v) || !isString(v.communications_id)) return undefined;
   const id = v.communications_id.trim();
-  return COMMUNICATIONS_ID.test(id) ? id : undefined;
+  // Used as a key of plain objects in the settings: a prototype member's name would read the prototype.
+  return COMMUNICATIONS_ID.test(id) && isSafeRecordKey(id) ? id : undefined;
 }

@@ -141,7 +141,7 @@ export function kalshiSaid(error: KalshiError | undefined): string | undefined {
 }
 
 /** Text from the network made safe to show on one line: no control or invisible formatting characters, spaces collapsed. */
-function plainText(text: string): string {
+export function plainText(text: string): string {
   return text
     .replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]+/gu, ' ')
     .replace(/\s+/g, ' ')
@@ -159,7 +159,7 @@ function looksLikeJson(text: string): boolean {
 }
 
 /** At most `max` characters (code points, so no half of a pair is left), with an ellipsis when cut. */
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length <= max
     ? text

@@ -56,8 +56,8 @@ export interface GrantHealth {
   lane: string;
   /** Lower case, e.g. 'premier'. */
   level: string;
-  /** 'volume': earned by trading volume; 'manual': set by Kalshi. */
-  source: 'volume' | 'manual';
+  /** 'volume': earned by trading volume; 'manual': set by Kalshi; any other as Kalshi sent it ('' when none). */
+  source: string;
   /** Kalshi renews a volume grant daily while the volume holds: its expiry is when it lapses if the volume drops. */
   renewsDaily: boolean;
   /** ms since the epoch; null for a permanent grant. */
@@ -201,13 +201,16 @@ export function describeProgress(
   };
 }
 
-/** The level comes from a live volume grant of the predictions lane, and no manual grant there holds it or better. */
+/**
+ * The level comes from a live volume grant of the predictions lane, and no grant of another source
+ * there (manual, or one Kalshi added since) holds it or better.
+ */
 function heldByVolumeAlone(grants: GrantHealth[], level: string): boolean {
   const live = grants.filter((g) => g.lane === PREDICTIONS_LANE && g.state !== 'ended');
   const rank = levelRank(level);
   return (
     live.some((g) => g.source === 'volume' && g.level === level) &&
-    !live.some((g) => g.source === 'manual' && (g.level === level || (rank !== -1 && levelRank(g.level) > rank)))
+    !live.some((g) => g.source !== 'volume' && (g.level === level || (rank !== -1 && levelRank(g.level) > rank)))
   );
 }
 

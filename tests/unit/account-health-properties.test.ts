@@ -90,7 +90,7 @@ describe('the whole description', () => {
     {
       exchange_instance: fc.constantFrom('event_contract', 'margined', 'perps'),
       level,
-      source: fc.constantFrom('volume' as const, 'manual' as const),
+      source: fc.oneof(fc.constantFrom('volume', 'manual', ''), fc.string({ maxLength: 20 })),
       expires_ts: fc.integer({ min: 1_700_000_000, max: 2_200_000_000 }),
     },
     { requiredKeys: ['exchange_instance', 'level', 'source'] },
@@ -137,6 +137,8 @@ describe('the whole description', () => {
           expect(p.fraction).toBeLessThanOrEqual(1);
         }
         for (const g of h.grants ?? []) expect(g.state === 'ended').toBe(g.expiresAt !== null && now >= g.expiresAt);
+        // Every grant is described, whatever its source, and keeps the source it came with.
+        expect(h.grants?.map((g) => g.source)).toEqual(f.limits?.grants.map((g) => g.source));
       }),
       { numRuns: 300 },
     );

@@ -71,7 +71,7 @@ describe('the location attestation', () => {
 });
 
 const NOW = Date.UTC(2027, 0, 3, 12);
-const grant = (level: string, source: 'volume' | 'manual', expiresInDays?: number, lane = 'event_contract'): UsageLevelGrant => ({
+const grant = (level: string, source: string, expiresInDays?: number, lane = 'event_contract'): UsageLevelGrant => ({
   exchange_instance: lane,
   level,
   source,
@@ -241,6 +241,23 @@ describe('progress toward the next level', () => {
       volumeProgress: [progress('70000.00')],
     });
     expect(higherManual.keep).toBeNull();
+  });
+
+  it('a grant from a source Kalshi added later is kept as sent: it allows uploads by its level, renews on no schedule we know', () => {
+    const h = health({ limits: limits('premier', [grant('premier', 'promotion', 30), grant('expert', '')]) });
+    expect(h.grants).toEqual([
+      expect.objectContaining({ level: 'premier', source: 'promotion', renewsDaily: false, state: 'active', allowsUpload: true }),
+      expect.objectContaining({ level: 'expert', source: '', renewsDaily: false, state: 'permanent' }),
+    ]);
+    expect(h.uploadGrant).toMatchObject({ level: 'premier', daysLeft: 30 });
+  });
+
+  it('…and, like a grant set by Kalshi, it may hold the level whatever the volume: no keep goal then', () => {
+    const other = health({
+      limits: limits('premier', [grant('premier', 'volume', 30), grant('premier', 'promotion', 90)]),
+      volumeProgress: [progress('70000.00')],
+    });
+    expect(other.keep).toBeNull();
   });
 });
 

@@ -3,9 +3,11 @@
  * limits with budgets and grants, volume progress, the upgrade (its 2xx and its 403) and the
  * communications id. Real WebCrypto signing, real HTTPS; malformed answers injected as faults.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCATION_ATTESTATION_MESSAGE } from '../../exchange/http';
 import { startExchange, type Exchange } from '../../exchange/server';
+import { GRANT_SOURCE_MAX_LENGTH, parseLimits } from '../../lib/kalshi/account-wire-types';
 import { createKalshiClient } from '../../lib/kalshi/client';
 import { importPrivateKey } from '../../lib/key-formats/crypto-keys';
 import { parsePrivateKeyPem } from '../../lib/key-formats/pem';
@@ -153,7 +155,6 @@ describe('GET /account/limits', () => {
     ['bucket_capacity negative', { ...good, read: { refill_rate: 200, bucket_capacity: -1 } }],
     ['grants missing', { ...good, grants: undefined }],
     ['grants an object', { ...good, grants: { premier: true } }],
-    ['a grant’s source unknown', { ...good, grants: [{ ...grant, source: 'promotion' }] }],
     ['a grant’s expires_ts a string', { ...good, grants: [{ ...grant, expires_ts: '1801000000' }] }],
     ['a grant’s level a number', { ...good, grants: [{ ...grant, level: 4 }] }],
     ['a grant’s lane missing', { ...good, grants: [{ level: 'premier', source: 'manual' }] }],
@@ -162,6 +163,46 @@ describe('GET /account/limits', () => {
     exchange.failNext({ method: 'GET', path: `${P}/account/limits` }, { status: 200, body });
     const error = await failure(client.getAccountLimits(), 'unexpected_response');
     expect(error.detail).toBe(`GET ${P}/account/limits on external-api.demo.kalshi.co`);
+  });
+
+  it('a grant’s source is any string: one Kalshi adds later, none at all, or one of another type keeps the grant and the answer', async () => {
+    const client = await clientFor();
+    const body = {
+      ...good,
+      grants: [
+        { ...grant, source: 'promotion' },
+        { ...grant, source: undefined },
+        { ...grant, source: 7 },
+        { ...grant, source: 'market\u202e maker\u0000' },
+      ],
+    };
+    exchange.failNext({ method: 'GET', path: `${P}/account/limits` }, { status: 200, body });
+    expect((await client.getAccountLimits()).grants.map((g) => g.source)).toEqual(['promotion', '', '', 'market maker']);
+  });
+
+  it('property: whatever the grants’ sources, every grant is kept with its source as plain text; a word comes as sent', () => {
+    const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_ -]{0,40}[A-Za-z0-9]$/);
+    const anything = fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 200 }), fc.jsonValue());
+    const source = fc.oneof(
+      fc.constantFrom('volume', 'manual'),
+      word.map((w) => ({ word: w })),
+      anything.map((a) => ({ any: a })),
+    );
+    fc.assert(
+      fc.property(fc.array(source, { maxLength: 6 }), (sources) => {
+        const sent = sources.map((s) => (typeof s === 'string' ? s : 'word' in s ? s.word : s.any));
+        const limits = parseLimits({ ...good, grants: sent.map((s) => ({ ...grant, source: s })) });
+        expect(limits?.grants).toHaveLength(sent.length);
+        limits!.grants.forEach((g, i) => {
+          expect(g.source).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+          expect(Array.from(g.source).length).toBeLessThanOrEqual(GRANT_SOURCE_MAX_LENGTH);
+          const s = sources[i]!;
+          if (typeof s === 'string' || ('word' in s && !/ {2}/.test(s.word))) expect(g.source).toBe(sent[i]);
+          if (typeof sent[i] !== 'string') expect(g.source).toBe('');
+        });
+      }),
+      { numRuns: 1_000 },
+    );
   });
 
   it('a 200 whose body is not JSON is refused', async () => {
