@@ -1,6 +1,6 @@
 /** Account facts a key manager can show, the balance that proves a key, and the public status. */
-import { nowSeconds, requireKey, type Handler, type RouteContext } from './context';
-import { forbidden, invalid, LOCATION_ATTESTATION_MESSAGE } from './http';
+import { jsonBody, nowSeconds, requireKey, type Handler, type RouteContext } from './context';
+import { forbidden, HttpError, invalid, LOCATION_ATTESTATION_MESSAGE } from './http';
 import { grantsOf, TIER_LIMITS, TIERS, volumeProgressOf, type StoredKey } from './state';
 
 /** A non-negative integer query parameter, or `fallback` when absent. */
@@ -25,6 +25,24 @@ function checkSubaccount(key: StoredKey, subaccount: number): void {
   }
 }
 
+/**
+ * Guess, from users' reports (shared/kalshi-api-keys.md): Kalshi refuses a body-less POST with a 400
+ * whose code is invalid_content_type; seen on another endpoint, applied here so a client that sends
+ * nothing finds out. A JSON body (`{}`) with its content type passes.
+ */
+async function requireJsonBody(ctx: RouteContext): Promise<void> {
+  const type = ctx.headers['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new HttpError(
+      400,
+      'invalid_content_type',
+      'invalid content type',
+      'the request body must be JSON (content-type: application/json)',
+    );
+  }
+  await jsonBody(ctx);
+}
+
 export const accountRoutes: Record<string, Handler> = {
   'GET /exchange/status': async () => ({ status: 200, body: { exchange_active: true, trading_active: true } }),
 
@@ -47,14 +65,16 @@ export const accountRoutes: Record<string, Handler> = {
     return { status: 200, body: { volume_progress: volumeProgressOf(account, nowSeconds(ctx)) } };
   },
 
-  // A permanent Advanced grant when 1 of the last 100 orders came through the API; empty answer.
+  // A permanent Advanced grant when 1 of the last 100 orders came through the API; 201 with no body (the spec).
   'POST /account/api_usage_level/upgrade': async (ctx) => {
+    // Guess: the write scope, as for every other write endpoint Kalshi documents.
     const { account: acc } = requireKey(ctx, ['write']);
+    await requireJsonBody(ctx);
     if (!acc.hasRecentApiOrder) throw forbidden('none of your last 100 orders was placed through the API');
     const grants = grantsOf(acc, nowSeconds(ctx)).filter((g) => !(g.level === 'advanced' && g.source === 'manual'));
     acc.grants = [...grants, { exchange_instance: 'event_contract', level: 'advanced', source: 'manual' }];
     if (TIERS.indexOf(acc.usageTier) < TIERS.indexOf('advanced')) acc.usageTier = 'advanced';
-    return { status: 204 };
+    return { status: 201 };
   },
 
   'GET /communications/id': async (ctx) => {

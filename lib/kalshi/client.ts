@@ -196,11 +196,12 @@ export function createKalshiClient(deps: KalshiClientDeps) {
     /** Progress toward the volume levels (predictions lane). */
     getVolumeProgress: () => request('GET', '/account/api_usage_level/volume_progress', parseVolumeProgress),
     /**
-     * Asks for the permanent Advanced grant: no body, an empty 2xx (the SDK says 201, servers have sent 204).
-     * Sent once (a POST). Kalshi's 403 here becomes `upgrade_not_eligible` (see errorCodeFor).
+     * Asks for the permanent Advanced grant: an empty 2xx (the spec says 201). The body is `{}` as JSON:
+     * Kalshi has refused body-less POSTs with invalid_content_type. Sent once (a POST). Kalshi's 403
+     * here becomes `upgrade_not_eligible` (see errorCodeFor).
      */
     upgradeUsageLevel: async (): Promise<void> => {
-      await request('POST', UPGRADE_PATH, () => true as const);
+      await request('POST', UPGRADE_PATH, () => true as const, { body: {} });
     },
     /** The public id of the user behind the key: the only documented way to tell two accounts apart. */
     getCommunicationsId: () => request('GET', '/communications/id', parseCommunicationsId),

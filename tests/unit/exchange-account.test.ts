@@ -102,23 +102,33 @@ describe('usage-level progress, upgrade, communications id', () => {
 
   it('POST /account/api_usage_level/upgrade: 403 without an API order among the last 100; then a permanent Advanced grant', async () => {
     const key = sx.ex.seedAccount('demo', { usageTier: 'basic' });
-    const refused = await call('/account/api_usage_level/upgrade', { method: 'POST', key });
+    const upgrade = { method: 'POST', key, body: {} };
+    const refused = await call('/account/api_usage_level/upgrade', upgrade);
     expect(refused.status).toBe(403);
     expect(refused.json.error).toEqual({ code: 'forbidden', message: expect.any(String) });
     sx.ex.setRecentApiOrder('demo', true);
-    const ok = await call('/account/api_usage_level/upgrade', { method: 'POST', key });
-    expect(ok.status).toBeGreaterThanOrEqual(200);
-    expect(ok.status).toBeLessThan(300);
+    const ok = await call('/account/api_usage_level/upgrade', upgrade);
+    expect(ok.status).toBe(201);
     expect(ok.text).toBe('');
     const limits = (await call('/account/limits', { key })).json;
     expect(limits.usage_tier).toBe('advanced');
     expect(limits.grants).toEqual([{ exchange_instance: 'event_contract', level: 'advanced', source: 'manual' }]);
     // A higher tier is kept; a read-only key may not upgrade.
     sx.ex.setUsageTier('demo', 'premier');
-    expect((await call('/account/api_usage_level/upgrade', { method: 'POST', key })).status).toBe(204);
+    expect((await call('/account/api_usage_level/upgrade', upgrade)).status).toBe(201);
     expect((await call('/account/limits', { key })).json.usage_tier).toBe('premier');
     const reader = sx.ex.seedAccount('demo', { scopes: ['read'] });
-    expect((await call('/account/api_usage_level/upgrade', { method: 'POST', key: reader })).status).toBe(403);
+    expect((await call('/account/api_usage_level/upgrade', { ...upgrade, key: reader })).status).toBe(403);
+  });
+
+  it('POST /account/api_usage_level/upgrade without a JSON body: 400 invalid_content_type (a guess from reports), nothing granted', async () => {
+    const key = sx.ex.seedAccount('demo', { usageTier: 'basic' });
+    sx.ex.setRecentApiOrder('demo', true);
+    const bare = await call('/account/api_usage_level/upgrade', { method: 'POST', key });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error).toMatchObject({ code: 'invalid_content_type', message: expect.any(String) });
+    expect((await call('/account/limits', { key })).json.usage_tier).toBe('basic');
+    expect((await call('/account/api_usage_level/upgrade', { method: 'POST', key, body: '{}' })).status).toBe(201);
   });
 
   it('GET /communications/id is stable per account, differs between accounts, and needs a signature', async () => {

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callExchange } from '../../exchange/client';
 import { LOCATION_ATTESTATION_MESSAGE } from '../../exchange/http';
 import { startExchange, type Exchange } from '../../exchange/server';
 import { GRANT_SOURCE_MAX_LENGTH, parseLimits } from '../../lib/kalshi/account-wire-types';
@@ -266,21 +267,32 @@ describe('POST /account/api_usage_level/upgrade', () => {
     expect((await client.getAccountLimits()).usage_tier).toBe('basic');
   });
 
-  it('with one: an empty 2xx, and the limits then show a permanent Advanced grant set by Kalshi', async () => {
+  it('with one: an empty 201, and the limits then show a permanent Advanced grant set by Kalshi', async () => {
     const client = await clientFor({ usageTier: 'basic' });
     exchange.setRecentApiOrder('demo', true);
     await expect(client.upgradeUsageLevel()).resolves.toBeUndefined();
-    expect(posts('/account/api_usage_level/upgrade').map((r) => r.status)).toEqual([204]);
+    expect(posts('/account/api_usage_level/upgrade').map((r) => r.status)).toEqual([201]);
     const limits = await client.getAccountLimits();
     expect(limits.usage_tier).toBe('advanced');
     expect(limits.grants).toEqual([{ exchange_instance: 'event_contract', level: 'advanced', source: 'manual' }]);
   });
 
-  it('the SDK’s 201 with an empty body is success too', async () => {
+  it('a 204 is success too', async () => {
     const client = await clientFor();
-    exchange.failNext({ method: 'POST', path: `${P}/account/api_usage_level/upgrade` }, { status: 201, body: '' });
+    exchange.failNext({ method: 'POST', path: `${P}/account/api_usage_level/upgrade` }, { status: 204 });
     await expect(client.upgradeUsageLevel()).resolves.toBeUndefined();
-    expect(posts('/account/api_usage_level/upgrade').map((r) => r.status)).toEqual([201]);
+    expect(posts('/account/api_usage_level/upgrade').map((r) => r.status)).toEqual([204]);
+  });
+
+  it('the request carries `{}` as JSON: the double refuses a body-less POST there, and accepts the client’s', async () => {
+    const seeded = exchange.seedAccount('demo', { keyType: 'ed25519', usageTier: 'basic' });
+    exchange.setRecentApiOrder('demo', true);
+    const bare = await callExchange(exchange, '/account/api_usage_level/upgrade', { method: 'POST', key: seeded }, () => clock);
+    expect([bare.status, bare.json?.error?.code]).toEqual([400, 'invalid_content_type']);
+    const client = await clientFor();
+    await expect(client.upgradeUsageLevel()).resolves.toBeUndefined();
+    expect(posts('/account/api_usage_level/upgrade').map((r) => r.status)).toEqual([400, 201]);
+    expect((await client.getAccountLimits()).usage_tier).toBe('advanced');
   });
 
   it('any 403 body, or none, is upgrade_not_eligible (the endpoint decides), except Kalshi’s attestation words', async () => {
