@@ -82,19 +82,35 @@ export const ECHO_RUN = 12;
 
 /**
  * The error, or the same error without its detail when the detail repeats any ECHO_RUN characters
- * of the input (spaces and case ignored). The last line of defence: details are written to name
- * structures, never input, and this makes sure no path forgets it.
+ * of the input (spaces and case ignored), and without its cause when anything down the cause chain
+ * does. The last line of defence: details are written to name structures, never input, and this
+ * makes sure no path forgets it.
  */
 export function withoutEcho(error: AppError, input: unknown): AppError {
-  if (error.detail === undefined || typeof input !== 'string') return error;
+  if (typeof input !== 'string') return error;
   const fold = (text: string) => normalise(text).replace(SPACE, '').toLowerCase();
-  const detail = fold(error.detail);
-  if (detail.length < ECHO_RUN) return error;
   const haystack = fold(input);
-  for (let i = 0; i + ECHO_RUN <= detail.length; i++) {
-    if (haystack.includes(detail.slice(i, i + ECHO_RUN))) return new AppError(error.code, undefined, { cause: error });
-  }
+  const echoes = (text: string | undefined) => {
+    const folded = text === undefined ? '' : fold(text);
+    for (let i = 0; i + ECHO_RUN <= folded.length; i++) if (haystack.includes(folded.slice(i, i + ECHO_RUN))) return true;
+    return false;
+  };
+  // The cause is dropped, not kept: the error it wraps would carry the echo on (console, stack, logs).
+  if (echoes(error.detail)) return new AppError(error.code);
+  if (causesEcho(error.cause, echoes)) return new AppError(error.code, error.detail);
   return error;
+}
+
+/** Whether any error down a cause chain (its message, detail or Kalshi's words), or a thrown string, passes `echoes`. */
+function causesEcho(cause: unknown, echoes: (text: string | undefined) => boolean): boolean {
+  for (let c = cause, depth = 0; c !== undefined && c !== null; depth++) {
+    if (depth > 8) return true; // a chain this deep (or a loop) is not worth reading: drop it
+    if (typeof c === 'string') return echoes(c);
+    if (!(c instanceof Error)) return echoes(String(c));
+    if (echoes(c.message) || (c instanceof AppError && (echoes(c.detail) || echoes(c.said)))) return true;
+    c = c.cause;
+  }
+  return false;
 }
 
 /** A line break as pasted (CRLF, CR) or escaped (a key copied out of JSON keeps its "\\n"). */
