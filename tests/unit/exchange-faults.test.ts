@@ -3,7 +3,7 @@
  * the clock, and 429s shaped as Kalshi sends them.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startExchange } from '../../exchange/server';
 import { expectAuthError, useExchange } from '../helpers/exchange-harness';
 
@@ -11,6 +11,21 @@ const PREFIX = '/trade-api/v2';
 
 const sx = useExchange();
 const { call, setClock } = sx;
+
+/** The exchange's fault delays on a clock the test moves (network and sockets stay real), so no test waits on, or measures, time. */
+async function withFakeDelays(body: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    await body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/** Lets sockets and promises run (setImmediate is real) until `done()`; the test's own timeout ends a wait that never does. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setImmediate(r));
+}
 
 describe('failNext', () => {
   it('answers the next matching request with the fault, once', async () => {
@@ -45,38 +60,54 @@ describe('failNext', () => {
     expect(sx.ex.keys('demo')).toHaveLength(1); // the faulted DELETE did nothing
   });
 
-  it('delays the real answer when given only delayMs', async () => {
-    const key = sx.ex.seedAccount('demo');
-    sx.ex.failNext({ method: 'GET', path: `${PREFIX}/api_keys` }, { delayMs: 300 });
-    const t0 = Date.now();
-    const a = await call('/api_keys', { key });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    expect(a.status).toBe(200);
-    expect(a.json.api_keys).toHaveLength(1);
-  });
+  it('delays the real answer when given only delayMs', () =>
+    withFakeDelays(async () => {
+      const key = sx.ex.seedAccount('demo');
+      sx.ex.failNext({ method: 'GET', path: `${PREFIX}/api_keys` }, { delayMs: 300 });
+      let answered = false;
+      const answer = call('/api_keys', { key }).finally(() => (answered = true));
+      await until(() => vi.getTimerCount() > 0 || answered);
+      // Arrived, and held on the fault's timer: 1 ms short of 300 it is still held, at 300 it is answered.
+      vi.advanceTimersByTime(299);
+      expect(vi.getTimerCount()).toBe(1);
+      expect(sx.ex.requests).toEqual([]);
+      expect(answered).toBe(false);
+      vi.advanceTimersByTime(1);
+      const a = await answer;
+      expect(a.status).toBe(200);
+      expect(a.json.api_keys).toHaveLength(1);
+    }));
 
-  it('lets a client time out, then serves normally', async () => {
-    const key = sx.ex.seedAccount('demo');
-    sx.ex.failNext({ method: 'GET', path: `${PREFIX}/api_keys` }, { delayMs: 5_000, status: 500 });
-    const t0 = Date.now();
-    await expect(call('/api_keys', { key, timeoutMs: 200 })).rejects.toThrow('client timeout');
-    expect(Date.now() - t0).toBeLessThan(2_000);
-    expect((await call('/api_keys', { key })).status).toBe(200);
-  });
+  it('lets a client time out, then serves normally', () =>
+    withFakeDelays(async () => {
+      const key = sx.ex.seedAccount('demo');
+      sx.ex.failNext({ method: 'GET', path: `${PREFIX}/api_keys` }, { delayMs: 5_000, status: 500 });
+      await expect(call('/api_keys', { key, timeoutMs: 200 })).rejects.toThrow('client timeout');
+      // The client gave up while the fault still held its answer: nothing answered, its 5 s not begun to run.
+      expect(vi.getTimerCount()).toBe(1);
+      expect(sx.ex.requests).toEqual([]);
+      expect((await call('/api_keys', { key })).status).toBe(200);
+      vi.advanceTimersByTime(5_000);
+      await until(() => sx.ex.requests.length === 2);
+      expect(sx.ex.requests.map((r) => r.status)).toEqual([200, 500]); // the held answer went out last, to no one
+    }));
 
-  it('close() does not wait for pending delays', async () => {
+  it('close() does not wait for pending delays, and leaves no timer behind', async () => {
     const other = await startExchange();
     const key = other.seedAccount('demo');
     other.failNext({ method: 'GET', path: `${PREFIX}/api_keys` }, { delayMs: 60_000 });
-    const saved = sx.ex;
-    sx.ex = other;
-    const pending = call('/api_keys', { key }).catch((e: Error) => e);
-    sx.ex = saved;
-    await new Promise((r) => setTimeout(r, 100));
-    const t0 = Date.now();
-    await other.close();
-    expect(Date.now() - t0).toBeLessThan(2_000);
-    expect(await pending).toBeInstanceOf(Error); // the connection was cut
+    await withFakeDelays(async () => {
+      const saved = sx.ex;
+      sx.ex = other;
+      const pending = call('/api_keys', { key }).catch((e: Error) => e);
+      sx.ex = saved;
+      await until(() => other.signatures.length === 1);
+      expect(vi.getTimerCount()).toBe(1);
+      // The fake 60 s never pass: close() returning at all shows it did not wait for them.
+      await other.close();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(await pending).toBeInstanceOf(Error); // the connection was cut
+    });
   });
 });
 
@@ -150,17 +181,22 @@ describe('fault modes', () => {
     expect(sx.ex.keys('demo')).toHaveLength(2);
   });
 
-  it('delayAfterMs: the change is made at once, the answer comes later', async () => {
-    const key = sx.ex.seedAccount('demo', { usageTier: 'premier' });
-    sx.ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys` }, { delayAfterMs: 1_500 });
-    let answered = false;
-    const answer = call('/api_keys', { method: 'POST', key, body: { name: 'made', public_key: freshSpkiPem() } }).finally(
-      () => (answered = true),
-    );
-    while (sx.ex.keys('demo').length < 2) await new Promise((r) => setTimeout(r, 20));
-    expect(answered).toBe(false);
-    expect((await answer).status).toBe(201);
-  });
+  it('delayAfterMs: the change is made at once, the answer comes later', () =>
+    withFakeDelays(async () => {
+      const key = sx.ex.seedAccount('demo', { usageTier: 'premier' });
+      sx.ex.failNext({ method: 'POST', path: `${PREFIX}/api_keys` }, { delayAfterMs: 1_500 });
+      let answered = false;
+      const answer = call('/api_keys', { method: 'POST', key, body: { name: 'made', public_key: freshSpkiPem() } }).finally(
+        () => (answered = true),
+      );
+      await until(() => vi.getTimerCount() > 0 || answered);
+      expect(answered).toBe(false);
+      expect(sx.ex.keys('demo')).toHaveLength(2); // made before the wait began
+      vi.advanceTimersByTime(1_499);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect((await answer).status).toBe(201);
+    }));
 
   it('the Date header shows the exchange clock; a clock offset makes fresh timestamps stale (401)', async () => {
     const key = sx.ex.seedAccount('demo');
