@@ -215,6 +215,8 @@ test('no PEM text, private key bytes or signature reaches storage, the console, 
     exchange.setUsageTier('demo', 'basic');
     const popup2 = await openPage('popup');
     await popup2.getByLabel('Key name').fill('generated');
+    await popup2.getByText('Key type, scopes, subaccount').click();
+    await popup2.getByLabel('Key type').selectOption('RSA-PSS'); // not the Ed25519 default: a PEM of many lines to search for
     await popup2.getByRole('button', { name: 'Generate on Kalshi' }).click();
     await expect(popup2.getByRole('status')).toContainText('Created “generated”');
     /** The PEM Kalshi's generate answer carried for this account's key of that name. */
