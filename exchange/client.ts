@@ -121,10 +121,12 @@ export function freshSpki(type: 'rsa' | 'ed25519' = 'rsa', bits = 2048): { publi
 }
 
 /**
- * Kalshi's 401 body as seen in the wild: a bad signature gets Kalshi's words; other reasons
- * (MISSING_HEADERS, STALE_TIMESTAMP, ...) the sandbox's own name in the same place.
+ * Kalshi's 401 body as seen in the wild: a bad signature gets Kalshi's words, a stale timestamp the
+ * code users recorded (header_timestamp_expired); other reasons (MISSING_HEADERS, ...) the sandbox's
+ * own name in the same place.
  */
 export function authErrorBody(reason: string): unknown {
+  if (reason === 'STALE_TIMESTAMP') return { error: { code: 'header_timestamp_expired', message: 'header_timestamp_expired' } };
   const desc = reason === 'BAD_SIGNATURE' ? 'INCORRECT_API_KEY_SIGNATURE' : reason;
   return {
     error: { code: 'authentication_error', message: 'authentication_error', details: `rpc error: code = Unauthenticated desc = ${desc}` },

@@ -32,6 +32,8 @@ export interface Fault {
   delayAfterMs?: number;
   /** Act on the request for real, then answer with its status but a body that is not JSON. */
   garble?: boolean;
+  /** Answer without a Date header (Kalshi's answers carry one; a proxy might drop it). */
+  omitDate?: boolean;
 }
 
 /** The standing and one-off faults; `left` counts down, Infinity for a fault mode. */
@@ -71,5 +73,5 @@ export function replacementReply(fault: Fault): Reply | undefined {
   if (fault.status === undefined && fault.body === undefined) return undefined;
   const status = fault.status ?? 500;
   const body = fault.body !== undefined ? fault.body : status === 204 ? undefined : defaultErrorBody(status, 'injected fault');
-  return { status, body, ...(fault.headers ? { headers: fault.headers } : {}) };
+  return { status, body, ...(fault.headers ? { headers: fault.headers } : {}), ...(fault.omitDate ? { omitDate: true } : {}) };
 }

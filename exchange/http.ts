@@ -8,6 +8,8 @@ export interface Reply {
   /** Serialised as JSON, except a string, which is sent as-is (lets faults send non-JSON bodies). */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Send no Date header (a fault); every other answer carries the exchange's clock in one. */
+  omitDate?: boolean;
 }
 
 /** Thrown by a route: the reply to send instead of its normal answer. */
@@ -62,13 +64,19 @@ export const invalid = (details: string): HttpError => new HttpError(400, 'inval
 export const forbidden = (message: string): HttpError => new HttpError(403, 'forbidden', message);
 
 /**
- * 401 as seen in the wild. A bad signature gets Kalshi's words; the other reasons keep the
- * sandbox's own name in the same place, which helps a developer and changes no shape.
+ * 401 as seen in the wild. A bad signature gets Kalshi's words; a timestamp out of tolerance the code
+ * users recorded, header_timestamp_expired (Guess: its message, the code again, as authentication_error's
+ * is). The other reasons keep the sandbox's own name where Kalshi puts its reason, which helps a
+ * developer and changes no shape.
  */
 export function authenticationError(reason: string): HttpError {
+  if (reason === 'STALE_TIMESTAMP') return new HttpError(401, TIMESTAMP_EXPIRED, TIMESTAMP_EXPIRED);
   const desc = reason === 'BAD_SIGNATURE' ? 'INCORRECT_API_KEY_SIGNATURE' : reason;
   return new HttpError(401, 'authentication_error', 'authentication_error', `rpc error: code = Unauthenticated desc = ${desc}`);
 }
+
+/** The 401 code users of the real exchange recorded for a stale or future timestamp. */
+export const TIMESTAMP_EXPIRED = 'header_timestamp_expired';
 
 /**
  * Bodies for the 403 on POST /api_keys below the upload tiers. Kalshi documents no code for it,

@@ -56,7 +56,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 function send(res: ServerResponse, reply: Reply, nowMs: number): void {
   // The exchange's own clock, as Kalshi's Date header shows it: clients compare it with theirs.
-  const headers: Record<string, string> = { 'cache-control': 'no-store', date: new Date(nowMs).toUTCString(), ...reply.headers };
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    ...(reply.omitDate ? {} : { date: new Date(nowMs).toUTCString() }),
+    ...reply.headers,
+  };
+  // Node adds a Date of its own unless told not to.
+  if (reply.omitDate) res.sendDate = false;
   let payload: string | undefined;
   if (reply.status !== 204 && reply.status !== 304 && reply.body !== undefined) {
     if (typeof reply.body === 'string') {
@@ -168,7 +174,8 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
       return;
     }
     if (fault?.garble) return finish({ status: reply.status, body: '<html>upstream hiccup</html>' });
-    finish(fault?.headers ? { ...reply, headers: { ...reply.headers, ...fault.headers } } : reply);
+    const withFault = fault?.headers ? { ...reply, headers: { ...reply.headers, ...fault.headers } } : reply;
+    finish(fault?.omitDate ? { ...withFault, omitDate: true } : withFault);
   }
 
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {

@@ -145,15 +145,8 @@ export function createKalshiClient(deps: KalshiClientDeps) {
       const kalshiError = parseKalshiError(body);
       const said = kalshiSaid(kalshiError);
       const saidOption = said === undefined ? {} : { said };
-      const skew = response.status === 401 ? clockSkewMs(response.headers.get('date'), now()) : undefined;
-      if (skew !== undefined) {
-        const seconds = Math.round(Math.abs(skew) / 1000);
-        throw new AppError(
-          'clock_skew',
-          `This computer’s clock is ${seconds} seconds ${skew > 0 ? 'ahead of' : 'behind'} Kalshi’s (${host}).`,
-          saidOption,
-        );
-      }
+      const clock = response.status === 401 ? clockDetail(kalshiError, response.headers.get('date'), timestamp, now(), host) : undefined;
+      if (clock !== undefined) throw new AppError('clock_skew', clock, saidOption);
       const code = errorCodeFor(response.status, { method, path, body: options.body }, kalshiError);
       const detail =
         code === 'unauthorized'
@@ -281,9 +274,65 @@ function isRedirectRefusal(error: unknown): boolean {
  * (the header has whole seconds, so a second of difference is noise); otherwise undefined.
  */
 export function clockSkewMs(dateHeader: string | null, localNowMs: number): number | undefined {
+  const skew = offsetFromDate(dateHeader, localNowMs);
+  return skew !== undefined && Math.abs(skew) > CLOCK_SKEW_TOLERANCE_MS ? skew : undefined;
+}
+
+/** `localMs` minus the exchange's time in its Date header; undefined without a readable one. */
+function offsetFromDate(dateHeader: string | null, localMs: number): number | undefined {
   if (!dateHeader) return undefined;
-  const exchangeNow = Date.parse(dateHeader);
-  if (Number.isNaN(exchangeNow)) return undefined;
-  const skew = localNowMs - exchangeNow;
-  return Math.abs(skew) > CLOCK_SKEW_TOLERANCE_MS ? skew : undefined;
+  const exchangeMs = Date.parse(dateHeader);
+  return Number.isNaN(exchangeMs) ? undefined : localMs - exchangeMs;
+}
+
+/**
+ * Kalshi's code for a signature whose timestamp it no longer accepts. Recorded by users of the real
+ * exchange (not in the spec); only a hint beside the 401, as Kalshi advises for every code.
+ */
+const TIMESTAMP_EXPIRED = 'header_timestamp_expired';
+
+/**
+ * Why a 401 may be the clock's fault, in words, or undefined when nothing points at the clock.
+ * Kalshi's `header_timestamp_expired` says so itself: how far off, from the Date header against the
+ * timestamp the request was signed with (none without a Date header). Without that code, a Date
+ * header further than CLOCK_SKEW_TOLERANCE_MS from our clock now still blames the clock.
+ */
+export function clockDetail(
+  kalshiError: KalshiError | undefined,
+  dateHeader: string | null,
+  signedAtMs: number,
+  localNowMs: number,
+  host: string,
+): string | undefined {
+  if (kalshiError && saysTimestampExpired(kalshiError)) {
+    const offset = offsetFromDate(dateHeader, signedAtMs);
+    if (offset === undefined) return `Kalshi (${host}) found the request’s time out of date, and did not say what time it has.`;
+    // The header has whole seconds: under one either way says nothing of the clock.
+    if (Math.abs(offset) < 1_000)
+      return `Kalshi (${host}) found the request’s time out of date, though its clock agrees with this one to the second.`;
+    return clockWords(offset, host);
+  }
+  const skew = clockSkewMs(dateHeader, localNowMs);
+  return skew === undefined ? undefined : clockWords(skew, host);
+}
+
+/** The code in any of the three shapes; in `{"error": "…"}` the string is all there is, so it is the code. */
+function saysTimestampExpired({ code, message }: KalshiError): boolean {
+  const said = (code === '' ? message : code).trim().toLowerCase();
+  return said === TIMESTAMP_EXPIRED;
+}
+
+/** "Your clock is about 2 min 5 s behind Kalshi’s (host)." for our clock minus Kalshi's. */
+function clockWords(offsetMs: number, host: string): string {
+  return `Your clock is about ${formatDuration(Math.abs(offsetMs))} ${offsetMs > 0 ? 'ahead of' : 'behind'} Kalshi’s (${host}).`;
+}
+
+/** "45 s", "2 min 5 s", "3 h 12 min", "2 d 5 h": the two largest units, rounded to the second. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor((s % 86_400) / 3_600), Math.floor((s % 3_600) / 60)];
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s % 60} s`;
+  return `${s} s`;
 }

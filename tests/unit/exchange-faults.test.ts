@@ -198,7 +198,7 @@ describe('fault modes', () => {
       expect((await answer).status).toBe(201);
     }));
 
-  it('the Date header shows the exchange clock; a clock offset makes fresh timestamps stale (401)', async () => {
+  it('the Date header shows the exchange clock; a clock offset makes fresh timestamps stale (401 header_timestamp_expired)', async () => {
     const key = sx.ex.seedAccount('demo');
     const clock = Date.parse('2026-11-23T12:00:00Z');
     setClock(clock);
@@ -208,6 +208,8 @@ describe('fault modes', () => {
     const b = await call('/api_keys', { key, timestamp: String(clock) });
     expect(b.headers.date).toBe('Mon, 23 Nov 2026 12:01:00 GMT');
     expectAuthError(b, 'STALE_TIMESTAMP');
+    // The code users of the real exchange recorded for it, beside the Date a client compares with its clock.
+    expect(b.json.error.code).toBe('header_timestamp_expired');
     sx.ex.reset();
     const again = sx.ex.seedAccount('demo');
     expect((await call('/api_keys', { key: again, timestamp: String(clock) })).status).toBe(200); // reset() clears the offset
