@@ -13,8 +13,8 @@ const present = (v: unknown): boolean => v !== undefined && v !== null;
 /** Shared checks for POST /api_keys and /api_keys/generate. */
 function keyFields(body: Record<string, unknown>, acc: Account) {
   const { name, scopes, subaccount, fcm_subtrader_id } = body;
+  // Guess: a name is required and not blank (the spec lists it in the body; Kalshi publishes no length limit).
   if (typeof name !== 'string' || name.trim() === '') throw invalid('name is required');
-  if (name.length > 100) throw invalid('name must be at most 100 characters');
 
   let scopeList: string[] = [...DEFAULT_SCOPES];
   if (present(scopes)) {

@@ -40,6 +40,9 @@ const SCOPE_TEXT: Record<Scope, MessageKey> = {
 /** Ed25519 signs ~16× faster here; a downloaded key goes to bots, whose tools may sign only RSA (TypeScript SDK 3.30). */
 const algorithmOf = (d: Draft): KeyAlgorithm => d.algorithm ?? (d.destination === 'download' ? 'RSA-PSS' : 'Ed25519');
 
+/** Past this many characters a name gets a warning (this form's old limit; Kalshi publishes none). */
+const LONG_NAME_CHARS = 100;
+
 /** The request; the background validates it (a subaccount of NaN or 1.5 is refused there with words). */
 function toRequest(d: Draft, source: KeySource): NewKeyOptions {
   const subaccount = d.subaccount.trim() === '' ? undefined : Number(d.subaccount);
@@ -74,6 +77,8 @@ export function NewKeyForm(props: {
   };
   const toggleScope = (scope: Scope, on: boolean) => set({ custom: on ? [...d.custom, scope] : d.custom.filter((s) => s !== scope) });
   const presetNote = d.preset === 'custom' ? null : t(PRESET_TEXT[d.preset][1]);
+  // Kalshi publishes no limit on names: a long one is warned about, never refused here.
+  const longName = d.name.trim().length > LONG_NAME_CHARS;
 
   return (
     <form
@@ -92,12 +97,17 @@ export function NewKeyForm(props: {
         <input
           id="key-name"
           type="text"
-          maxLength={100}
           value={d.name}
           disabled={props.busy}
           placeholder={t('newkey_name_placeholder')}
+          aria-describedby={longName ? 'key-name-hint' : undefined}
           onInput={(e) => set({ name: e.currentTarget.value })}
         />
+        {longName && (
+          <p id="key-name-hint" class="hint hint-warn">
+            {t('newkey_name_long')}
+          </p>
+        )}
       </div>
       <fieldset class="choice" disabled={props.busy}>
         <legend>{t('newkey_private_key_legend')}</legend>

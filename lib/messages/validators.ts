@@ -27,11 +27,17 @@ export function validKeyId(value: unknown): string {
   return keyId.toLowerCase();
 }
 
+/**
+ * Kalshi publishes no limit on a key's name, so none is imposed here: this bound only keeps a
+ * message from carrying an absurd one (the popup’s form warns over 100 characters).
+ */
+export const KEY_NAME_MAX_CHARS = 1_000;
+
 export function validKeyName(value: unknown): string {
   if (typeof value !== 'string') throw new AppError('invalid_request');
   const name = value.trim();
   if (name === '') throw new AppError('empty_input', 'Key name');
-  if (name.length > 100) throw new AppError('invalid_name');
+  if (name.length > KEY_NAME_MAX_CHARS) throw new AppError('invalid_name');
   return name;
 }
 

@@ -68,6 +68,21 @@ test('a server-generated Ed25519 bot key is shown once with a warning, then wipe
   expect(spkiOf(pem)).toBe(createPublicKey(created.public_key).export({ type: 'spki', format: 'pem' }));
 });
 
+test('a key name over 100 characters is warned about, never refused: Kalshi gets the whole name', async ({ exchange, openPage }) => {
+  const { popup } = await setUp(exchange, openPage, 'basic');
+  const field = popup.getByLabel('Key name');
+  const warning = 'Kalshi publishes no limit on key names, but very long names may be refused.';
+  await field.fill('n'.repeat(100));
+  await expect(popup.getByText(warning)).toHaveCount(0);
+  const long = `${'n'.repeat(100)} and then some`;
+  await field.fill(long);
+  await expect(field).toHaveValue(long);
+  await expect(field).toHaveAccessibleDescription(warning);
+  await popup.getByRole('button', { name: 'Generate on Kalshi' }).click();
+  await expect(popup.getByRole('status')).not.toContainText('too long');
+  await expect.poll(() => exchange.keys('demo').map((k) => k.name)).toContain(long);
+});
+
 test('scopes and subaccount: presets, a bad subaccount and write without read are refused before any request', async ({
   exchange,
   openPage,

@@ -78,6 +78,7 @@ const anyValue = fc.oneof(
     '__proto__',
     'constructor',
     'x'.repeat(200),
+    'x'.repeat(1_001),
   ),
   fc.constantFrom(true, false, null, undefined, 0, -1, 64, 1.5, NaN, [], {}, ['read', 'write'], ['write'], ['read', 'write::trade']),
   fc.constantFrom('RSA-PSS', 'Ed25519', 'local', 'kalshi', 'browser', 'download', 'pkcs1', 'pkcs8', 'read-only', 'trade', 'full'),

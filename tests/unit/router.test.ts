@@ -54,7 +54,7 @@ describe('route', () => {
       'empty_input',
     ],
     ['an empty key name', { type: 'createApiKey', data: { environment: 'demo', name: '' } }, 'empty_input'],
-    ['a key name of 101 characters', { type: 'createApiKey', data: { environment: 'demo', name: 'x'.repeat(101) } }, 'invalid_name'],
+    ['a key name of 1,001 characters', { type: 'createApiKey', data: { environment: 'demo', name: 'x'.repeat(1_001) } }, 'invalid_name'],
     ['a rotation to an unknown preset', { type: 'rotateKey', data: { ...ROTATE, scopes: 'admin' } }, 'invalid_request'],
     ['a rotation to a list of scopes', { type: 'rotateKey', data: { ...ROTATE, scopes: ['read'] } }, 'invalid_request'],
     ['a rotation to a prototype name', { type: 'rotateKey', data: { ...ROTATE, scopes: 'toString' } }, 'invalid_request'],
@@ -65,6 +65,15 @@ describe('route', () => {
     const reply = await route(handlers, message, ownPage, self);
     expect(reply).toMatchObject({ ok: false, error: { code } });
     expect(calls).toEqual([]);
+  });
+
+  it('a key name over 100 characters reaches the handler whole (Kalshi publishes no limit); 1,000 is the bound', async () => {
+    const { calls, handlers } = recordingHandlers();
+    const create = { environment: 'demo', algorithm: 'Ed25519', scopes: ['read'], source: 'kalshi', destination: 'browser' };
+    for (const name of ['x'.repeat(101), 'y'.repeat(1_000)]) {
+      expect(await route(handlers, { type: 'createApiKey', data: { ...create, name } }, ownPage, self)).toMatchObject({ ok: true });
+    }
+    expect(calls.map(([, data]) => (data as { name: string }).name.length)).toEqual([101, 1_000]);
   });
 
   it('a rotation preset reaches the handler as sent; none means the same scopes; a bad one is named, not echoed', async () => {
