@@ -1,8 +1,8 @@
 /**
- * Several Kalshi accounts per environment. Kalshi tells them apart only by the communications id a
- * key's signed `GET /communications/id` returns, so every held key is asked once; a key whose account
- * Kalshi would not name (refused, out of reach) shows with the active account until it does.
- * The active account is the signing key's: switching account is signing with one of its keys.
+ * Several Kalshi accounts per environment, told apart by the communications id Kalshi names for each
+ * held key (account-learning.ts). A key whose account Kalshi has not named yet belongs to no account:
+ * it is never acted on for one. The active account is the signing key's: switching account is signing
+ * with one of its keys.
  */
 import type { AccountId, StoredKey } from '../key-store';
 import type { Environment } from '../shared/environments';
@@ -17,26 +17,6 @@ export async function accountsOf(ctx: Context, environment: Environment, held: S
   for (const key of held) if (key.account !== undefined) counts.set(key.account, (counts.get(key.account) ?? 0) + 1);
   const ids = [...new Set([...Object.keys(settings), ...counts.keys()])];
   return ids.flatMap((id) => (counts.has(id) ? [{ id, name: settings[id]?.name ?? null, heldKeys: counts.get(id)! }] : []));
-}
-
-/** Asks Kalshi which account each held key of unknown account belongs to; one key at a time (a few, once). */
-export function createAccountLearning(ctx: Context) {
-  // Keys Kalshi would not name an account for, in this worker's life: asked again after a restart.
-  const unanswered = new Set<string>();
-  return async function learnAccounts(environment: Environment): Promise<void> {
-    const unknown = (await ctx.store.listKeys(environment)).filter((k) => k.account === undefined && !unanswered.has(k.keyId));
-    if (unknown.length === 0) return;
-    const found = new Map<string, AccountId>();
-    for (const key of unknown) {
-      const id = await ctx
-        .client(environment, key)
-        .getCommunicationsId()
-        .catch(() => undefined);
-      if (id === undefined) unanswered.add(key.keyId);
-      else found.set(key.keyId, id);
-    }
-    if (found.size > 0) await ctx.store.learnAccounts(environment, found);
-  };
 }
 
 export function createAccountHandlers(

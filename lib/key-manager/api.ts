@@ -76,8 +76,10 @@ export interface KeyListItem {
   deletedOnKalshi?: true;
   /** The signing key, whose signature Kalshi refused (the list was read with another held key). */
   rejected?: true;
-  /** Held here but not in this list, and not proved gone (Kalshi out of reach, or another account's key). */
+  /** Held here but not in this list, and not proved gone (Kalshi out of reach, or its own check not conclusive). */
   unconfirmed?: true;
+  /** Held here, but Kalshi has not named its account yet: it is not this account's, and nothing is done with it. */
+  accountUnknown?: true;
 }
 
 /** A one-time private key the worker holds (in memory only) until the user has saved it. */
@@ -135,6 +137,8 @@ export interface CreatedKey {
 
 export interface KeyList {
   keys: KeyListItem[];
+  /** The account this list is Kalshi's list of (the signing key's communications id); null while Kalshi has not named it. */
+  account: AccountId | null;
   recovery?: ListRecovery;
   /** Kalshi refused the signing key, and the list was read with this other held key. */
   listedWith?: string;

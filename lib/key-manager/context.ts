@@ -6,12 +6,13 @@ import { createKalshiClient } from '../kalshi/client';
 import type { RetryPolicy } from '../kalshi/retry';
 import { canManageKeys } from '../kalshi/scopes';
 import type { SigningKey } from '../kalshi/signer';
-import type { KeyStore, StoredKey } from '../key-store';
+import type { AccountId, KeyStore, StoredKey } from '../key-store';
 import { ENVIRONMENT_LABEL, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
 import type { ScreenKeeper } from '../popup-shell/shell';
 import type { KeySummary } from './api';
 import { createAttention, type BadgePort } from './attention';
+import { createAccountLearning } from './account-learning';
 import { createSecretKeeper, SECRET_TTL_MS } from './secrets';
 
 export interface KeyServiceDeps {
@@ -99,6 +100,8 @@ export function createContext(deps: KeyServiceDeps) {
       ...(deps.random ? { random: deps.random } : {}),
     });
 
+  const learnAccounts = createAccountLearning(store, client);
+
   async function signingKeyFor(environment: Environment): Promise<StoredKey> {
     const key = await store.getSigningKey(environment);
     if (!key) throw new AppError('no_signing_key');
@@ -122,10 +125,46 @@ export function createContext(deps: KeyServiceDeps) {
     throw error;
   }
 
+  async function heldKey(environment: Environment, keyId: string): Promise<StoredKey> {
+    const key = await store.getKey(environment, keyId);
+    if (!key) throw new AppError('not_held');
+    return key;
+  }
+
+  /** The signing key's account, named by Kalshi (asked again now if it was not yet): what any change on Kalshi acts for. */
+  async function signingAccount(environment: Environment): Promise<StoredKey & { account: AccountId }> {
+    let signing = await signingKeyFor(environment);
+    if (signing.account === undefined) {
+      await learnAccounts(environment, { again: true });
+      signing = await signingKeyFor(environment);
+    }
+    if (signing.account === undefined) throw new AppError('account_unknown', `Key ${signing.keyId} (“${signing.name}”).`);
+    return signing as StoredKey & { account: AccountId };
+  }
+
+  /**
+   * A held key and the signing key, proved to be of one account (Kalshi named both): an action on a
+   * key of another account, or of one not named yet, would be signed for the wrong account.
+   */
+  async function ownHeldKey(environment: Environment, keyId: string) {
+    let key = await heldKey(environment, keyId);
+    if (key.account === undefined) {
+      await learnAccounts(environment, { again: true });
+      key = await heldKey(environment, keyId);
+    }
+    const signing = await signingAccount(environment);
+    if (key.account === undefined) throw new AppError('account_unknown', `Key ${keyId} (“${key.name}”).`);
+    if (key.account !== signing.account) throw new AppError('key_other_account', `Key ${keyId} (“${key.name}”).`);
+    return { key, signing };
+  }
+
   return {
     store,
     now,
     client,
+    learnAccounts,
+    signingAccount,
+    ownHeldKey,
     graceMs: deps.graceMs,
     secretTtlMs: deps.secretTtlMs ?? SECRET_TTL_MS,
     /** Pending operations whose request is still running in this worker. */
@@ -137,11 +176,7 @@ export function createContext(deps: KeyServiceDeps) {
     signingKeyFor,
     explainUnauthorized,
 
-    async heldKey(environment: Environment, keyId: string): Promise<StoredKey> {
-      const key = await store.getKey(environment, keyId);
-      if (!key) throw new AppError('not_held');
-      return key;
-    },
+    heldKey,
 
     /** A signed request that any key may make: 2xx only when Kalshi accepts the key (its own subaccount). */
     async proveWorks(environment: Environment, key: SigningKey & { subaccount?: number | null }): Promise<'works' | 'refused' | 'unknown'> {
@@ -153,9 +188,9 @@ export function createContext(deps: KeyServiceDeps) {
       }
     },
 
-    /** Key management needs read + write; say so before Kalshi answers 403. */
-    async managingKeyFor(environment: Environment): Promise<StoredKey> {
-      const key = await signingKeyFor(environment);
+    /** Key management needs read + write (say so before Kalshi answers 403), for an account Kalshi named. */
+    async managingKeyFor(environment: Environment): Promise<StoredKey & { account: AccountId }> {
+      const key = await signingAccount(environment);
       if (key.scopes.length > 0 && !canManageKeys(key.scopes)) throw new AppError('signing_key_cannot_manage');
       return key;
     },

@@ -4,6 +4,7 @@ import { readPrivateKey } from '../key-formats/private-key-input';
 import type { SigningKey } from '../kalshi/signer';
 import type { StoredKey } from '../key-store';
 import type { Handlers } from './api';
+import { AppError } from '../shared/errors';
 import { summarize, type Context } from './context';
 
 export function createImport(ctx: Context): Pick<Handlers, 'importKey'> {
@@ -29,8 +30,14 @@ export function createImport(ctx: Context): Pick<Handlers, 'importKey'> {
         subaccount: own?.subaccount ?? null,
         lastVerifiedAt: now(),
       };
+      // A key of no known account would be nobody's and everybody's: it is saved only once Kalshi named it.
       const id = await account;
-      if (id !== undefined) key.account = id;
+      if (id === undefined)
+        throw new AppError(
+          'account_unknown',
+          `Kalshi accepted key ${keyId} but did not say which account it belongs to; nothing was saved.`,
+        );
+      key.account = id;
       await store.saveKey(key, { makeSigning: true });
       await store.setActiveEnvironment(environment);
       return summarize(key);

@@ -21,8 +21,9 @@ export function createKeyActions(
     const signing = await store.getSigningKey(environment);
     if (signing?.keyId !== keyId) return { signer: signing, next: undefined };
     let working: StoredKey | undefined;
-    // Only a key of the same account keeps the extension managing this account's keys.
-    for (const key of await store.listKeys(environment, signing.account)) {
+    // Only a key Kalshi named of the same account keeps the extension managing this account's keys.
+    const sameAccount = signing.account === undefined ? [] : await store.listKeys(environment, { account: signing.account });
+    for (const key of sameAccount) {
       if (key.keyId !== keyId && (await ctx.proveWorks(environment, key)) === 'works') {
         working = key;
         break;
@@ -37,8 +38,22 @@ export function createKeyActions(
     return isCode(error, 'unauthorized') && (await ctx.proveWorks(environment, key)) === 'refused';
   }
 
+  /**
+   * Forget acts on a key of the signing account only; a key whose account Kalshi never named may go
+   * when its own signature is refused (deleted on Kalshi: nothing is lost by forgetting it).
+   */
+  async function ownOrDead(environment: Environment, keyId: string): Promise<void> {
+    await ctx.ownHeldKey(environment, keyId).catch(async (error: unknown) => {
+      if (isCode(error, 'account_unknown') && (await ctx.proveWorks(environment, await ctx.heldKey(environment, keyId))) === 'refused')
+        return;
+      throw error;
+    });
+  }
+
   return {
     async setSigningKey({ environment, keyId }) {
+      // Signing passes within the account signing now; another account is chosen with switchAccount.
+      if (await store.getSigningKey(environment).catch(() => undefined)) await ctx.ownHeldKey(environment, keyId);
       await store.setSigningKey(environment, keyId);
       return overview(environment);
     },
@@ -64,6 +79,11 @@ export function createKeyActions(
     async forgetKey({ environment, keyId, confirmLockout }) {
       // A damaged record can be forgotten too: that is the way out of it.
       if (!(await store.hasKey(environment, keyId))) throw new AppError('not_held');
+      const readable = await store.getKey(environment, keyId).then(
+        () => true,
+        (error: unknown) => (isCode(error, 'corrupt_record') ? false : Promise.reject(error)),
+      );
+      if (readable) await ownOrDead(environment, keyId);
       const { next } = await guardLockout(environment, keyId, confirmLockout);
       await store.removeKey(environment, keyId, { nextSigning: next });
       return overview(environment);
@@ -71,10 +91,25 @@ export function createKeyActions(
 
     async deleteApiKey({ environment, keyId, confirmLockout }) {
       await ctx.managingKeyFor(environment);
+      // A held key only for its own account (a damaged record's account cannot be read: the list below decides).
+      await ctx.ownHeldKey(environment, keyId).catch((error: unknown) => {
+        if (!isCode(error, 'not_held') && !isCode(error, 'corrupt_record')) throw error;
+      });
       // Sign with another held key when deleting the signing key, so the extension keeps working.
       const { signer, next } = await guardLockout(environment, keyId, confirmLockout);
       if (!signer) throw new AppError('no_signing_key');
-      const pending = { id: randomId(), environment, operation: 'delete' as const, keyId, startedAt: now() };
+      // Proof that the key is this account's: its list names it. Only then does a 404 mean "already gone".
+      const listed = await client(environment, signer).listApiKeys();
+      if (!listed.some((k) => k.api_key_id === keyId)) throw new AppError('key_not_listed', `Key ${keyId}.`);
+      const { account } = signer;
+      const pending = {
+        id: randomId(),
+        environment,
+        ...(account === undefined ? {} : { account }),
+        operation: 'delete' as const,
+        keyId,
+        startedAt: now(),
+      };
       await store.addPending(pending);
       inFlight.add(pending.id);
       try {
@@ -97,7 +132,7 @@ export function createKeyActions(
             return { deletedKeyId: keyId };
           }
         }
-        // Already gone on the exchange (404) counts as done: the user's intent holds.
+        // Listed a moment ago, gone now (404): done, as the user meant.
         await store.completeDelete(pending.id, environment, keyId, next);
         return { deletedKeyId: keyId };
       } finally {

@@ -9,7 +9,7 @@ import type { KeyList, KeyListItem, ListRecovery, Overview } from './api';
 import { isCode, summarize, type Context } from './context';
 import { toErrorInfo, type ErrorInfo } from '../shared/errors';
 import { reconcile, type Proof, type ReconcileOutcome } from './reconcile';
-import { accountsOf, createAccountLearning } from './accounts';
+import { accountsOf } from './accounts';
 
 export type Listing = ReturnType<typeof createListing>;
 
@@ -17,7 +17,6 @@ export function createListing(ctx: Context) {
   const { store, client, now, inFlight, signingKeyFor, explainUnauthorized } = ctx;
   // The last list read here, for the names of keys this browser does not hold (the activity log).
   const lastKnownKeys = new Map<Environment, KeyListItem[]>();
-  const learnAccounts = createAccountLearning(ctx);
   async function overview(requested?: Environment): Promise<Overview> {
     const environment = requested ?? (await store.getActiveEnvironment());
     const [signing, allHeld] = await Promise.all([
@@ -31,7 +30,7 @@ export function createListing(ctx: Context) {
     return {
       environment,
       signingKey: signing ? summarize(signing) : null,
-      heldKeys: allHeld.filter(ofAccount(signing?.account)).map(summarize),
+      heldKeys: (signing ? allHeld.filter(ofAccount(signing.account)) : allHeld).map(summarize),
       accounts: await accountsOf(ctx, environment, allHeld),
       secretWaiting: ctx.secrets.take(environment) !== null,
     };
@@ -60,9 +59,11 @@ export function createListing(ctx: Context) {
     signingProblem?: ErrorInfo;
   }
 
-  /** Reads the list with another held key that Kalshi accepts, when it refuses the signing key. */
+  /** Reads the list with another held key of the same account that Kalshi accepts, when it refuses the signing key. */
   async function listWithAnotherKey(environment: Environment, signing: StoredKey) {
-    for (const key of await store.listKeys(environment, signing.account)) {
+    // A key of an account Kalshi has not named could read another account's list.
+    const sameAccount = signing.account === undefined ? [] : await store.listKeys(environment, { account: signing.account });
+    for (const key of sameAccount) {
       if (key.keyId === signing.keyId) continue;
       const listed = await readList(environment, key).catch(() => undefined);
       if (listed) return { listed, key };
@@ -73,7 +74,7 @@ export function createListing(ctx: Context) {
   /** Lists the environment's keys and settles lost operations against the list. */
   async function listAndSettle(environment: Environment): Promise<Listed> {
     // Before anything is matched against a list: which account each held key belongs to.
-    await learnAccounts(environment);
+    await ctx.learnAccounts(environment);
     let signing = await signingKeyFor(environment);
     let listed: ApiKey[];
     let listedWith: StoredKey | undefined;
@@ -83,7 +84,7 @@ export function createListing(ctx: Context) {
     } catch (error) {
       if (!isCode(error, 'unauthorized')) throw error;
       // A delete of the signing key whose answer was lost: Kalshi no longer knows the key, so it went.
-      const deletedSigning = (await store.listPending(environment, signing.account)).records.find(
+      const deletedSigning = (await store.listPending(environment, { account: signing.account })).records.find(
         (r) => r.operation === 'delete' && r.keyId === signing.keyId && !inFlight.has(r.id),
       );
       if (deletedSigning) {
@@ -139,10 +140,25 @@ export function createListing(ctx: Context) {
     };
   }
 
+  /** A held key whose account Kalshi has not named: refused by Kalshi (Forget), or shown with no action until named. */
+  const unnamedItem = async (environment: Environment, key: StoredKey): Promise<KeyListItem> => ({
+    keyId: key.keyId,
+    name: key.name,
+    scopes: key.scopes,
+    subaccount: key.subaccount ?? null,
+    held: true,
+    signing: false,
+    lastVerifiedAt: key.lastVerifiedAt ?? null,
+    algorithm: key.algorithm,
+    ...((await ctx.proveWorks(environment, key)) === 'refused'
+      ? { deletedOnKalshi: true as const }
+      : { unconfirmed: true as const, accountUnknown: true as const }),
+  });
+
   async function listApiKeys({ environment }: { environment: Environment }): Promise<KeyList> {
     const r = await listAndSettle(environment);
     const { listed, signing, settled } = r;
-    const held = await store.listKeysChecked(environment, signing.account);
+    const held = await store.listKeysChecked(environment, { account: signing.account });
     const heldById = new Map(held.records.map((k) => [k.keyId, k]));
     const keys: KeyListItem[] = listed.map((k) => ({
       keyId: k.api_key_id,
@@ -160,6 +176,10 @@ export function createListing(ctx: Context) {
     }));
     const listedIds = new Set(listed.map((k) => k.api_key_id));
     for (const key of held.records) if (!listedIds.has(key.keyId)) keys.push(await unlistedItem(environment, key, r));
+    // Held keys whose account Kalshi has not named yet: shown, never taken for this account's.
+    if (signing.account !== undefined) {
+      for (const key of await store.listKeys(environment, { account: undefined })) keys.push(await unnamedItem(environment, key));
+    }
     keys.sort(
       (a, b) =>
         Number(b.signing) - Number(a.signing) ||
@@ -177,6 +197,7 @@ export function createListing(ctx: Context) {
     const eventful = recovery.adopted.length + recovery.confirmedDeleted.length + recovery.unresolved + recovery.unreadable.length > 0;
     return {
       keys,
+      account: signing.account ?? null,
       ...(eventful ? { recovery } : {}),
       ...(r.listedWith ? { listedWith: r.listedWith.keyId, signingProblem: r.signingProblem! } : {}),
     };

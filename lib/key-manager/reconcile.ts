@@ -38,8 +38,8 @@ export type Proof = { owned: true; verifiedAt: number } | { owned: false; conclu
 export interface ReconcileDeps {
   store: KeyStore;
   environment: Environment;
-  /** The account whose list this is (its signing key's); none known: every record of the environment. */
-  account?: AccountId;
+  /** The account whose list this is (its signing key's); none known: nothing is settled by it. */
+  account: AccountId | undefined;
   /** What Kalshi lists right now. */
   listed: ApiKey[];
   /** Operations still running in this worker: their answers may yet arrive, so they are left alone. */
@@ -87,8 +87,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
     unresolved: 0,
     unreadable: [],
   };
-  // Only this account's: its list says nothing of another account's operations.
-  const { records, unreadable } = await store.listPending(environment, deps.account);
+  // Only this account's, and only once Kalshi named it: a list says nothing of another account's operations.
+  if (deps.account === undefined) return outcome;
+  const { records, unreadable } = await store.listPending(environment, { account: deps.account });
   outcome.unreadable.push(...unreadable);
   if (records.length === 0) return outcome;
 

@@ -13,16 +13,21 @@ export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof
   const { store, client, now } = ctx;
   return {
     async rotateKey({ environment, keyId, scopes: preset }) {
-      const old = await ctx.heldKey(environment, keyId);
+      // Only a key of the signing account: the replacement is made, and the old key deleted, for that account.
+      const { key: old } = await ctx.ownHeldKey(environment, keyId);
       const signing = await ctx.managingKeyFor(environment);
       const wasSigning = signing.keyId === keyId;
       const chosen = preset === undefined ? undefined : PRESETS[preset];
       // Before any request: the replacement would sign here, and could no longer list, create or delete keys.
       if (wasSigning && chosen && !canManageKeys(chosen)) throw new AppError('rotation_locks_out', chosen.join(', '));
+      // Proof that the old key is this account's, and its scopes as Kalshi has them: its list names it.
       const listedOld = (await client(environment, signing).listApiKeys()).find((k) => k.api_key_id === keyId);
-      const oldScopes = listedOld?.scopes ?? old.scopes;
+      if (!listedOld) throw new AppError('key_not_listed', `Key ${keyId}.`);
+      const oldScopes = listedOld.scopes;
+      // Kalshi may omit a key's scopes; what `[]` would make is undocumented, so the user chooses.
+      if (oldScopes.length === 0 && !chosen) throw new AppError('rotation_scopes_unknown', `Key ${keyId}.`);
       // Kalshi cannot change scopes in place: a rotation may keep or narrow them, never widen.
-      if (chosen && !isWithin(chosen, oldScopes)) {
+      if (chosen && oldScopes.length > 0 && !isWithin(chosen, oldScopes)) {
         throw new AppError('rotation_widens_scopes', `From ${oldScopes.join(', ') || 'no scopes'} to ${chosen.join(', ')}.`);
       }
       const { keySource } = await accountFor(ctx, environment, signing);
@@ -30,7 +35,7 @@ export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof
         name: old.name,
         algorithm: old.algorithm,
         scopes: chosen ?? oldScopes,
-        ...(listedOld?.subaccount != null ? { subaccount: listedOld.subaccount } : {}),
+        ...(listedOld.subaccount != null ? { subaccount: listedOld.subaccount } : {}),
         source: keySource,
         destination: 'browser',
         privateKeyFormat: 'pkcs8',
@@ -56,6 +61,7 @@ export function createRotation(ctx: Context, { mintAndStore }: ReturnType<typeof
           if (wasSigning) await store.setSigningKey(environment, newKeyId);
         },
         async deleteOld() {
+          // The old key was in this account's list when the rotation began: a 404 now means it is gone.
           const by = wasSigning ? replacement! : signing;
           await client(environment, by)
             .deleteApiKey(keyId)

@@ -23,12 +23,16 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   const minting = createMinting(ctx, listing);
   const activity = createActivity(ctx, listing);
   const actions = createKeyActions(ctx, listing);
-  // The popup's copy of its screen names the key: it goes first, so no open shows a key that is gone.
+  // The popup's copy of its screen names the account and its keys: it goes first, so no open shows a
+  // key that is gone, or one account's keys under another's.
   const forgetting = async () => deps.screen?.clear();
+  const accounts = createAccountHandlers(ctx, listing);
+  const importing = createImport(ctx);
   return activity.recording({
     getOverview: ({ environment }) => listing.overview(environment),
 
     async setEnvironment({ environment }) {
+      await forgetting();
       await ctx.store.setActiveEnvironment(environment);
       return listing.overview(environment);
     },
@@ -72,9 +76,11 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
       return { kept: true };
     },
 
-    ...createAccountHandlers(ctx, listing),
-    ...createImport(ctx),
+    ...accounts,
+    switchAccount: async (request) => (await forgetting(), accounts.switchAccount(request)),
+    importKey: async (request) => (await forgetting(), importing.importKey(request)),
     ...actions,
+    setSigningKey: async (request) => (await forgetting(), actions.setSigningKey(request)),
     forgetKey: async (request) => (await forgetting(), actions.forgetKey(request)),
     deleteApiKey: async (request) => (await forgetting(), actions.deleteApiKey(request)),
     ...createRotation(ctx, minting),

@@ -4,6 +4,7 @@
  */
 import { isEnvironment, type Environment } from '../shared/environments';
 import { AppError, type ErrorInfo } from '../shared/errors';
+import { isSafeRecordKey } from '../shared/record-keys';
 import type { KeyAlgorithm } from '../key-formats/pem';
 import type { AccountId } from './activity';
 
@@ -106,13 +107,21 @@ export function storedKeyProblem(v: unknown): string | undefined {
   return undefined;
 }
 
-const isAccount = (v: unknown) => v === undefined || (typeof v === 'string' && v !== '');
+const isAccount = (v: unknown) => v === undefined || (typeof v === 'string' && v !== '' && isSafeRecordKey(v));
 
-/** The records of one account: its own, and those whose account is not known yet. No account: all. */
+/**
+ * The records of one account, and only those: a record whose account is not known yet belongs to no
+ * known account (undefined matches only undefined), so it never counts as another account's.
+ */
 export const ofAccount =
   (account: AccountId | undefined) =>
   (record: { account?: AccountId }): boolean =>
-    account === undefined || record.account === undefined || record.account === account;
+    record.account === account;
+
+/** Narrows a listing to one account (see ofAccount); absent: every record of the environment. */
+export interface AccountFilter {
+  account: AccountId | undefined;
+}
 
 /** Why a pending record cannot be used, or undefined when it can. */
 export function pendingProblem(v: unknown): string | undefined {

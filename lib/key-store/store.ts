@@ -10,6 +10,7 @@ import {
   pendingProblem,
   readPending,
   storedKeyProblem,
+  type AccountFilter,
   type Checked,
   type PendingRecord,
   type StoredKey,
@@ -57,8 +58,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
     return value as StoredKey;
   };
 
-  /** Keys of one environment (of one account and those whose account is not known yet, when given). */
-  async function listChecked(environment: Environment, account?: AccountId): Promise<Checked<StoredKey>> {
+  /** Keys of one environment (of one account only, when a filter is given). */
+  async function listChecked(environment: Environment, only?: AccountFilter): Promise<Checked<StoredKey>> {
     return run(async (db) => {
       const records: StoredKey[] = [];
       const unreadable: ErrorInfo[] = [];
@@ -66,7 +67,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       while (cursor) {
         const problem = storedKeyProblem(cursor.value);
         if (problem) unreadable.push(corrupt(`Key ${String(cursor.primaryKey[1])} (${environment})`, problem));
-        else if (ofAccount(account)(cursor.value)) records.push(cursor.value);
+        else if (!only || ofAccount(only.account)(cursor.value)) records.push(cursor.value);
         cursor = await cursor.continue();
       }
       records.sort((a, b) => a.createdAt - b.createdAt);
@@ -76,8 +77,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
   return {
     /** Keys held for one environment (one account, when given), oldest first; unreadable records are left out. */
-    listKeys: async (environment: Environment, account?: AccountId): Promise<StoredKey[]> =>
-      (await listChecked(environment, account)).records,
+    listKeys: async (environment: Environment, only?: AccountFilter): Promise<StoredKey[]> =>
+      (await listChecked(environment, only)).records,
 
     /** Keys held for one environment (one account, when given), oldest first, and what could not be read. */
     listKeysChecked: listChecked,
@@ -148,7 +149,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       }),
 
     /** Pending records of one environment (one account, when given), oldest first, and what could not be read. */
-    listPending: (environment: Environment, account?: AccountId): Promise<Checked<PendingRecord>> =>
+    listPending: (environment: Environment, only?: AccountFilter): Promise<Checked<PendingRecord>> =>
       run(async (db) => {
         const records: PendingRecord[] = [];
         const unreadable: ErrorInfo[] = [];
@@ -156,7 +157,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
         while (cursor) {
           const problem = pendingProblem(cursor.value);
           if (problem) unreadable.push(corrupt(`Unfinished operation ${String(cursor.primaryKey)} (${environment})`, problem));
-          else if (ofAccount(account)(cursor.value)) records.push(readPending(cursor.value));
+          else if (!only || ofAccount(only.account)(cursor.value)) records.push(readPending(cursor.value));
           cursor = await cursor.continue();
         }
         records.sort((a, b) => a.startedAt - b.startedAt);

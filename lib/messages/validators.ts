@@ -6,6 +6,7 @@ import { validFcmSubtrader, validScopes, validSubaccount } from '../kalshi/scope
 import { isScopePreset, PRESETS, type ScopePreset } from '../kalshi/scopes';
 import { isCopied, type CopiedElement } from '../popup-shell/screen-copy';
 import type { Message, MessageType, RequestOf } from './protocol';
+import { isSafeRecordKey } from '../shared/record-keys';
 
 const MAX_PEM_CHARS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -87,7 +88,7 @@ const account = (value: unknown): string | null => (value === null ? null : acco
 
 /** A communications id as Kalshi sends it (lib/kalshi/account-wire-types.ts checks its form on arrival). */
 function accountId(value: unknown): string {
-  if (typeof value !== 'string' || value === '' || value.length > 200) throw new AppError('invalid_request');
+  if (typeof value !== 'string' || value === '' || value.length > 200 || !isSafeRecordKey(value)) throw new AppError('invalid_request');
   return value;
 }
 

@@ -197,12 +197,21 @@ describe('deleteApiKey', () => {
     expect(await store.getKey('demo', created.keyId)).toBeUndefined();
   });
 
-  it('a key already gone (404) counts as deleted', async () => {
-    await importSeeded();
-    const gone = '00000000-0000-4000-8000-000000000000';
-    await expect(service.deleteApiKey({ environment: 'demo', keyId: gone, confirmLockout: false })).resolves.toEqual({
-      deletedKeyId: gone,
+  it('a key the account listed, gone by the time DELETE arrives (404), counts as deleted', async () => {
+    await importSeeded('demo', { usageTier: 'premier' });
+    const created = await service.createApiKey(newKey('raced'));
+    exchange.failNext({ method: 'DELETE', path: `/trade-api/v2/api_keys/${created.keyId}` }, { status: 404 });
+    await expect(service.deleteApiKey({ environment: 'demo', keyId: created.keyId, confirmLockout: false })).resolves.toEqual({
+      deletedKeyId: created.keyId,
     });
+    expect(await store.getKey('demo', created.keyId)).toBeUndefined();
+  });
+
+  it('a key the account does not list is refused before any DELETE: a 404 would not say it is gone', async () => {
+    await importSeeded();
+    const stranger = '00000000-0000-4000-8000-000000000000';
+    await expectCode(service.deleteApiKey({ environment: 'demo', keyId: stranger, confirmLockout: false }), 'key_not_listed');
+    expect(exchange.requests.some((r) => r.method === 'DELETE')).toBe(false);
   });
 
   it('the only signing key is deleted only with confirmLockout; without it nothing is sent', async () => {
