@@ -1,12 +1,13 @@
 /** Account facts a key manager can show, the balance that proves a key, and the public status. */
 import { jsonBody, nowSeconds, requireKey, type Handler, type RouteContext } from './context';
-import { forbidden, HttpError, invalid, LOCATION_ATTESTATION_MESSAGE } from './http';
-import { grantsOf, TIER_LIMITS, TIERS, volumeProgressOf, type StoredKey } from './state';
+import { forbidden, HttpError, invalid } from './http';
+import { bucketsOf, grantsOf, TIERS, volumeProgressOf, type StoredKey } from './state';
 
-/** A non-negative integer query parameter, or `fallback` when absent. */
-function intParam(ctx: RouteContext, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A non-negative integer query parameter, or undefined when absent. */
+function intParam(ctx: RouteContext, name: string, max: number): number | undefined {
   const raw = ctx.query.get(name);
-  if (raw === null) return fallback;
+  if (raw === null) return undefined;
+  // Guess: a malformed value is Kalshi's documented "400 invalid input", with our code and words.
   if (!/^\d{1,9}$/.test(raw) || Number(raw) > max) throw invalid(`${name} must be an integer from 0 to ${max}`);
   return Number(raw);
 }
@@ -17,20 +18,21 @@ export function centsToDollars(cents: number): string {
   return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** A key restricted to a subaccount acts for that subaccount only (the default 0 included). */
-function checkSubaccount(key: StoredKey, subaccount: number): void {
+/**
+ * The subaccount a request acts for. Kalshi: a key restricted to a subaccount acts for it, also
+ * without the query; an unrestricted key's default is 0.
+ */
+function subaccountFor(key: StoredKey, asked: number | undefined): number {
   const own = key.record.subaccount;
-  if (own !== null && own !== subaccount) {
-    throw forbidden(`this API key is restricted to subaccount ${own}`);
-  }
+  if (own === null) return asked ?? 0;
+  // Guess: naming another subaccount than the key's own is refused (Kalshi does not say what happens).
+  if (asked !== undefined && asked !== own) throw forbidden(`this API key is restricted to subaccount ${own}`);
+  return own;
 }
 
-/**
- * Guess, from users' reports (shared/kalshi-api-keys.md): Kalshi refuses a body-less POST with a 400
- * whose code is invalid_content_type; seen on another endpoint, applied here so a client that sends
- * nothing finds out. A JSON body (`{}`) with its content type passes.
- */
+/** A JSON body (`{}` will do) with its content type, or a 400 invalid_content_type. */
 async function requireJsonBody(ctx: RouteContext): Promise<void> {
+  // Guess from users' reports: Kalshi refused body-less POSTs with invalid_content_type on another endpoint.
   const type = ctx.headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new HttpError(
@@ -44,17 +46,18 @@ async function requireJsonBody(ctx: RouteContext): Promise<void> {
 }
 
 export const accountRoutes: Record<string, Handler> = {
+  // Guess: the doc names no fields; these two are those of Kalshi's status answer the client reads (exchange_active).
   'GET /exchange/status': async () => ({ status: 200, body: { exchange_active: true, trading_active: true } }),
 
   'GET /account/limits': async (ctx) => {
     const { account: acc } = requireKey(ctx, ['read']);
-    const { read, write } = TIER_LIMITS[acc.usageTier];
+    const { read, write } = bucketsOf(acc.usageTier);
     return {
       status: 200,
       body: {
         usage_tier: acc.usageTier,
-        read: { refill_rate: read, bucket_capacity: read },
-        write: { refill_rate: write, bucket_capacity: write },
+        read,
+        write,
         grants: grantsOf(acc, nowSeconds(ctx)),
       },
     };
@@ -70,7 +73,9 @@ export const accountRoutes: Record<string, Handler> = {
     // Guess: the write scope, as for every other write endpoint Kalshi documents.
     const { account: acc } = requireKey(ctx, ['write']);
     await requireJsonBody(ctx);
+    // Guess: the 403's words (the doc gives only the reason).
     if (!acc.hasRecentApiOrder) throw forbidden('none of your last 100 orders was placed through the API');
+    // Guess: the permanent Advanced grant's source is 'manual' (the doc says only "permanent").
     const grants = grantsOf(acc, nowSeconds(ctx)).filter((g) => !(g.level === 'advanced' && g.source === 'manual'));
     acc.grants = [...grants, { exchange_instance: 'event_contract', level: 'advanced', source: 'manual' }];
     if (TIERS.indexOf(acc.usageTier) < TIERS.indexOf('advanced')) acc.usageTier = 'advanced';
@@ -84,12 +89,8 @@ export const accountRoutes: Record<string, Handler> = {
 
   'GET /portfolio/balance': async (ctx) => {
     const { key, account: acc } = requireKey(ctx, ['read', 'read::portfolio_balance']);
-    const subaccount = intParam(ctx, 'subaccount', 0, 63);
-    intParam(ctx, 'exchange_index', 0); // accepted; the sandbox has a single exchange index
-    checkSubaccount(key, subaccount);
-    // Kalshi refuses trading without a location attestation; the sandbox serves no trading
-    // endpoint, so the balance stands in for one when a test asks for it.
-    if (acc.attestation !== 'ok' && acc.attestationGuardsBalance) throw forbidden(LOCATION_ATTESTATION_MESSAGE);
+    // Kalshi's location attestation limits trading, not the balance: an expired one changes nothing here.
+    const subaccount = subaccountFor(key, intParam(ctx, 'subaccount', 63));
     const { balance, portfolioValue } = acc.balances.get(subaccount) ?? { balance: 0, portfolioValue: 0 };
     return {
       status: 200,

@@ -44,8 +44,10 @@ export function authenticate(
   const signature = header(headers, 'kalshi-access-signature');
   if (!keyId || !timestamp || !signature) return { ok: false, reason: 'MISSING_HEADERS' };
 
+  // Guess: anything but 1–16 decimal digits is refused before the signature (the doc: ms as a decimal string).
   if (!/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: 'INVALID_TIMESTAMP' };
   // A timestamp in seconds is ~55 years off a millisecond clock, so it lands here too.
+  // Guess: one tolerance either way, checked before the key (REST's is undocumented; users report it lopsided).
   if (Math.abs(nowMs - Number(timestamp)) > maxSkewMs) return { ok: false, reason: 'STALE_TIMESTAMP' };
 
   const found = findKey(keyId);

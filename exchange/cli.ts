@@ -68,7 +68,7 @@ export interface SandboxSettings {
   uploadAllowed?: UploadAllowed;
   /** SANDBOX_FCM=1: both accounts are FCM members. */
   fcm?: boolean;
-  /** SANDBOX_ATTESTATION: missing | expired makes GET /portfolio/balance answer Kalshi's location 403. */
+  /** SANDBOX_ATTESTATION: missing drops api_key_region_expiration_ts, expired puts it in the past. */
   attestation?: Attestation;
   /** SANDBOX_REGION_EXPIRATION: api_key_region_expiration_ts in seconds. */
   regionExpirationTs?: number;
@@ -115,8 +115,7 @@ function applySettings(exchange: Exchange, ref: AccountRef, s: SandboxSettings):
   if (s.uploadAllowed !== undefined) exchange.setUploadAllowed(ref, s.uploadAllowed);
   if (s.fcm !== undefined) exchange.setFcmMember(ref, s.fcm);
   if (s.regionExpirationTs !== undefined) exchange.setRegionExpiration(ref, s.regionExpirationTs);
-  // Set from the command line on purpose, so the balance (the sandbox's stand-in for trading) shows the 403.
-  if (s.attestation) exchange.setLocationAttestation(ref, s.attestation, { guardBalance: s.attestation !== 'ok' });
+  if (s.attestation) exchange.setLocationAttestation(ref, s.attestation);
   if (s.recentApiOrder !== undefined) exchange.setRecentApiOrder(ref, s.recentApiOrder);
 }
 

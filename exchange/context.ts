@@ -6,6 +6,7 @@ import { authenticationError, forbidden, HttpError, invalid, type Reply, type Up
 import type { Env } from './state';
 
 export const API_PREFIX = '/trade-api/v2';
+// Guess: a bound on request bodies (Kalshi documents none; a key request is under 2 KiB).
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ExchangeState {
@@ -48,10 +49,12 @@ export function requireKey(ctx: RouteContext, anyOfScopes: readonly string[]): S
     state.maxSkewMs,
   );
   if (!result.ok) throw authenticationError(result.reason);
+  // Guess: the status and words (the doc says such keys are denied on every REST endpoint, not how).
   if (result.key.record.fcm_subtrader_id !== null) {
     throw forbidden('API keys bound to an FCM subtrader cannot be used on REST endpoints');
   }
   if (!anyOfScopes.some((s) => result.key.record.scopes.includes(s))) {
+    // Guess: a 403 with this code and words (the doc documents the scopes, not the refusal's body).
     throw new HttpError(
       403,
       'insufficient_scope',

@@ -91,11 +91,9 @@ export function createControls(state: ExchangeState): Controls {
       return acc(ref).communicationsId;
     },
 
-    setLocationAttestation(ref, attestation, options = {}) {
+    setLocationAttestation(ref, attestation) {
       if (!['ok', 'missing', 'expired'].includes(attestation)) throw new Error(`setLocationAttestation: unknown ${attestation}`);
       const account = acc(ref);
-      account.attestation = attestation;
-      account.attestationGuardsBalance = options.guardBalance ?? false;
       const nowS = Math.floor(state.now() / 1000);
       if (attestation === 'missing') account.regionExpirationTs = null;
       if (attestation === 'expired' && (account.regionExpirationTs === null || account.regionExpirationTs > nowS)) {

@@ -40,6 +40,7 @@ export function errorReply(status: number, code: string, message: string, detail
 /** Over budget on Kalshi: a string, not an object, and no Retry-After. */
 export const TOO_MANY_REQUESTS_BODY = { error: 'too many requests' } as const;
 
+// Guess: codes and words for bare statuses (Kalshi publishes no list of codes; 401's is as users recorded it).
 const DEFAULT_ERRORS: Record<number, [code: string, message: string]> = {
   400: ['invalid_parameters', 'invalid parameters'],
   401: ['authentication_error', 'authentication_error'],
@@ -58,19 +59,22 @@ export function defaultErrorBody(status: number, details: string): unknown {
   return wrapped(code, message, details);
 }
 
+// Guess: the code and words of Kalshi's documented "400 invalid input".
 export const invalid = (details: string): HttpError => new HttpError(400, 'invalid_parameters', 'invalid parameters', details);
 
-/** Kalshi's generic refusal after the signature check: `{"error":{"code":"forbidden","message":...}}`. */
+/** A refusal after the signature check: `{"error":{"code":"forbidden","message":...}}`. */
+// Guess: the code 'forbidden' (Kalshi documents no code for its 403s; clients must not rely on it).
 export const forbidden = (message: string): HttpError => new HttpError(403, 'forbidden', message);
 
 /**
  * 401 as seen in the wild. A bad signature gets Kalshi's words; a timestamp out of tolerance the code
- * users recorded, header_timestamp_expired (Guess: its message, the code again, as authentication_error's
- * is). The other reasons keep the sandbox's own name where Kalshi puts its reason, which helps a
- * developer and changes no shape.
+ * users recorded, header_timestamp_expired. The other reasons keep the sandbox's own name where Kalshi
+ * puts its reason, which helps a developer and changes no shape.
  */
 export function authenticationError(reason: string): HttpError {
+  // Guess: the message repeats the code, as authentication_error's does (users recorded the code only).
   if (reason === 'STALE_TIMESTAMP') return new HttpError(401, TIMESTAMP_EXPIRED, TIMESTAMP_EXPIRED);
+  // Guess: a reason other than a bad signature (missing headers, an unknown key) gets the same body.
   const desc = reason === 'BAD_SIGNATURE' ? 'INCORRECT_API_KEY_SIGNATURE' : reason;
   return new HttpError(401, 'authentication_error', 'authentication_error', `rpc error: code = Unauthenticated desc = ${desc}`);
 }
@@ -83,9 +87,9 @@ export const TIMESTAMP_EXPIRED = 'header_timestamp_expired';
  * so none of these carries a code a client could key on (none mentions tier or usage level).
  */
 export const UPLOAD_REFUSALS = {
-  /** Seen from the real exchange. */
+  // Guess: the wrapped shape of the real exchange with the spec's reason as words (the default).
   forbidden: { error: { code: 'forbidden', message: 'insufficient API usage level' } },
-  /** Wrapped, without any code. */
+  // Guess: the same without any code (the doc: "the body may carry any code or none").
   'no-code': { error: { message: 'insufficient API usage level' } },
   /** The spec's unwrapped {code?, message, details?} with its documented words alone. */
   spec: { message: 'Forbidden - insufficient API usage level, or fcm_subtrader_id from a non-FCM caller' },
@@ -97,5 +101,9 @@ export function isUploadRefusalShape(value: unknown): value is UploadRefusalShap
   return typeof value === 'string' && Object.hasOwn(UPLOAD_REFUSALS, value);
 }
 
+/**
+ * Kalshi's words for a trading refusal without a valid location attestation, as users recorded them.
+ * The sandbox serves no trading endpoint, so only tests inject them (as a fault).
+ */
 export const LOCATION_ATTESTATION_MESSAGE =
   'Your location attestation for API trading is missing or expired. Please verify your location in the Kalshi app or website, and then retry.';

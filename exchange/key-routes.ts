@@ -6,6 +6,7 @@ import { addKey, DEFAULT_SCOPES, isSubtraderIdOf, makeKeyPair, mayUpload, VALID_
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What Kalshi may say when binding a key to a subtrader (the field is `string | null`). */
+// Guess: the words (the doc gives "the subtrader has no risk caps" as an example of a warning).
 export const FCM_WARNING = 'subtrader has no risk caps configured';
 
 const present = (v: unknown): boolean => v !== undefined && v !== null;
@@ -18,6 +19,7 @@ function keyFields(body: Record<string, unknown>, acc: Account) {
 
   let scopeList: string[] = [...DEFAULT_SCOPES];
   if (present(scopes)) {
+    // Guess: an empty list and an unknown scope are invalid input (400), not ignored.
     if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string')) {
       throw invalid('scopes must be a non-empty array of strings');
     }
@@ -68,13 +70,16 @@ function parsePublicKey(value: unknown): KeyObject {
   }
   if (key.asymmetricKeyType === 'ed25519') return key;
   if (key.asymmetricKeyType === 'rsa') {
+    // Guess: RSA under 2048 bits is refused (Kalshi hands out 2048-bit keys; it documents no minimum).
     if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw invalid('RSA public keys must be at least 2048 bits');
     return key;
   }
+  // Guess: a key of another type (EC, …) is invalid input: Kalshi documents RSA and Ed25519 only.
   throw invalid(`unsupported public key type: ${key.asymmetricKeyType ?? 'unknown'}`);
 }
 
 /** Every 201 carries `warning`: a string for a subtrader-bound key, null otherwise. */
+// Guess: only a subtrader binding draws a warning.
 const warningFor = (fcmSubtraderId: string | null): string | null => (fcmSubtraderId === null ? null : FCM_WARNING);
 
 /** The signing key's account only: other accounts' keys are none of its business. */
@@ -101,8 +106,8 @@ export const keyRoutes: Record<string, Handler> = {
 
   'POST /api_keys': async (ctx) => {
     const { account: acc } = requireKey(ctx, ['write']);
-    // Before anything else: a retail account learns it must use /generate even if its request
-    // was also malformed. The body carries no code a client could rely on (see http.ts).
+    // Guess: the tier is checked before the body, so a retail account learns it must use /generate
+    // even if its request was also malformed. The body carries no code a client could rely on (see http.ts).
     if (!mayUpload(acc)) {
       throw new HttpError(403, 'forbidden', 'insufficient API usage level', undefined, UPLOAD_REFUSALS[ctx.state.uploadRefusal]);
     }
@@ -129,9 +134,10 @@ export const keyRoutes: Record<string, Handler> = {
 
   'DELETE /api_keys/:id': async (ctx, { id = '' }) => {
     const { account: acc } = requireKey(ctx, ['write']);
+    // Guess: "400 invalid id" means an id that is not a UUID (Kalshi's ids are UUIDs).
     if (!UUID_RE.test(id)) throw invalid('api_key must be a UUID');
-    // Deleting the key that signed this request is allowed: it locks the caller out. Another
-    // account's key is not the caller's to see: the same 404 as an id that never existed.
+    // Deleting the key that signed this request is allowed: it locks the caller out (documented).
+    // Guess: another account's key gets the same 404 as an id that never existed.
     if (!acc.keys.delete(id.toLowerCase())) {
       throw new HttpError(404, 'not_found', 'not found', 'no such API key');
     }

@@ -10,7 +10,9 @@ const routes: Record<string, Handler> = { ...keyRoutes, ...accountRoutes };
 
 /** Routes one request; never throws (errors become Kalshi-shaped replies). */
 export async function route(ctx: RouteContext): Promise<Reply> {
+  // Guess: a preflight is answered 204 (Kalshi documents none; the extension's requests need none).
   if (ctx.method === 'OPTIONS') return { status: 204 };
+  // Guess: the code and words of a 404 for an unknown route.
   const notFound = errorReply(404, 'not_found', 'not found', `no route for ${ctx.method} ${ctx.path}`);
   if (!ctx.path.startsWith(API_PREFIX + '/')) return notFound;
   const sub = ctx.path.slice(API_PREFIX.length);
@@ -29,6 +31,7 @@ export async function route(ctx: RouteContext): Promise<Reply> {
     return await handler(ctx, params);
   } catch (err) {
     if (err instanceof HttpError) return { status: err.status, body: err.body };
+    // Guess: a path that does not decode is an invalid input (400).
     if (err instanceof URIError) return errorReply(400, 'invalid_parameters', 'invalid parameters', 'malformed path');
     console.error('[sandbox] unexpected error:', err);
     return errorReply(500, 'internal_server_error', 'internal server error', 'unexpected sandbox error');

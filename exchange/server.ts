@@ -43,6 +43,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Guess: how a body over the bound is refused.
         reject(new HttpError(413, 'payload_too_large', 'payload too large', `request body over ${limit} bytes`));
         req.resume();
         return;

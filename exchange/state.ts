@@ -13,6 +13,7 @@ export const ENVS: readonly Env[] = ['production', 'demo'];
 export type Tier = 'basic' | 'advanced' | 'expert' | 'premier' | 'paragon' | 'prime' | 'prestige';
 export const TIERS: readonly Tier[] = ['basic', 'advanced', 'expert', 'premier', 'paragon', 'prime', 'prestige'];
 /** Tiers allowed to upload their own public key (Kalshi: "Premier or Market Maker"). */
+// Guess: the tiers above Premier may upload too (the doc names only "Premier or Market Maker").
 export const UPLOAD_TIERS: ReadonlySet<Tier> = new Set<Tier>(['premier', 'paragon', 'prime', 'prestige']);
 
 export type KeyType = 'rsa' | 'ed25519';
@@ -67,7 +68,11 @@ export interface VolumeProgress {
 /** 'by-tier': Premier and above may upload; true/false force the answer (e.g. a grant that lapsed). */
 export type UploadAllowed = boolean | 'by-tier';
 
-/** 'ok', or what makes Kalshi refuse API trading until the user verifies their location again. */
+/**
+ * 'ok', or what limits API trading in Sports, Elections and Entertainment markets until the user
+ * verifies their location again. The sandbox serves no trading endpoint: it shows only in
+ * api_key_region_expiration_ts.
+ */
 export type Attestation = 'ok' | 'missing' | 'expired';
 
 export interface Account {
@@ -84,9 +89,6 @@ export interface Account {
   uploadAllowed: UploadAllowed;
   /** api_key_region_expiration_ts in seconds; null = absent (the account never attested). */
   regionExpirationTs: number | null;
-  attestation: Attestation;
-  /** The sandbox serves no trading endpoint: when set, GET /portfolio/balance stands in for them. */
-  attestationGuardsBalance: boolean;
   /** null: derived from the tier (a 30-day volume grant above basic). */
   grants: Grant[] | null;
   /** Whether one of the account's last 100 orders came through the API (POST .../upgrade). */
@@ -108,6 +110,20 @@ export const TIER_LIMITS: Record<Tier, { read: number; write: number }> = {
   prestige: { read: 12000, write: 9600 },
 };
 
+/**
+ * GET /account/limits' buckets for a tier. Kalshi: bucket_capacity is 3× refill_rate for Write above
+ * Basic and for Read at Basic and Advanced; otherwise it equals refill_rate.
+ */
+export function bucketsOf(tier: Tier): Record<'read' | 'write', { refill_rate: number; bucket_capacity: number }> {
+  const { read, write } = TIER_LIMITS[tier];
+  const readTimes = tier === 'basic' || tier === 'advanced' ? 3 : 1;
+  const writeTimes = tier === 'basic' ? 1 : 3;
+  return {
+    read: { refill_rate: read, bucket_capacity: read * readTimes },
+    write: { refill_rate: write, bucket_capacity: write * writeTimes },
+  };
+}
+
 export const DEFAULT_BALANCE_CENTS = 100_000;
 const DAY_S = 86_400;
 
@@ -125,8 +141,6 @@ export function newAccount(label: string, tier: Tier = 'basic'): Account {
     keys: new Map(),
     uploadAllowed: 'by-tier',
     regionExpirationTs: null,
-    attestation: 'ok',
-    attestationGuardsBalance: false,
     grants: null,
     hasRecentApiOrder: false,
     volumeProgress: null,
@@ -141,6 +155,7 @@ export function mayUpload(acc: Account): boolean {
 /** Tiers above basic are earned by volume since June 2026: a 30-day grant, renewed daily. */
 export function grantsOf(acc: Account, nowS: number): Grant[] {
   if (acc.grants) return acc.grants.map((g) => ({ ...g }));
+  // Guess: a tier above basic comes from one volume grant of the predictions lane (the usual way since June 2026).
   if (acc.usageTier === 'basic') return [];
   return [{ exchange_instance: 'event_contract', level: acc.usageTier, source: 'volume', expires_ts: nowS + 30 * DAY_S }];
 }
@@ -151,6 +166,7 @@ export function grantsOf(acc: Account, nowS: number): Grant[] {
  */
 export function volumeProgressOf(acc: Account, nowS: number): VolumeProgress[] {
   if (acc.volumeProgress) return structuredClone(acc.volumeProgress);
+  // Guess: keeping a level takes three quarters of the volume that earned it (Kalshi publishes neither figure).
   const goals = (
     [
       ['expert', 10_000],

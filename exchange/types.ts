@@ -12,7 +12,7 @@ export interface ExchangeOptions {
   tlsDir?: string;
   /** Millisecond clock used for the timestamp check and balance updated_ts. */
   now?: () => number;
-  /** Largest accepted |now - KALSHI-ACCESS-TIMESTAMP|. Default 30 000 ms. */
+  /** Largest accepted |now - KALSHI-ACCESS-TIMESTAMP|. Default 30 000 ms (a guess: FIX's figure; REST's is undocumented). */
   maxSkewMs?: number;
   /** Added to the exchange's clock (timestamp check, Date header): a client clock off by -offset. */
   clockOffsetMs?: number;
@@ -106,11 +106,11 @@ export interface Exchange {
   /** What GET /communications/id answers for the account: stable, and the only way Kalshi tells accounts apart. */
   communicationsId(ref: AccountRef): string;
   /**
-   * Location attestation. 'missing' also drops api_key_region_expiration_ts; 'expired' puts it in the
-   * past unless it already is. Kalshi then refuses trading with a 403; the sandbox has no trading
-   * endpoint, so `guardBalance: true` makes GET /portfolio/balance stand in for one.
+   * Location attestation: 'missing' drops api_key_region_expiration_ts; 'expired' puts it in the past
+   * unless it already is. Kalshi then limits trading in some markets; it does not say other requests
+   * are refused, so nothing else changes (the sandbox has no trading endpoint).
    */
-  setLocationAttestation(ref: AccountRef, attestation: Attestation, options?: { guardBalance?: boolean }): void;
+  setLocationAttestation(ref: AccountRef, attestation: Attestation): void;
   /** api_key_region_expiration_ts (seconds) in GET /api_keys; null leaves it out. */
   setRegionExpiration(ref: AccountRef, seconds: number | null): void;
   /** `grants` in GET /account/limits; null returns to the default (a 30-day volume grant above basic). */

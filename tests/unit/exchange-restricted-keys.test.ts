@@ -117,7 +117,7 @@ describe('FCM-bound keys', () => {
 });
 
 describe('subaccount-restricted keys', () => {
-  it('a key for subaccount 3 reads ?subaccount=3, and is refused the default 0 or any other', async () => {
+  it('a key for subaccount 3 acts for it with ?subaccount=3 or without the query; naming another is refused (a guess)', async () => {
     const owner = sx.ex.seedAccount('demo');
     const gen = await call('/api_keys/generate', { method: 'POST', key: owner, body: { name: 'sub3', subaccount: 3 } });
     const sub3 = { keyId: gen.json.api_key_id as string, privateKeyPem: gen.json.private_key as string };
@@ -126,7 +126,10 @@ describe('subaccount-restricted keys', () => {
     const own = await call('/portfolio/balance?subaccount=3', { key: sub3 });
     expect(own.status).toBe(200);
     expect(own.json).toMatchObject({ balance: 4_200, balance_dollars: '42.00' });
-    for (const path of ['/portfolio/balance', '/portfolio/balance?subaccount=0', '/portfolio/balance?subaccount=4']) {
+    // Kalshi's newest docs: a key restricted to a subaccount acts for it without the query.
+    const bare = await call('/portfolio/balance', { key: sub3 });
+    expect([bare.status, bare.json.balance]).toEqual([200, 4_200]);
+    for (const path of ['/portfolio/balance?subaccount=0', '/portfolio/balance?subaccount=4']) {
       const a = await call(path, { key: sub3 });
       expect(a.status, path).toBe(403);
       expect(a.json.error.code).toBe('forbidden');
@@ -138,7 +141,7 @@ describe('subaccount-restricted keys', () => {
     );
   });
 
-  it('a key for subaccount 0 is refused the others; an unrestricted key reads any', async () => {
+  it('a key for subaccount 0 is refused the others (a guess); an unrestricted key reads any, 0 by default', async () => {
     const zero = sx.ex.seedAccount('demo', { subaccount: 0 });
     const full = sx.ex.seedAccount('demo');
     sx.ex.setBalance('demo', 900, { subaccount: 5 });
@@ -146,5 +149,6 @@ describe('subaccount-restricted keys', () => {
     expect((await call('/portfolio/balance?subaccount=5', { key: zero })).status).toBe(403);
     expect((await call('/portfolio/balance?subaccount=5', { key: full })).json.balance).toBe(900);
     expect((await call('/portfolio/balance?subaccount=6', { key: full })).json).toMatchObject({ balance: 0, balance_dollars: '0.00' });
+    expect((await call('/portfolio/balance', { key: full })).json.balance).toBe(100_000);
   });
 });

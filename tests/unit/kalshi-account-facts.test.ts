@@ -101,13 +101,13 @@ describe('GET /account/limits', () => {
     expect(await client.getAccountLimits()).toEqual({
       usage_tier: 'premier',
       read: { refill_rate: 1200, bucket_capacity: 1200 },
-      write: { refill_rate: 1200, bucket_capacity: 1200 },
+      write: { refill_rate: 1200, bucket_capacity: 3600 },
       grants: [{ exchange_instance: 'event_contract', level: 'premier', source: 'volume', expires_ts: T0 / 1000 + 30 * DAY_S }],
     });
     exchange.setUsageTier('demo', 'basic');
     expect(await client.getAccountLimits()).toEqual({
       usage_tier: 'basic',
-      read: { refill_rate: 200, bucket_capacity: 200 },
+      read: { refill_rate: 200, bucket_capacity: 600 },
       write: { refill_rate: 100, bucket_capacity: 100 },
       grants: [],
     });

@@ -50,10 +50,10 @@ describe('getPortfolioBalance(subaccount?)', () => {
     ]);
   });
 
-  it('the same key without its subaccount is refused (Kalshi’s words kept), and subaccount 0 is sent when asked for', async () => {
+  it('the same key without the query acts for its subaccount (Kalshi’s newest docs); subaccount 0 is sent when asked for', async () => {
     const client = await clientFor({ subaccount: 3 });
-    const error = await failureOf(client.getPortfolioBalance());
-    expect(error).toMatchObject({ code: 'forbidden', said: expect.stringContaining('subaccount 3') as string });
+    exchange.setBalance('demo', 4_200, { subaccount: 3 });
+    expect(await client.getPortfolioBalance()).toEqual({ balance: 4_200, balance_dollars: '42.00' });
     await failureOf(client.getPortfolioBalance(0));
     expect(exchange.requests.map((r) => r.query)).toEqual(['', 'subaccount=0']);
   });

@@ -107,9 +107,11 @@ describe('the upload refusal: a 403 on POST /api_keys without fcm_subtrader_id',
 });
 
 describe('the location attestation', () => {
-  it('Kalshi’s words on a trading 403 → location_attestation, its words in `said`', async () => {
+  it('Kalshi’s words on a 403 → location_attestation, its words in `said`', async () => {
     const client = await clientFor();
-    exchange.setLocationAttestation('demo', 'expired', { guardBalance: true });
+    // Kalshi refuses trading with these words; the sandbox serves no trading endpoint, so they are injected.
+    const body = { error: { code: 'forbidden', message: LOCATION_ATTESTATION_MESSAGE } };
+    exchange.failNext({ method: 'GET', path: `${P}/portfolio/balance` }, { status: 403, body });
     const error = await failure(client.getPortfolioBalance(), 'location_attestation');
     expect(error.said).toBe(LOCATION_ATTESTATION_MESSAGE);
     expect(error.toInfo().said).toBe(LOCATION_ATTESTATION_MESSAGE);
