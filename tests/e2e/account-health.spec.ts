@@ -63,6 +63,23 @@ test('the usage level: grants with source and expiry, the upload grant ending, b
   }
 });
 
+test('a grant from a source Kalshi added later is listed with that source as sent, as text', async ({ exchange, openPage }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'expert' });
+  exchange.setGrants('demo', [
+    { exchange_instance: 'event_contract', level: 'expert', source: '<b>promotion</b>' },
+    { exchange_instance: 'event_contract', level: 'advanced', source: 'manual' },
+  ]);
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const popup = await openPage('popup');
+  await popup.getByText(/^Grants and limits of Expert/).click();
+  const grants = popup.getByRole('list', { name: 'Usage level grants' });
+  await expect(grants.getByRole('listitem')).toHaveText([
+    'Expert, source “<b>promotion</b>”, permanent',
+    'Advanced, set by Kalshi, permanent',
+  ]);
+  await expect(grants.locator('b')).toHaveCount(0);
+});
+
 test('Upgrade to Advanced: Kalshi’s 403 explained, then a 2xx raises the level', async ({ exchange, openPage }) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'basic' });
   await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
