@@ -21,8 +21,9 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // storage: storage.session, where the worker keeps the popup's last screen between its restarts
-    // (lib/popup-shell). No warning at install; key material never goes there.
-    permissions: ['storage'],
+    // (lib/popup-shell), and a one-time private key sealed until its promised time (secrets.ts).
+    // alarms: wakes the worker at that time to wipe it. Neither warns at install.
+    permissions: ['storage', 'alarms'],
     host_permissions: ALL_API_HOSTS.map((host) => `https://${host}/*`),
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; frame-ancestors 'none'",

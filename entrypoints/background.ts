@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { toErrorInfo } from '../lib/shared/errors';
 import { createKeyService, type Handlers } from '../lib/key-manager/service';
+import { createSecretKeeper, type SecretKeeper, type SessionSlot } from '../lib/key-manager/secrets';
 import type { BadgeReason } from '../lib/key-manager/attention';
 import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
@@ -9,13 +10,16 @@ import { createPopupShell, isPopupNavigation, type ScreenStore } from '../lib/po
 
 // Signing and every key operation live here only; the pages only send messages.
 
-/** The popup's last screen outlives the worker in storage.session: memory only, gone with the browser. */
-const SCREEN_KEY = 'popupScreen';
-const sessionScreen: ScreenStore = {
-  get: async () => (await browser.storage.session.get(SCREEN_KEY))[SCREEN_KEY],
-  set: (screen) => browser.storage.session.set({ [SCREEN_KEY]: screen }),
-  remove: () => browser.storage.session.remove(SCREEN_KEY),
-};
+/** One value of storage.session: memory only, trusted contexts only, gone when the browser closes. */
+const sessionSlot = (key: string): SessionSlot => ({
+  get: async () => (await browser.storage.session.get(key))[key],
+  set: (value) => browser.storage.session.set({ [key]: value }),
+  remove: () => browser.storage.session.remove(key),
+});
+/** The popup's last screen outlives the worker there. */
+const sessionScreen: ScreenStore = sessionSlot('popupScreen');
+/** And so do one-time private keys, sealed (lib/key-manager/secrets.ts), until their promised time. */
+const SECRETS_ALARM = 'one-time-keys';
 
 /** The fetch event of an extension service worker (none in Firefox's background page). */
 interface FetchEventLike extends Event {
@@ -45,7 +49,22 @@ export default defineBackground({
     };
     const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/').replace(/\/$/, '') };
     const shell = createPopupShell(sessionScreen, (request) => fetch(request));
-    const getHandlers = () => (handlers ??= openKeyStore().then((store) => createKeyService({ store, badge, screen: shell })));
+    let secrets: SecretKeeper | undefined;
+    const getHandlers = () =>
+      (handlers ??= openKeyStore().then((store) => {
+        secrets = createSecretKeeper({
+          now: Date.now,
+          slot: sessionSlot('oneTimeKeys'),
+          sealKey: () => store.sealingKey(),
+          // The worker may be stopped at the promised time: the alarm starts it to wipe the key then.
+          wake: (at) => void browser.alarms.create(SECRETS_ALARM, { when: at }),
+        });
+        return createKeyService({ store, badge, screen: shell, secrets });
+      }));
+
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === SECRETS_ALARM) void getHandlers().then(() => secrets?.sweep());
+    });
 
     // The popup's navigation, answered with its last screen inside (lib/popup-shell/shell.ts); every
     // other request goes on to the packaged file untouched.

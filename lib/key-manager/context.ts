@@ -13,7 +13,7 @@ import type { ScreenKeeper } from '../popup-shell/shell';
 import type { KeySummary } from './api';
 import { createAttention, type BadgePort } from './attention';
 import { createAccountLearning } from './account-learning';
-import { createSecretKeeper, SECRET_TTL_MS } from './secrets';
+import { createSecretKeeper, SECRET_TTL_MS, type SecretKeeper } from './secrets';
 
 export interface KeyServiceDeps {
   store: KeyStore;
@@ -26,6 +26,8 @@ export interface KeyServiceDeps {
   random?: () => number;
   /** How long a lost operation without any trace on Kalshi is kept before it is dropped (reconcile.ts). */
   graceMs?: number;
+  /** Where one-time private keys wait for the user (secrets.ts); default: this worker's memory only. */
+  secrets?: SecretKeeper;
   /** How long a one-time private key is kept for the user (secrets.ts). Default SECRET_TTL_MS. */
   secretTtlMs?: number;
   /** Draws the toolbar badge (attention.ts); none: no badge. */
@@ -169,7 +171,7 @@ export function createContext(deps: KeyServiceDeps) {
     secretTtlMs: deps.secretTtlMs ?? SECRET_TTL_MS,
     /** Pending operations whose request is still running in this worker. */
     inFlight: new Set<string>(),
-    secrets: createSecretKeeper(now),
+    secrets: deps.secrets ?? createSecretKeeper({ now }),
     attention: createAttention(deps.badge),
     /** api_key_region_expiration_ts from the last list read here (null: Kalshi sent none). */
     regionExpiration: new Map<Environment, number | null>(),

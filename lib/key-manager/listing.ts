@@ -32,7 +32,7 @@ export function createListing(ctx: Context) {
       signingKey: signing ? summarize(signing) : null,
       heldKeys: (signing ? allHeld.filter(ofAccount(signing.account)) : allHeld).map(summarize),
       accounts: await accountsOf(ctx, environment, allHeld),
-      secretWaiting: ctx.secrets.take(environment) !== null,
+      secretWaiting: (await ctx.secrets.take(environment)) !== null,
     };
   }
 
@@ -100,6 +100,10 @@ export function createListing(ctx: Context) {
         ({ listed, key: listedWith } = other);
         signingProblem = toErrorInfo(explained);
       }
+    }
+    // A one-time key whose create was not told its key id (the store refused the write): told now.
+    for (const w of await ctx.secrets.waiting(environment)) {
+      await store.answerCreate(w.pendingId, w.keyId, null, { awaitingSaveUntil: w.expiresAt }).catch(() => undefined);
     }
     const settled = await reconcile({
       store,

@@ -79,10 +79,11 @@ export function createMinting(ctx: Context, listing: Listing) {
       // The new key is the signing key's account's: the only account a signed create can act on.
       if (result.stored && account !== undefined) result = { ...result, stored: { ...result.stored, account } };
       if (result.secret) {
-        // Held in memory until the user has saved it (secrets.ts); the store knows only that it waits.
+        // Kept for the user first (sealed, outliving the worker: secrets.ts), so no later failure loses it;
+        // the store knows only that it waits. A failed write is made again by the next list (listing.ts).
         const expiresAt = now() + ctx.secretTtlMs;
-        await store.answerCreate(pending.id, result.keyId, null, { awaitingSaveUntil: expiresAt });
-        ctx.secrets.keep({ environment, keyId: result.keyId, keyName: options.name, secret: result.secret, expiresAt });
+        await ctx.secrets.keep({ environment, keyId: result.keyId, keyName: options.name, secret: result.secret, expiresAt }, pending.id);
+        await store.answerCreate(pending.id, result.keyId, null, { awaitingSaveUntil: expiresAt }).catch(() => undefined);
       } else {
         // A pair made here keeps its record until the next list has looked for echoes of this request.
         await store.answerCreate(pending.id, result.keyId, result.stored);

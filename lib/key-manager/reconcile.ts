@@ -13,8 +13,9 @@
  *   come from a request whose answer was lost"), never as unusable; the user decides;
  * - a create that certainly made a key whose private half exists nowhere (Kalshi's private key could
  *   not be read; a one-time key never saved): that key is named as such until it is deleted;
- * - a one-time key waiting to be saved: shown as such while this worker still holds its secret;
- *   once the worker does not (stopped) or the time is over, the key is certain to be lost;
+ * - a one-time key waiting to be saved: shown as such while its secret is kept (secrets.ts: it
+ *   outlives a stopped worker, not the browser); once it is not, or the time is over, the key is
+ *   certain to be lost;
  * - a create whose answer did arrive: looked at once for echoes, keys with the same name made by a
  *   request the browser resent on its own after a connection died. An echo of a pair made here is
  *   proved and kept too; any other is left as an ordinary key;
@@ -46,7 +47,7 @@ export interface ReconcileDeps {
   inFlight: ReadonlySet<string>;
   prove: (keyId: string, record: PendingCreate & { privateKey: CryptoKey }) => Promise<Proof>;
   /** Whether this worker still holds the one-time private key of this key id, unsaved. */
-  holdsSecret: (keyId: string) => boolean;
+  holdsSecret: (keyId: string) => Promise<boolean>;
   /** ms since the epoch. */
   now: number;
   /** A record younger than this is not dropped for lack of a trace. Default GRACE_MS. */
@@ -136,7 +137,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileOutcome> 
     if (record.awaitingSaveUntil !== undefined && record.resultKeyId) {
       const keyId = record.resultKeyId;
       if (!listedIds.has(keyId)) return store.removePending(record.id);
-      if (deps.holdsSecret(keyId) && deps.now < record.awaitingSaveUntil) {
+      if ((await deps.holdsSecret(keyId)) && deps.now < record.awaitingSaveUntil) {
         outcome.awaitingSave.add(keyId);
         return;
       }

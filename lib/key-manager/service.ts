@@ -55,10 +55,11 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
     takeSecret: async ({ environment }) => ctx.secrets.take(environment),
 
     async confirmSecretSaved({ environment, keyId }) {
-      ctx.secrets.drop(keyId);
+      const pendingId = await ctx.secrets.drop(keyId);
       const { records } = await ctx.store.listPending(environment);
       for (const r of records)
-        if (r.operation === 'create' && r.resultKeyId === keyId && r.awaitingSaveUntil) await ctx.store.removePending(r.id);
+        if (r.operation === 'create' && ((r.resultKeyId === keyId && r.awaitingSaveUntil) || r.id === pendingId))
+          await ctx.store.removePending(r.id);
       return { saved: true };
     },
 

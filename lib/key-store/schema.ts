@@ -24,6 +24,8 @@ export interface Settings {
   uploadRefusedAt?: Record<string, number>;
   /** The accounts told apart so far, per environment, by communications id (accounts.ts). */
   accounts?: Partial<Record<Environment, Record<AccountId, AccountSettings>>>;
+  /** Seals one-time private keys in storage.session (lib/key-manager/secrets.ts): AES-GCM, non-extractable. */
+  sealKey?: CryptoKey;
 }
 
 export interface AccountSettings {

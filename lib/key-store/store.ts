@@ -257,6 +257,22 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
         }),
       ),
 
+    /** The AES-GCM key that seals one-time private keys outside IndexedDB; made once, non-extractable. */
+    sealingKey: async (): Promise<CryptoKey> => {
+      const kept = await run(async (db) => (await readSettings(db)).sealKey);
+      if (kept) return kept;
+      // Made before the transaction: an await on anything else would let it commit early.
+      const made = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      return run((db) =>
+        inTx(db, ['settings'], async (tx) => {
+          const settings = (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
+          if (settings.sealKey) return settings.sealKey;
+          await tx.objectStore('settings').put({ ...settings, sealKey: made }, 'settings');
+          return made;
+        }),
+      );
+    },
+
     ...activityOperations(run),
     ...accountOperations(run, readSettings),
 

@@ -73,7 +73,7 @@ test('the Firefox manifest: gecko id, background scripts, only Kalshi’s four h
     firefox.host_permissions,
     ALL_API_HOSTS.map((h) => `https://${h}/*`),
   );
-  assert.deepEqual(firefox.permissions, ['storage']);
+  assert.deepEqual(firefox.permissions, ['storage', 'alarms']);
   assert.equal(firefox.content_scripts, undefined);
   assert.equal(firefox.icons['16'], 'icon/16.png');
 });

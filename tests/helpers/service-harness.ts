@@ -6,6 +6,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { startExchange, type Exchange, type Tier } from '../../exchange/server';
 import { createKeyService, type Handlers, type KeyServiceDeps } from '../../lib/key-manager/service';
+import { createSecretKeeper, type SessionSlot } from '../../lib/key-manager/secrets';
 import type { NewKeyOptions } from '../../lib/key-manager/minting';
 import { openKeyStore, type KeyStore } from '../../lib/key-store';
 import { AppError, type ErrorCode } from '../../lib/shared/errors';
@@ -19,20 +20,28 @@ export interface Harness {
   service: Handlers;
   /** Moves the service's clock forward. */
   advance: (ms: number) => void;
-  /** A second service on the same store: another worker after this one stopped. */
+  /** A second service on the same store and session: another worker after this one stopped. */
   restart: (overrides?: Partial<KeyServiceDeps>) => Handlers;
+  /** storage.session as the worker uses it: outlives a restart, emptied by closeBrowser(). */
+  session: SessionSlot & { value: unknown };
+  /** The browser closes and opens again: the session is empty, and a new worker starts. */
+  closeBrowser: () => Handlers;
   make: (overrides?: Partial<KeyServiceDeps>) => Handlers;
 }
 
 export async function harness(exchange: Exchange): Promise<Harness> {
   const store = await openKeyStore(`truth-${++db}-${Math.random()}`);
   let shift = 0;
+  const session = memorySlot();
+  const now = () => Date.now() + shift;
   const make = (overrides: Partial<KeyServiceDeps> = {}) =>
     createKeyService({
       store,
       fetch: exchangeFetch(exchange),
       timeoutMs: 1_500,
-      now: () => Date.now() + shift,
+      now,
+      // As the background keeps them: sealed in the session, with the store's key.
+      secrets: createSecretKeeper({ now, slot: session, sealKey: () => store.sealingKey() }),
       sleep: async () => {},
       random: () => 0.5,
       graceMs: 0,
@@ -43,9 +52,25 @@ export async function harness(exchange: Exchange): Promise<Harness> {
     service: make(),
     advance: (ms) => void (shift += ms),
     restart: (overrides) => (h.service = make(overrides)),
+    session,
+    closeBrowser: () => {
+      session.value = undefined;
+      return h.restart();
+    },
     make,
   };
   return h;
+}
+
+/** One storage.session value, in memory. */
+export function memorySlot(): SessionSlot & { value: unknown } {
+  const slot = {
+    value: undefined as unknown,
+    get: async () => slot.value,
+    set: async (value: unknown) => void (slot.value = value),
+    remove: async () => void (slot.value = undefined),
+  };
+  return slot;
 }
 
 export interface ServiceHarness extends Readonly<Harness> {
@@ -92,6 +117,10 @@ export function useHarness(): ServiceHarness {
     },
     advance: (ms) => under().advance(ms),
     restart: (overrides) => under().restart(overrides),
+    get session() {
+      return under().session;
+    },
+    closeBrowser: () => under().closeBrowser(),
     make: (overrides) => under().make(overrides),
   };
 }

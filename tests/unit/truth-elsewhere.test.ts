@@ -118,7 +118,7 @@ describe('the one-time private key is kept until the user has it (scenario 4)', 
 
   it.each([
     ['its time runs out', () => new Promise((r) => setTimeout(r, 60))],
-    ['the worker stops', () => void h.restart()],
+    ['the browser closes (the worker and storage.session with it)', () => void h.closeBrowser()],
   ])('never saved because %s: the key is flagged with its private key never saved', async (_, event) => {
     await signedIn(h.exchange, h.service);
     h.restart({ secretTtlMs: 30 });
