@@ -16,7 +16,7 @@ import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import type { PopupContext, Shown } from './actions';
 import type { Confirming } from './dialogs';
-import { capture, saveScreen, type CopiedElement } from '../../lib/popup-shell';
+import { capture, clearScreen, saveScreen, type CopiedElement } from '../../lib/popup-shell';
 import { saveSnapshot } from './snapshot';
 
 /** Kalshi refused the signing key; the list was read with another held key. */
@@ -50,22 +50,29 @@ function overviewOf(snapshot: PopupSnapshot | null): Overview | null {
   return { environment: snapshot.active, signingKey, heldKeys, accounts, secretWaiting: false };
 }
 
+/** Where a list is kept: lists are per environment and account. */
+const listSlot = (environment: Environment, account: string | null | undefined) => `${environment}/${account ?? ''}`;
+
 /** Kalshi's list and the usage level, asked for together. */
 type Refresh = { environment: Environment; list: Promise<KeyListAnswer>; account: Promise<AccountInfo> | null };
 
 export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const painted = snapshot?.byEnvironment[snapshot.active];
   const [overview, setOverview] = useState<Overview | null>(() => overviewOf(snapshot));
-  // The lists seen last, per environment: painted at once on open and on a switch, refreshed in place.
+  // The lists seen last, per environment and account: painted at once on open and on a switch,
+  // inert until that account's fresh list replaces them.
   const [lastLists] = useState(
     () =>
       new Map(
         ENVIRONMENTS.flatMap((env) => {
-          const keys = snapshot?.byEnvironment[env]?.keys;
-          return keys ? [[env, keys] as const] : [];
+          const entry = snapshot?.byEnvironment[env];
+          return entry?.keys ? [[listSlot(env, entry.signingKey?.account), entry.keys] as const] : [];
         }),
       ),
   );
+  /** The keys on screen are Kalshi's list just read for the account shown: only then may they be acted on. */
+  const [live, setLive] = useState(false);
+  const loads = useRef(0);
   const [keys, setKeys] = useState<KeyListItem[] | null>(painted?.signingKey ? (painted.keys ?? null) : null);
   /** The keys shown come from Kalshi's list (now or last time), not only from this browser. */
   const [listed, setListed] = useState(true);
@@ -104,17 +111,21 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
    * overview, when the snapshot said which environment and that it has a signing key.
    */
   async function load(next: Promise<Overview>, { initial = true, early = null as Refresh | null } = {}) {
+    const mine = ++loads.current; // a later load (a switch) wins: answers for this one are dropped
     let o: Overview;
+    setLive(false);
     try {
       o = await next;
     } catch (error) {
       setStatus({ kind: 'error', error: errorInfoOf(error) });
       return;
     }
+    if (mine !== loads.current) return;
     answered.current = true;
     setOverview(o);
     const env = o.environment;
-    setKeys(o.signingKey ? (lastLists.get(env) ?? null) : null); // the last list at once (or "Loading…"), the fresh one below
+    const slot = listSlot(env, o.signingKey?.account);
+    setKeys(o.signingKey ? (lastLists.get(slot) ?? null) : null); // this account's last list at once (or "Loading…"), the fresh one below
     setListed(true);
     // Only when the worker says one waits: no extra round trip on an ordinary start-up.
     if (initial && o.secretWaiting) void showWaitingSecret(env);
@@ -122,10 +133,14 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     const { list, account } = early?.environment === env ? early : refresh(env, initial);
     try {
       const [fresh] = await Promise.all([list, account?.then(setAccount)]);
+      if (mine !== loads.current) return;
+      // Read for another account than the one shown (the signing key changed meanwhile): read again.
+      if (fresh.account !== o.signingKey.account) return void load(send('getOverview', { environment: env }));
       // The account's health after the list (it reads four more things of Kalshi), on open and on a switch.
       if (initial) void send('getAccountHealth', { environment: env, timeZone: userTimeZone() }).then(setHealth, () => setHealth(null));
-      lastLists.set(env, fresh.keys);
+      lastLists.set(slot, fresh.keys);
       setKeys(fresh.keys);
+      setLive(true);
       // The first list after an update from before the accounts asked Kalshi whose each key is.
       if (o.signingKey.account === null) void send('getOverview', { environment: env }).then(setOverview, () => undefined);
       setTrouble(
@@ -137,6 +152,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
         setStatus({ kind: 'success', text: t('popup_recovered', recovered.adopted.length, recovered.confirmedDeleted.length) });
       }
     } catch (error) {
+      if (mine !== loads.current) return;
       // Never "no API keys" without Kalshi's word: show what this browser holds, unconfirmed.
       setKeys(heldKeysOf(o));
       setListed(false);
@@ -161,14 +177,15 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   // Kept as the DOM changes, before the browser paints it: a popup closed as soon as its list shows
   // (a glance) still leaves its copy for the next open.
   useLayoutEffect(() => {
-    if (answered.current && overview && (!overview.signingKey || (keys && listed))) {
+    // Only a list just read for the account shown: never a cached one under another account's header.
+    if (answered.current && overview && (!overview.signingKey || (keys && listed && live))) {
       const { signingKey, heldKeys, accounts } = overview;
       const entry = { signingKey, heldKeys, accounts, keys, account, health };
       saved.current = saveSnapshot(saved.current, overview.environment, entry);
       const main = document.querySelector('main.popup');
       if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) keepScreen(capture(main));
     }
-  }, [overview, keys, listed, account, health, busy]);
+  }, [overview, keys, listed, live, account, health, busy]);
 
   // Asked as soon as the first screen is in the DOM, not after it is painted (when useEffect would
   // run, a frame or more later): the worker and Kalshi work while the browser paints.
@@ -206,15 +223,12 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const reload = () => load(send('getOverview', { environment }), { initial: false });
   const refused = uploadRefused || account?.uploadRefused === true;
   const canUpload = account?.keySource !== 'kalshi' && !refused;
-  // Only held keys that work can take over signing; before any list, what this browser holds.
-  const locksOut = (key: KeyListItem) =>
-    key.signing && (keys ? !keys.some((k) => k.held && !k.signing && !k.deletedOnKalshi && !k.lost) : overview.heldKeys.length <= 1);
   const nameOf = (keyId: string) => keys?.find((k) => k.keyId === keyId)?.name ?? keyId.slice(0, 8);
 
   const ctx: PopupContext = {
     environment,
     keys,
-    locksOut,
+    heldCount: overview.heldKeys.length,
     run,
     load,
     reload,
@@ -229,13 +243,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const later = (work: (m: Dialogs) => unknown) => void loadDialogs().then(work);
   const createKey = (request: NewKeyOptions) => loadDialogs().then((m) => m.createKey(ctx, request));
   const act = (action: KeyAction, key: KeyListItem) => later((m) => m.act(ctx, action, key));
-  const upgrade = () =>
-    void run(t('health_busy_upgrade'), async () => {
-      const after = await send('upgradeUsageLevel', { environment, timeZone: userTimeZone() });
-      setHealth(after);
-      if (after.level) setAccount((a) => a && { ...a, tier: after.level });
-      return { kind: 'success', text: t('health_upgraded', tierLabel(after.level ?? 'advanced')) };
-    });
+  const upgrade = () => later((m) => m.upgrade(ctx, setHealth, setAccount));
 
   /** Another environment or account: nothing read for the last one stays on screen. */
   const switchTo = (next: Promise<Overview>) => {
@@ -264,7 +272,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
             value={overview.signingKey?.account ?? null}
             disabled={busy}
             onChange={(id) => {
-              lastLists.delete(environment); // that list was the other account's
+              clearScreen(localStorage); // the next open must not paint this account's screen for another
               switchTo(send('switchAccount', { environment, account: id }));
             }}
           />
@@ -300,7 +308,8 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
             )}
           </p>
           {!listed && <p class="hint">{t('popup_keys_held_only')}</p>}
-          <KeyList keys={keys} listed={listed} busy={busy} now={Date.now()} onAction={act} />
+          <KeyList keys={keys} listed={listed} live={live} busy={busy} now={Date.now()} onAction={act} />
+          {!live && listed && keys && <p class="hint">{t('popup_updating')}</p>}
           <UsageLevel health={health} busy={busy} onUpgrade={upgrade} />
           <StatusMessage status={status} />
           {offerKalshi && (
@@ -314,7 +323,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           {trouble ? (
             <p class="hint">{t('popup_create_needs_working_key')}</p>
           ) : (
-            <NewKeyForm busy={busy} canUpload={canUpload} tierNote={tierNote(account, canUpload, refused)} onSubmit={createKey} />
+            <NewKeyForm busy={busy || !live} canUpload={canUpload} tierNote={tierNote(account, canUpload, refused)} onSubmit={createKey} />
           )}
         </>
       ) : (
@@ -330,7 +339,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
         <dialogs.ConfirmFor
           confirming={confirming}
           environment={environment}
-          locksOut={confirming.lockout === true || locksOut(confirming.key)}
+          locksOut={confirming.lockout === true || dialogs.locksOut(ctx, confirming.key)}
           onCancel={() => setConfirming(null)}
           onConfirm={(confirmed) => later((m) => m.confirm(ctx, confirmed))}
         />

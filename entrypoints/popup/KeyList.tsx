@@ -69,6 +69,8 @@ export function KeyList(props: {
   keys: KeyListItem[] | null;
   /** The keys come from Kalshi's list (not only from what this browser holds). */
   listed: boolean;
+  /** That list was just read for the account shown; otherwise it is the last one seen, and only read from. */
+  live: boolean;
   busy: boolean;
   now: number;
   onAction: (action: KeyAction, key: KeyListItem) => void;
@@ -100,7 +102,13 @@ export function KeyList(props: {
       )}
       {matching.length === 0 && <p class="hint key-list-placeholder">{t('popup_filter_none', query.trim())}</p>}
       {/* data-filtered: the screen copy (lib/popup-shell/screen-copy.ts) is not taken of a filtered list */}
-      <ul class="key-list" aria-label={t('popup_keys_label')} hidden={matching.length === 0} data-filtered={wanted ? '' : undefined}>
+      <ul
+        class="key-list"
+
+        aria-label={t('popup_keys_label')}
+        hidden={matching.length === 0}
+        data-filtered={wanted ? '' : undefined}
+      >
         {matching.slice(0, rows).map((key) => {
           const name = key.name || t('popup_unnamed_key');
           const { badges, notes, actions } = standing(key);
@@ -112,7 +120,7 @@ export function KeyList(props: {
                 key={action}
                 type="button"
                 class={cls}
-                disabled={busy}
+                disabled={busy || (!props.live && action !== 'copy')}
                 aria-label={t('popup_key_button_label', label, name)}
                 onClick={() => onAction(action, key)}
               >

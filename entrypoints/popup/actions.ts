@@ -6,12 +6,15 @@ import { environmentName } from '../../components/EnvironmentSelect';
 import { localizeError, t } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
 import type { Status } from '../../components/StatusMessage';
-import type { KeyListItem, NewKeyOptions, Overview, UnsavedSecret } from '../../lib/messages';
+import type { AccountHealth, AccountInfo, KeyListItem, NewKeyOptions, Overview, UnsavedSecret } from '../../lib/messages';
+import { tierLabel } from '../../lib/messages';
+import { userTimeZone } from './AccountHealth';
 import type { Environment } from '../../lib/shared/environments';
 import type { Confirming } from './dialogs';
 import type { KeyAction } from './KeyList';
 import { rotationLines } from './rotation-lines';
 import { dropFromSnapshot } from './snapshot';
+import { clearScreen } from '../../lib/popup-shell';
 
 /** A one-time private key on screen; `expiresAt` null when the worker's deadline is not known. */
 export type Shown = Omit<UnsavedSecret, 'expiresAt'> & { expiresAt: number | null };
@@ -20,7 +23,8 @@ export type Shown = Omit<UnsavedSecret, 'expiresAt'> & { expiresAt: number | nul
 export interface PopupContext {
   environment: Environment;
   keys: KeyListItem[] | null;
-  locksOut: (key: KeyListItem) => boolean;
+  /** How many keys this browser holds for the account shown. */
+  heldCount: number;
   run: (busyText: string, work: () => Promise<Status>) => Promise<boolean>;
   load: (next: Promise<Overview>, options?: { initial?: boolean }) => Promise<void>;
   reload: () => Promise<void>;
@@ -101,10 +105,15 @@ export const act = (ctx: PopupContext, action: KeyAction, key: KeyListItem) => {
   }
   return void ctx.run(t('popup_busy_switch', key.name), async () => {
     const next = await send('setSigningKey', { environment: ctx.environment, keyId: key.keyId }); // a refusal is this action's result
+    clearScreen(localStorage); // painted for the old signing key
     await ctx.load(Promise.resolve(next), { initial: false });
     return { kind: 'success', text: t('popup_switched', key.name) };
   });
 };
+
+/** Only held keys of this account that work can take over signing; before any list, what this browser holds. */
+export const locksOut = ({ keys, heldCount }: PopupContext, key: KeyListItem) =>
+  key.signing && (keys ? !keys.some((k) => k.held && !k.signing && !k.deletedOnKalshi && !k.lost && !k.accountUnknown) : heldCount <= 1);
 
 /** The worker found no other key that works: ask again, with the lock-out warning, instead of failing. */
 const askLockout = (ctx: PopupContext, c: Confirming, error: unknown): Status => {
@@ -116,7 +125,7 @@ const askLockout = (ctx: PopupContext, c: Confirming, error: unknown): Status =>
 export const confirm = async (ctx: PopupContext, c: Confirming) => {
   const { action, key } = c;
   ctx.setConfirming(null);
-  const confirmLockout = c.lockout === true || ctx.locksOut(key);
+  const confirmLockout = c.lockout === true || locksOut(ctx, key);
   if (action === 'delete') {
     await ctx.run(t('popup_busy_delete', key.name), async () => {
       try {
@@ -151,6 +160,19 @@ export const confirm = async (ctx: PopupContext, c: Confirming) => {
     });
   }
 };
+
+/** Basic → Advanced: the health after it, and the level it grants. */
+export const upgrade = (
+  ctx: PopupContext,
+  setHealth: (health: AccountHealth) => void,
+  setAccount: (update: (a: AccountInfo | null) => AccountInfo | null) => void,
+) =>
+  void ctx.run(t('health_busy_upgrade'), async () => {
+    const after = await send('upgradeUsageLevel', { environment: ctx.environment, timeZone: userTimeZone() });
+    setHealth(after);
+    if (after.level) setAccount((a) => a && { ...a, tier: after.level });
+    return { kind: 'success', text: t('health_upgraded', tierLabel(after.level ?? 'advanced')) };
+  });
 
 /** The user has the private key: the worker may drop it. Then any other one still waiting. */
 export const secretSaved = async (ctx: PopupContext, s: Shown) => {

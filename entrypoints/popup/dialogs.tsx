@@ -8,7 +8,7 @@ import { PRESET_TEXT } from './scope-words';
 
 /** The popup's dialogs and what its buttons do: loaded on the first click (see App.tsx). */
 export { SecretDialog } from './SecretDialog';
-export { act, confirm, createKey, secretSaved } from './actions';
+export { act, confirm, createKey, locksOut, secretSaved, upgrade } from './actions';
 
 /**
  * `lockout`: the worker found no other key that works, whatever the list said: ask for that consent too.
