@@ -57,6 +57,9 @@ const CREATE_PATHS: ReadonlySet<string> = new Set(['/api_keys', '/api_keys/gener
 /** A create's 409, worth another attempt within the same budget as a GET's transient failure. */
 const notVisibleYet = new WeakMap<AppError, { retryAfterMs?: number }>();
 
+/** Failures that leave the outcome unknown: no answer, a server error, an answer that cannot be read. */
+const LOST_ANSWERS: ReadonlySet<string> = new Set(['timeout', 'unreachable', 'exchange_error', 'unexpected_response']);
+
 /** A small client for the Kalshi endpoints this extension needs; every answer is checked before use. */
 export function createKalshiClient(deps: KalshiClientDeps) {
   const host = HOSTS[deps.environment].preferred;
@@ -77,7 +80,13 @@ export function createKalshiClient(deps: KalshiClientDeps) {
     parse: (body: unknown) => T | undefined,
     options: { body?: unknown; signed?: boolean } = {},
   ): Promise<T> {
-    const once = () => attempt(method, path, parse, options);
+    // An attempt of a DELETE whose answer was lost may have deleted the key: a later refusal does not undo it.
+    let lost: AppError | undefined;
+    const once = () =>
+      attempt(method, path, parse, options).catch((error: unknown) => {
+        if (method === 'DELETE' && error instanceof AppError && LOST_ANSWERS.has(error.code)) lost ??= error;
+        throw error;
+      });
     if (method === 'POST' && !CREATE_PATHS.has(path)) return once();
     const retryable = method === 'POST' ? notVisibleYet : transient;
     return withRetries(
@@ -88,7 +97,11 @@ export function createKalshiClient(deps: KalshiClientDeps) {
       },
       policy,
       retryDeps,
-    );
+    ).catch((error: unknown) => {
+      // Only 404 (gone) and 401 (its own key gone, proved by the caller) still speak after a lost attempt.
+      const settles = error instanceof AppError && (error.code === 'not_found' || error.code === 'unauthorized');
+      throw lost && !settles ? lost : error;
+    });
   }
 
   async function attempt<T>(

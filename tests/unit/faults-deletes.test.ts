@@ -37,6 +37,28 @@ describe('lost answers to deletes', () => {
     expect(await local()).toEqual({ held: [seeded.keyId], pending: [] });
   });
 
+  it('deleted, answer lost, the retries refused (429): not a refusal — the list confirms the key gone', async () => {
+    const seeded = await signedIn();
+    const spare = await service.createApiKey(newKey('spare'));
+    exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${spare.keyId}` }, { reset: 'after' });
+    exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${spare.keyId}` }, { status: 429, times: 5 });
+    await expect(service.deleteApiKey({ environment: 'demo', keyId: spare.keyId, confirmLockout: false })).resolves.toEqual({
+      deletedKeyId: spare.keyId,
+    });
+    expect(onExchange()).toEqual([seeded.keyId]);
+    expect(await local()).toEqual({ held: [seeded.keyId], pending: [] });
+  });
+
+  it('lost before reaching Kalshi, the retries refused (400): outcome unknown, never “Kalshi refused”; the key stays', async () => {
+    const seeded = await signedIn();
+    const spare = await service.createApiKey(newKey('spare'));
+    exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${spare.keyId}` }, { reset: 'before' });
+    exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${spare.keyId}` }, { status: 400, times: 5 });
+    await expectCode(service.deleteApiKey({ environment: 'demo', keyId: spare.keyId, confirmLockout: false }), 'outcome_unknown');
+    expect(onExchange()).toEqual([seeded.keyId, spare.keyId]);
+    expect((await local()).held).toContain(spare.keyId);
+  });
+
   it('every answer lost and Kalshi out of reach: outcome_unknown; the next list confirms and tidies up', async () => {
     const seeded = await signedIn();
     const spare = await service.createApiKey(newKey('spare'));
