@@ -5,7 +5,8 @@ import { Modal } from './Modal';
 
 /**
  * A modal confirmation whose focus starts on Cancel, so Enter alone never confirms.
- * With `acknowledge`, the confirm button stays disabled until that box is ticked (a second confirmation).
+ * With `acknowledge`, the confirm button stays disabled until that box is ticked (a second confirmation);
+ * with `disabled`, until the caller's controls hold a choice.
  * `controls` (labelled form fields) come after the body, outside the dialog's description.
  */
 export function ConfirmDialog(props: {
@@ -15,6 +16,7 @@ export function ConfirmDialog(props: {
   confirmLabel: string;
   danger?: boolean;
   acknowledge?: string;
+  disabled?: boolean;
   onCancel: () => void;
   onConfirm: () => void;
 }) {
@@ -34,7 +36,7 @@ export function ConfirmDialog(props: {
         <button
           type="button"
           class={props.danger ? 'danger-solid' : 'primary'}
-          disabled={props.acknowledge !== undefined && !acknowledged}
+          disabled={props.disabled || (props.acknowledge !== undefined && !acknowledged)}
           onClick={props.onConfirm}
         >
           {props.confirmLabel}

@@ -37,8 +37,14 @@ function standing(key: KeyListItem) {
     actions = ['keep', 'delete'];
   } else if (key.held) {
     if (key.unconfirmed) badges.push(['popup_badge_unconfirmed', 'plain']);
-    actions = ['test', ...(key.signing ? [] : (['use'] as const)), ...(key.rejected ? [] : (['rotate'] as const)), 'forget'];
-    // Not in Kalshi's list: a delete signed by this account could not tell "gone" from "another account's".
+    // Rotate and Delete act on a key this account's list names, the list just read (the worker also
+    // refuses a key of an account Kalshi has not named: `accountUnknown` keys are unconfirmed too).
+    actions = [
+      'test',
+      ...(key.signing ? [] : (['use'] as const)),
+      ...(key.rejected || key.unconfirmed ? [] : (['rotate'] as const)),
+      'forget',
+    ];
     if (!key.unconfirmed) actions.push('delete');
   } else {
     actions = ['delete'];

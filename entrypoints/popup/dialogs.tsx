@@ -57,7 +57,9 @@ const scopeList = (scopes: readonly string[]) => (scopes.length ? scopes.join(',
 function RotateDialog(props: { keyItem: KeyListItem; onCancel: () => void; onConfirm: (scopes: ScopePreset | undefined) => void }) {
   const key = props.keyItem;
   const [choice, setChoice] = useState<ScopePreset | ''>('');
-  const narrower = narrowerPresets(key.scopes).reverse(); // widest first, under "Same as now"
+  // Scopes Kalshi did not list cannot be kept as they are: the user chooses among every preset.
+  const unknown = key.scopes.length === 0;
+  const narrower = (unknown ? (Object.keys(PRESETS) as ScopePreset[]) : narrowerPresets(key.scopes)).reverse(); // widest first
   // The signing key's replacement signs too: it must still manage keys (the worker refuses otherwise).
   const locksOut = (p: ScopePreset) => key.signing && !canManageKeys(PRESETS[p]);
   return (
@@ -66,6 +68,7 @@ function RotateDialog(props: { keyItem: KeyListItem; onCancel: () => void; onCon
       confirmLabel={t('popup_action_rotate')}
       onCancel={props.onCancel}
       onConfirm={() => props.onConfirm(choice || undefined)}
+      disabled={unknown && !choice}
       controls={
         <div class="field">
           <label for="rotate-scopes">{t('popup_rotate_scopes_label')}</label>
@@ -75,7 +78,9 @@ function RotateDialog(props: { keyItem: KeyListItem; onCancel: () => void; onCon
             aria-describedby="rotate-scopes-hint"
             onChange={(e) => setChoice(e.currentTarget.value as ScopePreset | '')}
           >
-            <option value="">{t('popup_rotate_scopes_same', scopeList(key.scopes))}</option>
+            <option value="" disabled={unknown}>
+              {unknown ? t('popup_rotate_scopes_choose') : t('popup_rotate_scopes_same', scopeList(key.scopes))}
+            </option>
             {narrower.map((p) => (
               <option key={p} value={p} disabled={locksOut(p)}>
                 {t('popup_rotate_scopes_preset', t(PRESET_TEXT[p][0]), scopeList(PRESETS[p]))}
@@ -83,7 +88,7 @@ function RotateDialog(props: { keyItem: KeyListItem; onCancel: () => void; onCon
             ))}
           </select>
           <p id="rotate-scopes-hint" class="hint">
-            {choice ? t(PRESET_TEXT[choice][1]) : t('popup_rotate_scopes_hint')}
+            {choice ? t(PRESET_TEXT[choice][1]) : t(unknown ? 'popup_rotate_scopes_unknown' : 'popup_rotate_scopes_hint')}
             {narrower.some(locksOut) && ` ${t('popup_rotate_scopes_signing')}`}
           </p>
         </div>

@@ -78,11 +78,15 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await lostAnswer(exchange, popup, 'bot');
     const suspects = exchange.keys('demo').filter((k) => k.name === 'bot');
     expect(suspects.length).toBeGreaterThan(0);
-    // A Download-once key closed without saving, then the worker stops: its private key is gone for good.
+    // A Download-once key closed without saving, then the browser closes (storage.session, where it was
+    // sealed, goes with it, and the worker stops): its private key is gone for good.
     await downloadOnce(popup, 'old bot');
     await popup.getByRole('alertdialog').getByRole('button', { name: 'Done — forget it' }).click();
     await popup.getByRole('alertdialog').getByRole('button', { name: 'Close anyway' }).click();
     const lost = exchange.keys('demo').find((k) => k.name === 'old bot')!.api_key_id;
+    await worker.evaluate(() =>
+      (globalThis as unknown as { chrome: { storage: { session: { clear(): Promise<void> } } } }).chrome.storage.session.clear(),
+    );
     await stopWorker(context, popup, worker);
     popup = await openPage('popup');
     await popup.emulateMedia({ colorScheme });
