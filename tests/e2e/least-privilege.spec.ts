@@ -110,3 +110,30 @@ test('keys that can move money are marked; Rotate narrows a full key to Trade th
   await expect(popup.getByRole('listitem').filter({ hasText: oldId })).toHaveCount(0);
   await expect(row(popup, 'sandbox')).toContainText('signs requests');
 });
+
+test('scopes Kalshi did not list: Rotate asks which the replacement gets, and makes it with those', async ({ exchange, openPage }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox', usageTier: 'premier' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const popup = await openPage('popup');
+  await create(popup, 'bot');
+  const path = '/trade-api/v2/api_keys';
+  // Kalshi may omit a key's scopes: every list does until the rotation is over.
+  const withoutScopes = { api_keys: exchange.keys('demo').map(({ scopes: _omitted, ...key }) => key) };
+  exchange.faultMode({ method: 'GET', path }, { status: 200, body: withoutScopes });
+  await popup.reload();
+  await expect(row(popup, 'bot')).toContainText('no scopes');
+  await row(popup, 'bot').getByRole('button', { name: 'Rotate bot' }).click();
+  const dialog = popup.getByRole('alertdialog');
+  await expect(dialog).toContainText('Kalshi did not say which scopes this key has');
+  await expect(dialog.getByRole('button', { name: 'Rotate' })).toBeDisabled();
+  await dialog.getByLabel('Scopes of the replacement').selectOption({ label: 'Trade (read, write::trade)' });
+  await dialog.getByRole('button', { name: 'Rotate' }).click();
+  await expect(popup.getByRole('status')).toContainText('Rotated');
+  exchange.faultMode({ method: 'GET', path }, null);
+  expect(
+    exchange
+      .keys('demo')
+      .filter((k) => k.name === 'bot')
+      .map((k) => k.scopes),
+  ).toEqual([['read', 'write::trade']]);
+});
