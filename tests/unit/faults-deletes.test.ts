@@ -55,7 +55,7 @@ describe('lost answers to deletes', () => {
     exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${spare.keyId}` }, { reset: 'before' });
     exchange.failNext({ method: 'DELETE', path: `${P}/api_keys/${spare.keyId}` }, { status: 400, times: 5 });
     await expectCode(service.deleteApiKey({ environment: 'demo', keyId: spare.keyId, confirmLockout: false }), 'outcome_unknown');
-    expect(onExchange()).toEqual([seeded.keyId, spare.keyId]);
+    expect(onExchange().sort()).toEqual([seeded.keyId, spare.keyId].sort());
     expect((await local()).held).toContain(spare.keyId);
   });
 

@@ -54,6 +54,7 @@ beforeAll(async () => {
     privateKey,
     createdAt: 1,
     scopes: ['read', 'write'],
+    account: 'the-held-keys-account', // as every key since import asks Kalshi (no request per case)
   });
   raw = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open('hostile');
@@ -281,6 +282,7 @@ describe('every message handler meets hostile messages (real service, fake-index
             privateKey,
             createdAt: 1,
             scopes: ['read', 'write'],
+            account: 'the-held-keys-account', // as every key since import asks Kalshi (no request per case)
           });
         }
       }),
