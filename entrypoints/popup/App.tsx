@@ -28,19 +28,8 @@ const loadDialogs = () => import('./dialogs');
 const ACCOUNT_UNKNOWN: AccountInfo = { tier: null, keySource: 'local', uploadRefused: false };
 
 /** When Kalshi's list cannot be read: the keys this browser holds, none of them confirmed by Kalshi. */
-function heldKeysOf(o: Overview): KeyListItem[] {
-  return o.heldKeys.map((k) => ({
-    keyId: k.keyId,
-    name: k.name,
-    scopes: k.scopes,
-    subaccount: k.subaccount,
-    held: true,
-    signing: k.keyId === o.signingKey?.keyId,
-    lastVerifiedAt: k.lastVerifiedAt,
-    algorithm: k.algorithm,
-    unconfirmed: true,
-  }));
-}
+const heldKeysOf = (o: Overview): KeyListItem[] =>
+  o.heldKeys.map((k) => ({ ...k, held: true, signing: k.keyId === o.signingKey?.keyId, unconfirmed: true }));
 
 /** The overview a snapshot stands for, until the worker answers. */
 function overviewOf(snapshot: PopupSnapshot | null): Overview | null {
@@ -73,6 +62,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   /** The keys on screen are Kalshi's list just read for the account shown: only then may they be acted on. */
   const [live, setLive] = useState(false);
   const loads = useRef(0);
+  const shownSlot = useRef(snapshot ? listSlot(snapshot.active, painted?.signingKey?.account) : '');
   const [keys, setKeys] = useState<KeyListItem[] | null>(painted?.signingKey ? (painted.keys ?? null) : null);
   /** The keys shown come from Kalshi's list (now or last time), not only from this browser. */
   const [listed, setListed] = useState(true);
@@ -121,15 +111,16 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
       return;
     }
     if (mine !== loads.current) return;
-    answered.current = true;
     setOverview(o);
     const env = o.environment;
     const slot = listSlot(env, o.signingKey?.account);
+    // Another account or environment than the one on screen: nothing read for that one stays.
+    if (slot !== shownSlot.current) ((shownSlot.current = slot), setAccount(null), setHealth(null));
     setKeys(o.signingKey ? (lastLists.get(slot) ?? null) : null); // this account's last list at once (or "Loading…"), the fresh one below
     setListed(true);
     // Only when the worker says one waits: no extra round trip on an ordinary start-up.
     if (initial && o.secretWaiting) void showWaitingSecret(env);
-    if (!o.signingKey) return;
+    if (!o.signingKey) return setLive(true); // nothing to list: what is shown is all there is
     const { list, account } = early?.environment === env ? early : refresh(env, initial);
     try {
       const [fresh] = await Promise.all([list, account?.then(setAccount)]);
@@ -161,8 +152,8 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     }
   }
 
-  // What the user sees from Kalshi's list is what the next open paints first. Written only once the
-  // worker has answered: the first render is the snapshot itself, nothing to write back.
+  // What the user sees from Kalshi's list is what the next open paints first. Written only once that
+  // list is live: the first render is the snapshot itself, nothing to write back.
   const saved = useRef(snapshot);
   const keptScreen = useRef('');
   /** The copy for this page's next paint, and, when it changed, for the worker to serve (lib/popup-shell). */
@@ -173,19 +164,18 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     saveScreen(localStorage, screen);
     void send('keepScreen', { screen }).catch(() => undefined); // not kept: the page paints its own copy
   };
-  const answered = useRef(false);
   // Kept as the DOM changes, before the browser paints it: a popup closed as soon as its list shows
   // (a glance) still leaves its copy for the next open.
   useLayoutEffect(() => {
     // Only a list just read for the account shown: never a cached one under another account's header.
-    if (answered.current && overview && (!overview.signingKey || (keys && listed && live))) {
+    if (live && overview) {
       const { signingKey, heldKeys, accounts } = overview;
       const entry = { signingKey, heldKeys, accounts, keys, account, health };
       saved.current = saveSnapshot(saved.current, overview.environment, entry);
       const main = document.querySelector('main.popup');
       if (main && !busy && !shown && !confirming && !main.querySelector('[data-filtered]')) keepScreen(capture(main));
     }
-  }, [overview, keys, listed, live, account, health, busy]);
+  }, [overview, keys, live, account, health, busy]);
 
   // Asked as soon as the first screen is in the DOM, not after it is painted (when useEffect would
   // run, a frame or more later): the worker and Kalshi work while the browser paints.
@@ -222,6 +212,8 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const environment = overview.environment;
   const reload = () => load(send('getOverview', { environment }), { initial: false });
   const refused = uploadRefused || account?.uploadRefused === true;
+  // Anything that changes the account on Kalshi waits for its list, just read.
+  const waiting = busy || !live;
   const canUpload = account?.keySource !== 'kalshi' && !refused;
   const nameOf = (keyId: string) => keys?.find((k) => k.keyId === keyId)?.name ?? keyId.slice(0, 8);
 
@@ -245,11 +237,9 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const act = (action: KeyAction, key: KeyListItem) => later((m) => m.act(ctx, action, key));
   const upgrade = () => later((m) => m.upgrade(ctx, setHealth, setAccount));
 
-  /** Another environment or account: nothing read for the last one stays on screen. */
+  /** Another environment or account: nothing read for the last one stays on screen (load() drops its facts). */
   const switchTo = (next: Promise<Overview>) => {
     setStatus({ kind: 'idle' });
-    setAccount(null);
-    setHealth(null);
     setUploadRefused(false);
     setOfferKalshi(null);
     setTrouble(null);
@@ -310,7 +300,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           {!listed && <p class="hint">{t('popup_keys_held_only')}</p>}
           <KeyList keys={keys} listed={listed} live={live} busy={busy} now={Date.now()} onAction={act} />
           {!live && listed && keys && <p class="hint">{t('popup_updating')}</p>}
-          <UsageLevel health={health} busy={busy} onUpgrade={upgrade} />
+          <UsageLevel health={health} busy={waiting} onUpgrade={upgrade} />
           <StatusMessage status={status} />
           {offerKalshi && (
             <div class="status-action">
@@ -323,7 +313,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           {trouble ? (
             <p class="hint">{t('popup_create_needs_working_key')}</p>
           ) : (
-            <NewKeyForm busy={busy || !live} canUpload={canUpload} tierNote={tierNote(account, canUpload, refused)} onSubmit={createKey} />
+            <NewKeyForm busy={waiting} canUpload={canUpload} tierNote={tierNote(account, canUpload, refused)} onSubmit={createKey} />
           )}
         </>
       ) : (

@@ -42,7 +42,7 @@ async function listOf(page: Page): Promise<Listed[]> {
 /** Two accounts on the demo exchange, A's key imported first, then B's (the popup then opens on B). */
 function seedTwo(exchange: Exchange) {
   const a = exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
-  const b = exchange.seedAccount(B, { name: 'desk B', usageTier: 'premier' });
+  const b = exchange.seedAccount(B, { name: 'desk B', usageTier: 'advanced' });
   return { a, b, idA: exchange.communicationsId('demo'), idB: exchange.communicationsId(B) };
 }
 
@@ -124,6 +124,8 @@ test('a key of account A is never offered for, nor deleted by, account B’s sig
   const popup = await openPage('popup');
   const account = popup.getByLabel('Account', { exact: true });
   await expect(account).toHaveValue(idB); // B's header
+  // Nothing read for A stays under B's header: not its usage level either (A is Premier, B Advanced).
+  await expect(popup.getByText('Grants and limits of Premier')).toHaveCount(0);
   const rowA = popup.getByRole('listitem').filter({ hasText: a.keyId });
   // Either A's rows are not shown under B's header, or only as the list seen last, inert.
   if ((await rowA.count()) > 0) {
@@ -139,6 +141,7 @@ test('a key of account A is never offered for, nor deleted by, account B’s sig
   await expect(popup.getByText(UPDATING)).toHaveCount(0);
   await expect(rowA).toHaveCount(0);
   await expect(popup.getByRole('listitem')).toHaveCount(1);
+  await expect(popup.getByText('Grants and limits of Advanced')).toBeVisible();
   exchange.faultMode(LIST, null);
 
   // Asked straight, the worker refuses: A's key is not B's to delete.
