@@ -35,9 +35,11 @@ export function LocationCheck({ health }: { health: AccountHealth | null }) {
 export function grantLine(g: GrantHealth): string {
   const level = tierLabel(g.level) + (g.lane === 'event_contract' ? '' : ` (${g.lane})`);
   if (g.state === 'ended' && g.expiresAt !== null) return t('health_grant_ended', level, day(g.expiresAt));
-  const kind = g.source === 'volume' || g.source === 'manual' ? g.source : g.source === '' ? 'unsourced' : 'other';
-  const said = kind === 'other' ? [level, g.source] : [level];
-  return g.expiresAt === null ? t(`health_grant_${kind}_permanent`, ...said) : t(`health_grant_${kind}`, ...said, day(g.expiresAt));
+  const until = g.expiresAt === null ? null : day(g.expiresAt);
+  if (g.source === 'volume') return until === null ? t('health_grant_volume_permanent', level) : t('health_grant_volume', level, until);
+  if (g.source === 'manual') return until === null ? t('health_grant_manual_permanent', level) : t('health_grant_manual', level, until);
+  if (g.source === '') return until === null ? t('health_grant_unsourced_permanent', level) : t('health_grant_unsourced', level, until);
+  return until === null ? t('health_grant_other_permanent', level, g.source) : t('health_grant_other', level, g.source, until);
 }
 
 /** The usage level in one line, its grants, progress and budgets one click away, and Upgrade for Basic. */

@@ -156,3 +156,15 @@ export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Pr
 }
 
 export const onExchange = (exchange: Exchange) => exchange.keys('demo').map((k) => k.api_key_id);
+
+/** Account B of the demo environment (A is the exchange's default account). */
+export const B = { env: 'demo', account: 'b' } as const;
+
+/** Account A and B, each with one key imported here; B imported last, so B signs. */
+export async function importBoth(h: Pick<ServiceHarness, 'exchange' | 'service'>) {
+  const a = h.exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
+  const b = h.exchange.seedAccount(B, { name: 'desk B', usageTier: 'premier' });
+  await h.service.importKey({ environment: 'demo', keyId: a.keyId, pem: a.privateKeyPem });
+  await h.service.importKey({ environment: 'demo', keyId: b.keyId, pem: b.privateKeyPem });
+  return { a, b, idA: h.exchange.communicationsId('demo'), idB: h.exchange.communicationsId(B) };
+}

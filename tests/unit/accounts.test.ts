@@ -7,26 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredKey } from '../../lib/key-store';
 import { route } from '../../lib/messages/router';
-import { expectCode, newKey, useHarness } from '../helpers/service-harness';
+import { B, expectCode, importBoth, newKey, useHarness } from '../helpers/service-harness';
 
 const h = useHarness();
 
-const B = { env: 'demo', account: 'b' } as const;
 const onExchange = (ref: 'demo' | typeof B) => h.exchange.keys(ref).map((k) => k.api_key_id);
 const listed = async () => (await h.service.listApiKeys({ environment: 'demo' })).keys.map((k) => k.keyId);
 
-/** Account A (the exchange's default) and B, each with one key imported here; B imported last. */
-async function importBoth() {
-  const a = h.exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
-  const b = h.exchange.seedAccount(B, { name: 'desk B', usageTier: 'premier' });
-  await h.service.importKey({ environment: 'demo', keyId: a.keyId, pem: a.privateKeyPem });
-  await h.service.importKey({ environment: 'demo', keyId: b.keyId, pem: b.privateKeyPem });
-  return { a, b, idA: h.exchange.communicationsId('demo'), idB: h.exchange.communicationsId(B) };
-}
-
 describe('two accounts end to end', () => {
   it('import A, import B, switch, create on B: only B’s keys listed, A untouched', async () => {
-    const { a, b, idA, idB } = await importBoth();
+    const { a, b, idA, idB } = await importBoth(h);
     let overview = await h.service.getOverview({ environment: 'demo' });
     // Importing B's key added account B and made it the active one, without mixing the lists.
     expect(overview.signingKey).toMatchObject({ keyId: b.keyId, account: idB });
@@ -58,7 +48,7 @@ describe('two accounts end to end', () => {
   });
 
   it('switching back signs with the key the account signed with last', async () => {
-    const { b, idA, idB } = await importBoth();
+    const { b, idA, idB } = await importBoth(h);
     const created = await h.service.createApiKey(newKey('second of B'));
     await h.service.setSigningKey({ environment: 'demo', keyId: created.keyId });
     await h.service.switchAccount({ environment: 'demo', account: idA });
@@ -68,13 +58,13 @@ describe('two accounts end to end', () => {
   });
 
   it('an account this browser holds no key of cannot be switched to; nothing changes', async () => {
-    const { b } = await importBoth();
+    const { b } = await importBoth(h);
     await expectCode(h.service.switchAccount({ environment: 'demo', account: 'someone-else' }), 'unknown_account');
     expect((await h.store.getSigningKey('demo'))?.keyId).toBe(b.keyId);
   });
 
   it('the activity log names the account each operation acted on', async () => {
-    const { b, idB } = await importBoth();
+    const { b, idB } = await importBoth(h);
     await h.service.testKey({ environment: 'demo', keyId: b.keyId });
     const [test, importB, importA] = (await h.service.getActivity({})).entries;
     expect(test).toMatchObject({ operation: 'test', account: idB });
@@ -85,7 +75,7 @@ describe('two accounts end to end', () => {
 
 describe('what one account knows says nothing of another', () => {
   it('the lock-out guard counts only keys of the same account', async () => {
-    const { a, b, idA } = await importBoth();
+    const { a, b, idA } = await importBoth(h);
     // A's key works, but handing signing to it would leave B's keys unmanaged: consent is asked.
     await expectCode(h.service.forgetKey({ environment: 'demo', keyId: b.keyId, confirmLockout: false }), 'lockout_unconfirmed');
     expect(await h.store.hasKey('demo', b.keyId)).toBe(true);
@@ -95,7 +85,7 @@ describe('what one account knows says nothing of another', () => {
   });
 
   it('a lost delete of A’s key is not settled by B’s list, where that key never appears', async () => {
-    const { a, idA } = await importBoth();
+    const { a, idA } = await importBoth(h);
     await h.store.addPending({ id: 'lost-delete', environment: 'demo', account: idA, operation: 'delete', keyId: a.keyId, startedAt: 0 });
     expect(await listed()).not.toContain(a.keyId); // read with B's key
     expect(await h.store.hasKey('demo', a.keyId)).toBe(true);
@@ -103,7 +93,7 @@ describe('what one account knows says nothing of another', () => {
   });
 
   it('Kalshi refusing uploads from A is remembered for A only', async () => {
-    const { idA, idB } = await importBoth();
+    const { idA, idB } = await importBoth(h);
     await h.store.setUploadRefused('demo', idA, 1);
     expect((await h.service.getAccount({ environment: 'demo' })).uploadRefused).toBe(false);
     await h.service.switchAccount({ environment: 'demo', account: idA });
@@ -114,7 +104,7 @@ describe('what one account knows says nothing of another', () => {
 
 describe('naming accounts', () => {
   it('names an account, shown with its keys; an empty name drops it', async () => {
-    const { a, b, idA, idB } = await importBoth();
+    const { a, b, idA, idB } = await importBoth(h);
     let view = await h.service.nameAccount({ environment: 'demo', account: idA, name: 'fund' });
     expect(view.accounts).toEqual([
       { id: idA, name: 'fund', heldKeys: 1 },
@@ -129,7 +119,7 @@ describe('naming accounts', () => {
   });
 
   it('refuses a bad name or an unknown account at the boundary, and changes nothing', async () => {
-    const { idA } = await importBoth();
+    const { idA } = await importBoth(h);
     await h.service.nameAccount({ environment: 'demo', account: idA, name: 'personal' });
     const self = { id: 'abcdefghijklmnopabcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop' };
     const sender = { id: self.id, url: `${self.origin}/options.html` };

@@ -9,22 +9,12 @@ import type { StoredKey } from '../../lib/key-store';
 import { parseMessage } from '../../lib/messages/validators';
 import { createPopupShell } from '../../lib/popup-shell';
 import { memoryScreenStore } from '../helpers/screen-store';
-import { expectCode, newKey, P, useHarness } from '../helpers/service-harness';
+import { B, expectCode, importBoth, newKey, P, useHarness } from '../helpers/service-harness';
 
 const h = useHarness();
-const B = { env: 'demo', account: 'b' } as const;
 const onKalshi = (ref: 'demo' | typeof B) => h.exchange.keys(ref).map((k) => k.api_key_id);
 const deletes = () => h.exchange.requests.filter((r) => r.method === 'DELETE');
 const listed = async () => (await h.service.listApiKeys({ environment: 'demo' })).keys;
-
-/** Account A (the exchange's default) and B, each with one key imported here; B imported last, so B signs. */
-async function importBoth() {
-  const a = h.exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
-  const b = h.exchange.seedAccount(B, { name: 'desk B', usageTier: 'premier' });
-  await h.service.importKey({ environment: 'demo', keyId: a.keyId, pem: a.privateKeyPem });
-  await h.service.importKey({ environment: 'demo', keyId: b.keyId, pem: b.privateKeyPem });
-  return { a, b, idA: h.exchange.communicationsId('demo'), idB: h.exchange.communicationsId(B) };
-}
 
 /** A held key as a store from before the accounts kept it: no account. */
 async function withoutAccount(keyId: string): Promise<void> {
@@ -34,7 +24,7 @@ async function withoutAccount(keyId: string): Promise<void> {
 
 describe('a key is acted on only for its own account', () => {
   it('scenario 1: B signs, Delete on A’s key is refused; A’s key still stands on Kalshi and is still held', async () => {
-    const { a } = await importBoth();
+    const { a } = await importBoth(h);
     await expectCode(h.service.deleteApiKey({ environment: 'demo', keyId: a.keyId, confirmLockout: false }), 'key_other_account');
     expect(deletes()).toEqual([]);
     expect(onKalshi('demo')).toContain(a.keyId);
@@ -42,7 +32,7 @@ describe('a key is acted on only for its own account', () => {
   });
 
   it('a key only listed for A (not held) is refused while B signs: B’s list does not name it, no DELETE is sent', async () => {
-    const { idA } = await importBoth();
+    const { idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const bot = await h.service.createApiKey(newKey('bot of A', { destination: 'download' }));
     await h.service.switchAccount({ environment: 'demo', account: h.exchange.communicationsId(B) });
@@ -52,7 +42,7 @@ describe('a key is acted on only for its own account', () => {
   });
 
   it('Rotate, Forget and Use for signing refuse another account’s key; nothing is made, nothing dropped', async () => {
-    const { a, b } = await importBoth();
+    const { a, b } = await importBoth(h);
     const before = { a: onKalshi('demo'), b: onKalshi(B) };
     await expectCode(h.service.rotateKey({ environment: 'demo', keyId: a.keyId }), 'key_other_account');
     await expectCode(h.service.forgetKey({ environment: 'demo', keyId: a.keyId, confirmLockout: true }), 'key_other_account');
@@ -63,7 +53,7 @@ describe('a key is acted on only for its own account', () => {
   });
 
   it('a key whose account Kalshi will not name yet is refused in words, after asking again; it works once named', async () => {
-    const { a, idA } = await importBoth();
+    const { a, idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const second = await h.service.createApiKey(newKey('second of A'));
     await withoutAccount(second.keyId);
@@ -81,7 +71,7 @@ describe('a key is acted on only for its own account', () => {
   });
 
   it('the lock-out guard never counts a key of another or of an unknown account', async () => {
-    const { a, idA } = await importBoth();
+    const { a, idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const unnamed = await h.service.createApiKey(newKey('unnamed of A'));
     await withoutAccount(unnamed.keyId);
@@ -103,7 +93,7 @@ describe('a key is acted on only for its own account', () => {
 
 describe('a 404 and a pending record speak only for the account that listed the key', () => {
   it('scenario 2: A’s lost delete is not completed by B’s list; A’s list shows the key still there, and it still works', async () => {
-    const { a, idA, idB } = await importBoth();
+    const { a, idA, idB } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const second = await h.service.createApiKey(newKey('second of A'));
     // A lost request may still reach Kalshi a moment later: the record waits out the grace period.
@@ -132,7 +122,7 @@ describe('a 404 and a pending record speak only for the account that listed the 
   });
 
   it('a pending record without an account is settled by no account’s list', async () => {
-    const { a, idA } = await importBoth();
+    const { a, idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     await h.store.addPending({ id: 'unowned', environment: 'demo', operation: 'delete', keyId: 'not-listed-anywhere', startedAt: 0 });
     await h.service.listApiKeys({ environment: 'demo' });
@@ -158,7 +148,7 @@ describe('a held key missing from Kalshi’s list is called deleted only when it
     ['answers 5xx', 503, { unconfirmed: true }],
     ['is refused (401)', 401, { deletedOnKalshi: true }],
   ] as const)('its balance check %s', async (_, status, expected) => {
-    const { idA } = await importBoth();
+    const { idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const second = await h.service.createApiKey(newKey('second of A'));
     listWithout(second.keyId);
@@ -171,7 +161,7 @@ describe('a held key missing from Kalshi’s list is called deleted only when it
 
 describe('rotation asks Kalshi, not the store', () => {
   it('scopes Kalshi did not list: the user is asked to choose, nothing is sent with []; a chosen preset goes on', async () => {
-    const { a, idA } = await importBoth();
+    const { a, idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const bot = await h.service.createApiKey(newKey('bot', { scopes: ['read', 'write'] }));
     const withoutScopes = () =>
@@ -191,7 +181,7 @@ describe('rotation asks Kalshi, not the store', () => {
   });
 
   it('an old key the signer’s list does not name is not rotated: nothing is made', async () => {
-    const { idA } = await importBoth();
+    const { idA } = await importBoth(h);
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const bot = await h.service.createApiKey(newKey('bot'));
     h.exchange.deleteKeyOutOfBand('demo', bot.keyId);
@@ -204,7 +194,7 @@ describe('rotation asks Kalshi, not the store', () => {
 describe('what the popup paints first is dropped when the account it shows may change', () => {
   it.each(['switchAccount', 'importKey', 'setSigningKey'] as const)('%s drops the worker’s screen copy', async (action) => {
     const screen = memoryScreenStore();
-    const { idA, a } = await importBoth();
+    const { idA, a } = await importBoth(h);
     const service = h.make({ screen: createPopupShell(screen, () => Promise.reject(new Error('no page'))) });
     await h.service.switchAccount({ environment: 'demo', account: idA });
     const second = await h.service.createApiKey(newKey('second of A'));
