@@ -116,3 +116,21 @@ describe('a store write that fails after Kalshi made the key', () => {
     expect(await item(bot.keyId)).toMatchObject({ lost: 'never_saved' });
   });
 });
+
+describe('the wipe at the promised minute does not wait for a running worker', () => {
+  it('asks to be woken at the promised time, and the woken worker wipes the slot', async () => {
+    let now = 1_000_000;
+    const wakes: number[] = [];
+    const store = await openKeyStore(`wake-${Math.random()}`);
+    const keeper = createSecretKeeper({ now: () => now, slot: h.session, sealKey: () => store.sealingKey(), wake: (at) => wakes.push(at) });
+    const expiresAt = now + SECRET_TTL_MS;
+    await keeper.keep({ environment: 'demo', keyId: 'k1', keyName: 'bot', secret: { pem: 'sealed text', fileName: 'bot.key' }, expiresAt });
+    expect(wakes).toEqual([expiresAt]);
+    // The browser stopped the worker; at the alarm a new one starts with nothing in memory.
+    now = expiresAt;
+    const woken = createSecretKeeper({ now: () => now, slot: h.session, sealKey: () => store.sealingKey() });
+    expect(await woken.sweep()).toBe(true);
+    expect(h.session.value).toBeUndefined();
+    store.close();
+  });
+});
