@@ -150,6 +150,7 @@ export function createContext(deps: KeyServiceDeps) {
    */
   async function ownHeldKey(environment: Environment, keyId: string) {
     let key = await heldKey(environment, keyId);
+    // Asking covers every unnamed key, the signing key too: signingAccount asks again only if Kalshi did not answer.
     if (key.account === undefined) {
       await learnAccounts(environment, { again: true });
       key = await heldKey(environment, keyId);

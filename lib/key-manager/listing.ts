@@ -103,7 +103,10 @@ export function createListing(ctx: Context) {
     }
     // A one-time key whose create was not told its key id (the store refused the write): told now.
     for (const w of await ctx.secrets.waiting(environment)) {
-      await store.answerCreate(w.pendingId, w.keyId, null, { awaitingSaveUntil: w.expiresAt }).catch(() => undefined);
+      await store.answerCreate(w.pendingId, w.keyId, null, { awaitingSaveUntil: w.expiresAt }).then(
+        () => ctx.secrets.told(w.keyId),
+        () => undefined,
+      );
     }
     const settled = await reconcile({
       store,

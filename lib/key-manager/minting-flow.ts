@@ -83,7 +83,10 @@ export function createMinting(ctx: Context, listing: Listing) {
         // the store knows only that it waits. A failed write is made again by the next list (listing.ts).
         const expiresAt = now() + ctx.secretTtlMs;
         await ctx.secrets.keep({ environment, keyId: result.keyId, keyName: options.name, secret: result.secret, expiresAt }, pending.id);
-        await store.answerCreate(pending.id, result.keyId, null, { awaitingSaveUntil: expiresAt }).catch(() => undefined);
+        await store.answerCreate(pending.id, result.keyId, null, { awaitingSaveUntil: expiresAt }).then(
+          () => ctx.secrets.told(result.keyId),
+          () => undefined,
+        );
       } else {
         // A pair made here keeps its record until the next list has looked for echoes of this request.
         await store.answerCreate(pending.id, result.keyId, result.stored);

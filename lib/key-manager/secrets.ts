@@ -33,6 +33,8 @@ export interface SecretKeeperDeps {
 interface Held {
   value: UnsavedSecret;
   pendingId?: string;
+  /** This worker saw the store record the key id; not after a failed write, nor in a worker started since. */
+  told?: boolean;
 }
 
 /** A secret as it lies in the slot: everything but the PEM in the clear, the PEM sealed. */
@@ -120,11 +122,16 @@ export function createSecretKeeper({ now, slot, sealKey, wake }: SecretKeeperDep
       await sweep();
       return held.has(keyId);
     },
-    /** Secrets whose pending create may not have been told their key id (a store write that failed). */
+    /** The store recorded the key id of this secret's pending create: waiting() need not name it again. */
+    told(keyId: string): void {
+      const h = held.get(keyId);
+      if (h) h.told = true;
+    },
+    /** Secrets whose pending create may not know its key id (a failed store write, or one this worker did not see). */
     async waiting(environment: Environment): Promise<Array<{ pendingId: string; keyId: string; expiresAt: number }>> {
       await sweep();
       return [...held.values()].flatMap((h) =>
-        h.pendingId && h.value.environment === environment
+        h.pendingId && !h.told && h.value.environment === environment
           ? [{ pendingId: h.pendingId, keyId: h.value.keyId, expiresAt: h.value.expiresAt }]
           : [],
       );
