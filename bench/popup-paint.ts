@@ -21,16 +21,19 @@ export function addBlankPage(buildDir: string, name: string): void {
 
 /**
  * Installs the observer in every page of the context; it looks for `name` in a visible <li>. A page
- * opened with `#fresh=<name>` is also watched for that name (a key only Kalshi's fresh list has).
+ * opened with `#fresh=<name>` is also watched for that name's live row (a key only Kalshi's fresh list
+ * has; live: not inside an inert copy, with an enabled button).
  */
 export async function observeListItem(context: BrowserContext, name: string): Promise<void> {
   await context.addInitScript({
     content: `(() => {
       const name = ${JSON.stringify(name)};
       const fresh = new URLSearchParams(location.hash.slice(1)).get('fresh');
-      const seen = (text) => {
+      const seen = (text, live) => {
         for (const li of document.getElementsByTagName('li')) {
-          if (li.textContent.includes(text) && li.getClientRects().length > 0) return true;
+          if (!li.textContent.includes(text) || li.getClientRects().length === 0) continue;
+          // Live: outside any inert copy, with a button that can be pressed.
+          if (!live || (li.closest('[inert]') === null && li.querySelector('button:not([disabled])') !== null)) return true;
         }
         return false;
       };
@@ -40,7 +43,7 @@ export async function observeListItem(context: BrowserContext, name: string): Pr
           window.__kkmPainted = performance.now();
           console.debug('kkm-painted ' + window.__kkmPainted);
         }
-        if (fresh && window.__kkmFresh === undefined && seen(fresh)) {
+        if (fresh && window.__kkmFresh === undefined && seen(fresh, true)) {
           window.__kkmFresh = performance.now();
           console.debug('kkm-fresh ' + window.__kkmFresh);
         }
@@ -71,7 +74,7 @@ function mark(tab: Page, what: 'painted' | 'fresh'): Promise<number> {
  * open, correlated 0.7 with the slow opens). A toolbar popup has no such tab. Settled 200 ms, the
  * blank page's interquartile range here went from 22–27 ms to 20–23 ms; both pages alike.
  */
-async function newSettledTab(ext: Extension): Promise<Page> {
+export async function newSettledTab(ext: Extension): Promise<Page> {
   const tab = await ext.context.newPage();
   await tab.waitForTimeout(200);
   return tab;

@@ -44,11 +44,11 @@ export async function workerListMs(ext: Extension): Promise<number> {
   return sorted[2]!;
 }
 
-/** Milliseconds of each of n sequential signed GET /portfolio/balance from Node. */
-export async function nodeRequestTimes(exchange: { port: number; ca: string }, keyId: string, pem: string, n: number): Promise<number[]> {
+/** A signed GET of `endpoint` (the balance unless told) from Node on one keep-alive connection; `time()` gives ms per request. */
+export function nodeRequester(exchange: { port: number; ca: string }, keyId: string, pem: string, endpoint = '/portfolio/balance') {
   const key = createPrivateKey(pem);
   const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: exchange.ca });
-  const path = `${API}/portfolio/balance`;
+  const path = `${API}${endpoint}`;
   const once = () =>
     new Promise<void>((resolve, reject) => {
       const ts = String(Date.now());
@@ -78,15 +78,24 @@ export async function nodeRequestTimes(exchange: { port: number; ca: string }, k
       req.on('error', reject);
       req.end();
     });
-  try {
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
+  return {
+    async time(): Promise<number> {
       const start = performance.now();
       await once();
-      times.push(performance.now() - start);
-    }
+      return performance.now() - start;
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+/** Milliseconds of each of n sequential signed GET /portfolio/balance from Node, on one connection. */
+export async function nodeRequestTimes(exchange: { port: number; ca: string }, keyId: string, pem: string, n: number): Promise<number[]> {
+  const requester = nodeRequester(exchange, keyId, pem);
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) times.push(await requester.time());
     return times;
   } finally {
-    agent.destroy();
+    requester.close();
   }
 }

@@ -41,3 +41,20 @@ export function fmt(x: number): string {
 
 /** "median (min–max)" */
 export const fmtRange = (s: Summary, unit = '') => `${fmt(s.median)}${unit} (${fmt(s.min)}–${fmt(s.max)})`;
+
+/** The straight line through (x, y) points that least squares fits: y ≈ intercept + slope·x. */
+export function leastSquares(points: ReadonlyArray<readonly [number, number]>): { slope: number; intercept: number } {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** The blank page against itself in the same rounds (each open ÷ their median): what a ratio's noise alone looks like. */
+export function blankSpread(blank: readonly number[]): string {
+  const own = blank.map((b) => b / median(blank));
+  return `blank ÷ blank: upper quartile ${fmt(quantile(own, 0.75))}×, max ${fmt(Math.max(...own))}×`;
+}
