@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { toErrorInfo } from '../lib/shared/errors';
-import { createKeyService, type Handlers } from '../lib/key-manager/service';
+import { createKeyService } from '../lib/key-manager/service';
+import { createOpening, type Opening } from '../lib/key-manager/opening';
 import { createSecretKeeper, type SecretKeeper, type SessionSlot } from '../lib/key-manager/secrets';
 import type { BadgeReason } from '../lib/key-manager/attention';
 import { openKeyStore } from '../lib/key-store';
@@ -39,7 +40,7 @@ const BADGE_WORDS = {
 export default defineBackground({
   main() {
     // Listeners are registered synchronously; the store opens on first use (no top-level await in a worker).
-    let handlers: Promise<Handlers> | undefined;
+    let handlers: Promise<Opening> | undefined;
     // The toolbar badge: something needs the user (lib/key-manager/attention.ts); its title says what.
     const badge = (reasons: BadgeReason[]) => {
       const title = reasons.map((r) => browser.i18n.getMessage(BADGE_WORDS[r])).join('\n');
@@ -59,7 +60,11 @@ export default defineBackground({
           // The worker may be stopped at the promised time: the alarm starts it to wipe the key then.
           wake: (at) => void browser.alarms.create(SECRETS_ALARM, { when: at }),
         });
-        return createKeyService({ store, badge, screen: shell, secrets });
+        const service = createKeyService({ store, badge, screen: shell, secrets });
+        return createOpening(service, {
+          activeEnvironment: () => store.getActiveEnvironment(),
+          now: Date.now,
+        });
       }));
 
     browser.alarms.onAlarm.addListener((alarm) => {
@@ -70,7 +75,12 @@ export default defineBackground({
     // other request goes on to the packaged file untouched.
     addEventListener('fetch', (event) => {
       const fetchEvent = event as FetchEventLike;
-      if (isPopupNavigation(fetchEvent.request, self.origin)) fetchEvent.respondWith(shell.respond(fetchEvent.request));
+      if (!isPopupNavigation(fetchEvent.request, self.origin)) return;
+      // Kalshi's list is asked for now, while the page loads (lib/key-manager/opening.ts).
+      void getHandlers()
+        .then((opening) => opening.begin())
+        .catch(() => undefined);
+      fetchEvent.respondWith(shell.respond(fetchEvent.request));
     });
 
     // Only runtime.onMessage: no onMessageExternal or onConnectExternal, and the manifest has no
@@ -81,7 +91,7 @@ export default defineBackground({
     browser.runtime.onMessage.addListener((message, sender, sendResponse: (reply: Reply<unknown>) => void) => {
       void getHandlers()
         .then(
-          (h) => route(h, message, sender, self),
+          (opening) => route(opening.handlers, message, sender, self),
           (error: unknown): Reply<unknown> => {
             handlers = undefined; // let the next message try to open the store again
             return { ok: false, error: toErrorInfo(error) };

@@ -7,7 +7,8 @@ import type { SigningKey } from '../kalshi/signer';
 import type { AccountId, KeyStore } from '../key-store';
 import type { Environment } from '../shared/environments';
 
-export type LearnAccounts = (environment: Environment, options?: { again?: boolean }) => Promise<void>;
+/** Resolves true when it learned an account (a key record changed). */
+export type LearnAccounts = (environment: Environment, options?: { again?: boolean }) => Promise<boolean>;
 
 /** Asks Kalshi for the account of each held key whose account is unknown; one key at a time (a few, once). */
 export function createAccountLearning(store: KeyStore, client: (environment: Environment, key: SigningKey) => KalshiClient): LearnAccounts {
@@ -16,7 +17,7 @@ export function createAccountLearning(store: KeyStore, client: (environment: Env
   const unanswered = new Set<string>();
   return async function learnAccounts(environment, { again = false } = {}) {
     const unknown = (await store.listKeys(environment)).filter((k) => k.account === undefined && (again || !unanswered.has(k.keyId)));
-    if (unknown.length === 0) return;
+    if (unknown.length === 0) return false;
     const found = new Map<string, AccountId>();
     for (const key of unknown) {
       const id = await client(environment, key)
@@ -29,5 +30,6 @@ export function createAccountLearning(store: KeyStore, client: (environment: Env
       }
     }
     if (found.size > 0) await store.learnAccounts(environment, found);
+    return found.size > 0;
   };
 }

@@ -165,7 +165,8 @@ export interface ActivityList {
 }
 
 export interface KeyManagerApi {
-  getOverview: { request: { environment?: Environment }; response: Overview };
+  /** `opening`: as for getAccount. */
+  getOverview: { request: { environment?: Environment; opening?: true }; response: Overview };
   setEnvironment: { request: { environment: Environment }; response: Overview };
   /** Signs with one of the account's held keys (the one it signed with last): its keys are the ones listed. */
   switchAccount: { request: { environment: Environment; account: AccountId }; response: Overview };
@@ -173,13 +174,14 @@ export interface KeyManagerApi {
   getAccounts: { request: { environment: Environment }; response: AccountsView };
   /** The user's name for an account ("personal", "fund"); empty drops it. */
   nameAccount: { request: { environment: Environment; account: AccountId; name: string }; response: AccountsView };
-  getAccount: { request: { environment: Environment }; response: AccountInfo };
+  /** `opening`: the popup's first ask, which the answer begun at its navigation may serve (opening.ts). */
+  getAccount: { request: { environment: Environment; opening?: true }; response: AccountInfo };
   /** The account's health, days counted in `timeZone` (the user's IANA zone); also redraws the badge. */
   getAccountHealth: { request: { environment: Environment; timeZone: string }; response: AccountHealth };
   /** Basic → Advanced (POST /account/api_usage_level/upgrade); the health after it. */
   upgradeUsageLevel: { request: { environment: Environment; timeZone: string }; response: AccountHealth };
   importKey: { request: KeyRef & { pem: string; passphrase?: string }; response: KeySummary };
-  listApiKeys: { request: { environment: Environment }; response: KeyList };
+  listApiKeys: { request: { environment: Environment; opening?: true }; response: KeyList };
   takeSecret: { request: { environment: Environment }; response: UnsavedSecret | null };
   confirmSecretSaved: { request: KeyRef; response: { saved: true } };
   keepKey: { request: KeyRef; response: { kept: true } };

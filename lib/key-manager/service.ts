@@ -13,6 +13,7 @@ import { createKeyActions } from './key-actions';
 import { createListing } from './listing';
 import { createMinting } from './minting-flow';
 import { createRotation } from './rotation-flow';
+import { onChange } from './reads';
 
 export type { Handlers } from './api';
 export { summarize, type KeyServiceDeps } from './context';
@@ -28,7 +29,7 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   const forgetting = async () => deps.screen?.clear();
   const accounts = createAccountHandlers(ctx, listing);
   const importing = createImport(ctx);
-  return activity.recording({
+  const handlers = activity.recording({
     getOverview: ({ environment }) => listing.overview(environment),
 
     async setEnvironment({ environment }) {
@@ -86,4 +87,5 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
     deleteApiKey: async (request) => (await forgetting(), actions.deleteApiKey(request)),
     ...createRotation(ctx, minting),
   });
+  return onChange(handlers, listing.forgetReader);
 }

@@ -114,25 +114,32 @@ function rotationScopes(value: unknown): { scopes?: ScopePreset } {
   return { scopes: value };
 }
 
+/** The popup's first ask of a list or the usage level (lib/key-manager/opening.ts). */
+function opening(d: Fields): { opening?: true } {
+  if (d.opening === undefined) return {};
+  if (d.opening === true) return { opening: true };
+  throw new AppError('invalid_request', '`opening` is true or absent.');
+}
+
 function screenCopy(value: unknown): CopiedElement {
   if (!isCopied(value)) throw new AppError('invalid_request', 'Not a copy of the popup.');
   return value;
 }
 
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
-  getOverview: (d) => (d.environment === undefined ? {} : { environment: environment(d) }),
+  getOverview: (d) => ({ ...(d.environment === undefined ? {} : { environment: environment(d) }), ...opening(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
   switchAccount: (d) => ({ environment: environment(d), account: accountId(d.account) }),
   getAccounts: (d) => ({ environment: environment(d) }),
   nameAccount: (d) => ({ environment: environment(d), account: accountId(d.account), name: validAccountName(d.name) }),
-  getAccount: (d) => ({ environment: environment(d) }),
+  getAccount: (d) => ({ environment: environment(d), ...opening(d) }),
   getAccountHealth: (d) => ({ environment: environment(d), timeZone: timeZone(d.timeZone) }),
   upgradeUsageLevel: (d) => ({ environment: environment(d), timeZone: timeZone(d.timeZone) }),
   importKey: (d) => {
     const p = passphrase(d.passphrase);
     return { ...keyRef(d), pem: pem(d.pem), ...(p === undefined ? {} : { passphrase: p }) };
   },
-  listApiKeys: (d) => ({ environment: environment(d) }),
+  listApiKeys: (d) => ({ environment: environment(d), ...opening(d) }),
   createApiKey: (d) => ({ environment: environment(d), ...newKeyOptions(d) }),
   setSigningKey: keyRef,
   testKey: keyRef,

@@ -68,9 +68,12 @@ test('an unknown tier tries Create key; a 403 says why and offers Generate on Ka
   await importThroughOptions(options, 'Demo', account.keyId, account.privateKeyPem);
   await expect(options.getByRole('status')).toContainText('Imported');
 
-  exchange.failNext({ method: 'GET', path: '/trade-api/v2/account/limits' }, { status: 500, times: 3 });
+  // Every read of the usage level fails (the popup's, with its retries, and the health's beside it).
+  const limits = { method: 'GET', path: '/trade-api/v2/account/limits' };
+  exchange.faultMode(limits, { status: 500 });
   const popup = await openPage('popup');
   await expect(popup.getByText('Usage level unknown: Create key tries to make the pair here first.')).toBeVisible();
+  exchange.faultMode(limits, null);
   await popup.getByLabel('Key name').fill('laptop');
   await popup.getByRole('button', { name: 'Create key' }).click();
   await expect(popup.getByRole('status')).toContainText('may not upload its own public key (403)');
