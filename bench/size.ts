@@ -133,22 +133,25 @@ function follow(dir: string, start: Edge[], seen: Set<string>): Edge[] {
 const isCode = (f: string) => /\.(m?js|css)$/.test(f);
 
 /**
- * The JS and CSS files inside `dir` that `page` (e.g. "popup.html") loads when it opens, and those
- * it may load later. A dynamic import in the page's own script runs at start (the popup paints a
- * copy of its last screen, then imports the app): it counts as loaded at open.
+ * The JS and CSS files inside `dir` that `page` (e.g. "popup.html") loads when it opens (its scripts,
+ * stylesheets and preloads, and what they import statically), and those it may load later (dynamic
+ * imports: the popup's dialogs, after a click). The first paint waits for the page and its
+ * stylesheets only: module scripts are deferred (the popup's first paint is the copy the worker
+ * serves inside the page).
  */
 export function pageFiles(dir: string, page: string): { firstPaint: string[]; eager: string[]; lazy: string[] } {
   const html = readFileSync(join(dir, page), 'utf8');
   // The first paint waits for the page's scripts and stylesheets, not for what it only preloads.
   const scripts = htmlRefs(html, { preloads: false }).map((ref): Edge => [page, ref]);
   const painting = new Set<string>();
-  follow(dir, scripts, painting);
+  follow(
+    dir,
+    scripts.filter(([, ref]) => ref.endsWith('.css')),
+    painting,
+  );
   const firstPaint = [...painting].filter(isCode);
   const eager = new Set<string>();
   let dynamic = follow(dir, [...scripts, ...htmlRefs(html).map((ref): Edge => [page, ref])], eager);
-  const entryFiles = new Set(scripts.map(([from, ref]) => resolveRef(from, ref)));
-  const atStart = dynamic.filter(([from]) => entryFiles.has(from));
-  dynamic = [...dynamic.filter(([from]) => !entryFiles.has(from)), ...follow(dir, atStart, eager)];
   const reached = new Set(eager);
   while (dynamic.length > 0) dynamic = follow(dir, dynamic, reached);
   // The page counts too: it carries the popup's styles (scripts/paint-first.ts).

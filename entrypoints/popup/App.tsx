@@ -16,7 +16,7 @@ import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import type { PopupContext, Shown } from './actions';
 import type { Confirming } from './dialogs';
-import { capture, clearScreen, saveScreen, type CopiedElement } from '../../lib/popup-shell';
+import { capture, type CopiedElement } from '../../lib/popup-shell';
 import { saveSnapshot } from './snapshot';
 
 /** Kalshi refused the signing key; the list was read with another held key. */
@@ -37,6 +37,24 @@ function overviewOf(snapshot: PopupSnapshot | null): Overview | null {
   if (!snapshot || !entry) return null;
   const { signingKey, heldKeys, accounts = [] } = entry;
   return { environment: snapshot.active, signingKey, heldKeys, accounts, secretWaiting: false };
+}
+
+/**
+ * Kalshi's list with the keys the list seen last did not name first among those not held here: what
+ * changed on the account since the user last looked is on the first screen, whatever its name.
+ */
+function newFirst(keys: KeyListItem[], seen: KeyListItem[] | undefined): { keys: KeyListItem[]; news: ReadonlySet<string> } {
+  if (!seen) return { keys, news: new Set() }; // a first look: nothing to compare with
+  const before = new Set(seen.map((k) => k.keyId));
+  const news = new Set(keys.filter((k) => !k.held && !before.has(k.keyId)).map((k) => k.keyId));
+  const rank = (k: KeyListItem) => (k.held ? 0 : news.has(k.keyId) ? 1 : 2);
+  return {
+    keys: keys
+      .map((k, i) => [k, i] as const)
+      .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+      .map(([k]) => k),
+    news,
+  };
 }
 
 /** Where a list is kept: lists are per environment and account. */
@@ -64,6 +82,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   const loads = useRef(0);
   const shownSlot = useRef(snapshot ? listSlot(snapshot.active, painted?.signingKey?.account) : '');
   const [keys, setKeys] = useState<KeyListItem[] | null>(painted?.signingKey ? (painted.keys ?? null) : null);
+  const [newKeys, setNewKeys] = useState<ReadonlySet<string>>(new Set());
   /** The keys shown come from Kalshi's list (now or last time), not only from this browser. */
   const [listed, setListed] = useState(true);
   const [trouble, setTrouble] = useState<SigningTrouble | null>(null);
@@ -88,10 +107,14 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     return waiting !== null;
   }
 
+  /** The first asks of this page may take the answers the worker began when it saw the popup open. */
+  const opened = useRef(false);
   const refresh = (environment: Environment, withAccount: boolean): Refresh => {
-    const list = send('listApiKeys', { environment });
+    const opening = opened.current ? {} : { opening: true as const };
+    opened.current = true;
+    const list = send('listApiKeys', { environment, ...opening });
     list.catch(() => undefined); // read (or dropped) in load()
-    const account = withAccount ? send('getAccount', { environment }).catch((): AccountInfo => ACCOUNT_UNKNOWN) : null;
+    const account = withAccount ? send('getAccount', { environment, ...opening }).catch((): AccountInfo => ACCOUNT_UNKNOWN) : null;
     return { environment, list, account };
   };
 
@@ -117,20 +140,25 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
     // Another account or environment than the one on screen: nothing read for that one stays.
     if (slot !== shownSlot.current) ((shownSlot.current = slot), setAccount(null), setHealth(null));
     setKeys(o.signingKey ? (lastLists.get(slot) ?? null) : null); // this account's last list at once (or "Loading…"), the fresh one below
+    setNewKeys(new Set());
     setListed(true);
     // Only when the worker says one waits: no extra round trip on an ordinary start-up.
     if (initial && o.secretWaiting) void showWaitingSecret(env);
     if (!o.signingKey) return setLive(true); // nothing to list: what is shown is all there is
     const { list, account } = early?.environment === env ? early : refresh(env, initial);
     try {
-      const [fresh] = await Promise.all([list, account?.then(setAccount)]);
+      // The usage level when it comes: the list does not wait for it.
+      void account?.then((a) => mine === loads.current && setAccount(a));
+      const fresh = await list;
       if (mine !== loads.current) return;
       // Read for another account than the one shown (the signing key changed meanwhile): read again.
       if (fresh.account !== o.signingKey.account) return void load(send('getOverview', { environment: env }));
       // The account's health after the list (it reads four more things of Kalshi), on open and on a switch.
       if (initial) void send('getAccountHealth', { environment: env, timeZone: userTimeZone() }).then(setHealth, () => setHealth(null));
-      lastLists.set(slot, fresh.keys);
-      setKeys(fresh.keys);
+      const shown = newFirst(fresh.keys, lastLists.get(slot));
+      lastLists.set(slot, shown.keys);
+      setKeys(shown.keys);
+      setNewKeys(shown.news);
       setLive(true);
       // The first list after an update from before the accounts asked Kalshi whose each key is.
       if (o.signingKey.account === null) void send('getOverview', { environment: env }).then(setOverview, () => undefined);
@@ -156,13 +184,12 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   // list is live: the first render is the snapshot itself, nothing to write back.
   const saved = useRef(snapshot);
   const keptScreen = useRef('');
-  /** The copy for this page's next paint, and, when it changed, for the worker to serve (lib/popup-shell). */
+  /** The copy for the worker to serve at the next open, when it changed (lib/popup-shell). */
   const keepScreen = (screen: CopiedElement | null) => {
     const text = JSON.stringify(screen);
     if (!screen || text === keptScreen.current) return; // nothing new: no write before this paint
     keptScreen.current = text;
-    saveScreen(localStorage, screen);
-    void send('keepScreen', { screen }).catch(() => undefined); // not kept: the page paints its own copy
+    void send('keepScreen', { screen }).catch(() => undefined); // not kept: the next open paints with the app
   };
   // Kept as the DOM changes, before the browser paints it: a popup closed as soon as its list shows
   // (a glance) still leaves its copy for the next open.
@@ -182,7 +209,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
   useLayoutEffect(() => {
     // The first screen is the snapshot's: the worker's answers refresh it in place.
     const early = painted?.signingKey && snapshot ? refresh(snapshot.active, true) : null;
-    void load(send('getOverview', {}), { early });
+    void load(send('getOverview', { opening: true }), { early });
   }, []);
 
   /** Runs one user action: busy while it runs, its result in the status region. */
@@ -261,10 +288,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
             accounts={overview.accounts}
             value={overview.signingKey?.account ?? null}
             disabled={busy}
-            onChange={(id) => {
-              clearScreen(localStorage); // the next open must not paint this account's screen for another
-              switchTo(send('switchAccount', { environment, account: id }));
-            }}
+            onChange={(id) => switchTo(send('switchAccount', { environment, account: id }))}
           />
         </>
       }
@@ -298,7 +322,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
             )}
           </p>
           {!listed && <p class="hint">{t('popup_keys_held_only')}</p>}
-          <KeyList keys={keys} listed={listed} live={live} busy={busy} now={Date.now()} onAction={act} />
+          <KeyList keys={keys} listed={listed} live={live} busy={busy} now={Date.now()} newKeys={newKeys} onAction={act} />
           {!live && listed && keys && <p class="hint">{t('popup_updating')}</p>}
           <UsageLevel health={health} busy={waiting} onUpgrade={upgrade} />
           <StatusMessage status={status} />

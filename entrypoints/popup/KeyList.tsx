@@ -11,11 +11,12 @@ const FILTER_FROM = 8;
 export type KeyAction = 'copy' | 'test' | 'use' | 'rotate' | 'forget' | 'delete' | 'keep' | 'show';
 
 /** What Kalshi's answers say of a key, as badges, a line of words, and the actions that make sense. */
-function standing(key: KeyListItem) {
+function standing(key: KeyListItem, isNew: boolean) {
   const badges: Array<[MessageKey, 'signing' | 'warning' | 'money' | 'plain']> = [];
   const notes: MessageKey[] = [];
   let actions: KeyAction[];
   if (key.signing) badges.push(['popup_badge_signing', 'signing']);
+  if (isNew) badges.push(['popup_badge_new', 'plain']);
   if (key.rejected && !key.deletedOnKalshi) badges.push(['popup_badge_rejected', 'warning']);
   if (key.held && !key.signing && !key.deletedOnKalshi) badges.push(['popup_badge_held', 'plain']);
   if (key.deletedOnKalshi) {
@@ -55,7 +56,13 @@ function standing(key: KeyListItem) {
 }
 
 /** Badges whose meaning needs a sentence: a tooltip, and the same words for screen readers. */
-const BADGE_NOTE: Partial<Record<MessageKey, MessageKey>> = { popup_badge_money: 'popup_badge_money_note' };
+const BADGE_NOTE: Partial<Record<MessageKey, MessageKey>> = {
+  popup_badge_money: 'popup_badge_money_note',
+  popup_badge_new: 'popup_badge_new_note',
+};
+
+/** Rows added per frame after the first screen: a list of hundreds never holds the page for long. */
+const ROWS_PER_FRAME = 40;
 
 /** Only held keys have a type: Kalshi's list does not say one (never guessed). */
 const TYPE_TEXT: Record<KeyAlgorithm, MessageKey> = { 'RSA-PSS': 'popup_meta_type_rsa', Ed25519: 'popup_meta_type_ed25519' };
@@ -79,16 +86,19 @@ export function KeyList(props: {
   live: boolean;
   busy: boolean;
   now: number;
+  /** Keys Kalshi lists that the list seen last did not: shown first among those not held here. */
+  newKeys?: ReadonlySet<string>;
   onAction: (action: KeyAction, key: KeyListItem) => void;
 }) {
   const { keys, busy, onAction } = props;
   const [query, setQuery] = useState('');
-  // The first screen's rows paint first; the rest follow right after (Preact runs effects after the
-  // paint), so a list of hundreds of bot keys opens as fast as a list of one.
+  // The first screen's rows paint first; the rest follow a frame at a time once the list is live
+  // (Preact runs effects after the paint), so a list of hundreds of bot keys opens as fast as a list
+  // of one. The list seen last, only read from until Kalshi's answer, keeps its first screen.
   const [rows, setRows] = useState(FIRST_SCREEN_ROWS);
   useEffect(() => {
-    if (keys && keys.length > rows) setRows(Infinity);
-  }, [keys]);
+    if (props.live && keys && keys.length > rows) setRows(rows + ROWS_PER_FRAME);
+  }, [keys, props.live, rows]);
   if (keys === null) return <p class="hint key-list-placeholder">{t('popup_loading_keys')}</p>;
   // "No API keys" only when Kalshi's own list said so.
   if (keys.length === 0) return props.listed ? <p class="hint key-list-placeholder">{t('popup_no_keys')}</p> : null;
@@ -117,7 +127,7 @@ export function KeyList(props: {
       >
         {matching.slice(0, rows).map((key) => {
           const name = key.name || t('popup_unnamed_key');
-          const { badges, notes, actions } = standing(key);
+          const { badges, notes, actions } = standing(key, props.newKeys?.has(key.keyId) === true);
           // Accessible names start with the visible label, then say which key: "Delete sandbox".
           const button = (action: KeyAction, cls = 'link') => {
             const label = t(ACTION_LABEL[action]);

@@ -14,7 +14,6 @@ import type { Confirming } from './dialogs';
 import type { KeyAction } from './KeyList';
 import { rotationLines } from './rotation-lines';
 import { dropFromSnapshot } from './snapshot';
-import { clearScreen } from '../../lib/popup-shell';
 
 /** A one-time private key on screen; `expiresAt` null when the worker's deadline is not known. */
 export type Shown = Omit<UnsavedSecret, 'expiresAt'> & { expiresAt: number | null };
@@ -105,7 +104,6 @@ export const act = (ctx: PopupContext, action: KeyAction, key: KeyListItem) => {
   }
   return void ctx.run(t('popup_busy_switch', key.name), async () => {
     const next = await send('setSigningKey', { environment: ctx.environment, keyId: key.keyId }); // a refusal is this action's result
-    clearScreen(localStorage); // painted for the old signing key
     await ctx.load(Promise.resolve(next), { initial: false });
     return { kind: 'success', text: t('popup_switched', key.name) };
   });

@@ -1,17 +1,23 @@
 /**
- * The popup's entry: only what the first paint needs (the styles are in popup.html). A running
- * worker serves popup.html with the last screen already in it (lib/popup-shell/shell.ts); otherwise
- * this paints the copy kept in localStorage. Then it loads the app, which takes the copy's place
- * when it has rendered.
+ * The popup's entry. A running worker serves popup.html with the last screen already in it, an
+ * inert picture (lib/popup-shell/shell.ts), painted before any script runs; the app renders beside
+ * the page from the data snapshot and takes the picture's place in one step: no frame shows both,
+ * or neither.
  */
-import { paint, readScreen } from '../../lib/popup-shell';
+import { render } from 'preact';
+import { isFramed } from '../../components/frame-guard';
+import { t } from '../../components/i18n';
+import { App } from './App';
+import { readSnapshot } from './snapshot';
 
 const root = document.getElementById('app')!;
-// Inert, the copy is safe even in a frame (which the CSP forbids anyway): start() checks before the app runs.
-const copy = root.firstChild ? null : readScreen(localStorage);
-if (copy) {
-  const painted = paint(copy, document);
-  (painted as HTMLElement).inert = true; // a picture until the app is in: nothing to click or focus yet
-  root.append(painted);
+document.title = t('extName');
+// Framed by another page: act on nothing, say why.
+if (isFramed(window)) {
+  root.textContent = t('framed_message');
+} else {
+  const app = document.createElement('div');
+  app.id = root.id;
+  render(<App snapshot={readSnapshot()} />, app);
+  root.replaceWith(app);
 }
-void import('./start').then((app) => app.start(root));

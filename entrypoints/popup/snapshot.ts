@@ -6,7 +6,6 @@
  */
 import { parseSnapshot, type EnvironmentSnapshot, type PopupSnapshot } from '../../lib/messages';
 import type { Environment } from '../../lib/shared/environments';
-import { clearScreen } from '../../lib/popup-shell';
 
 const KEY = 'kkm.popupSnapshot.v1';
 
@@ -34,9 +33,8 @@ export function saveSnapshot(last: PopupSnapshot | null, environment: Environmen
   return snapshot;
 }
 
-/** A key forgotten or deleted leaves the snapshot (and the screen copy) at once, before the popup reloads its list. */
+/** A key forgotten or deleted leaves the snapshot at once, before the popup reloads its list (the worker drops its copy itself). */
 export function dropFromSnapshot(environment: Environment, keyId: string): void {
-  clearScreen(localStorage);
   const snapshot = readSnapshot();
   const entry = snapshot?.byEnvironment[environment];
   if (!snapshot || !entry) return;

@@ -7,5 +7,5 @@
  * May import: nothing of ours (the pages, the key manager's types and the background use it).
  */
 export { capture } from './capture';
-export { FIRST_SCREEN_ROWS, clearScreen, paint, readScreen, saveScreen, type CopiedElement } from './screen-copy';
+export { FIRST_SCREEN_ROWS, type CopiedElement } from './screen-copy';
 export { createPopupShell, isPopupNavigation, type PopupShell, type ScreenKeeper, type ScreenStore } from './shell';

@@ -1,8 +1,8 @@
 /**
- * A copy of the popup's last screen, painted before any of the app's code has loaded: the popup
- * opens as fast as a page with one small script. The copy is plain data — tags, a few attributes
- * and text, taken from our own DOM — rebuilt with createElement and textContent (never markup),
- * from an allow-list: no script, no links, no event handlers, no input's value. Only the header,
+ * A copy of the popup's last screen, which the worker serves inside popup.html so that it paints
+ * before any of the app's code has loaded. The copy is plain data — tags, a few attributes and
+ * text, taken from our own DOM — written out as escaped HTML (html.ts) from an allow-list: no
+ * script, no links, no event handlers, no input's value. Only the header,
  * the signing line and the first screen of the key list are kept (fewer elements, a faster
  * paint; what follows the list, marked data-no-copy, comes with the app); dialogs (where a
  * one-time private key shows) and the status region never are. It is inert until the app replaces it.
@@ -43,8 +43,6 @@ export const ATTRIBUTES = /^(class|id|type|role|hidden|disabled|checked|for|name
  * more of a 21–25 ms open).
  */
 export const FIRST_SCREEN_ROWS = 5;
-const STORAGE_KEY = 'kkm.popupScreen.v1';
-
 export function isCopied(value: unknown): value is CopiedElement {
   if (!Array.isArray(value) || value.length !== 3) return false;
   const [tag, attributes, children] = value as unknown[];
@@ -57,39 +55,4 @@ export function isCopied(value: unknown): value is CopiedElement {
     Array.isArray(children) &&
     children.every((c) => typeof c === 'string' || isCopied(c))
   );
-}
-
-/** Builds the copy with `doc` (the page's document). Anything not allowed is left out, whoever wrote it. */
-export function paint(copied: CopiedElement, doc: Pick<Document, 'createElement' | 'createTextNode'>): Node {
-  const [tag, attributes, children] = copied;
-  if (!TAGS.has(tag)) return doc.createTextNode('');
-  const element = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (ATTRIBUTES.test(name)) element.setAttribute(name, value);
-  for (const child of children) element.append(typeof child === 'string' ? doc.createTextNode(child) : paint(child, doc));
-  return element;
-}
-
-export function readScreen(storage: Pick<Storage, 'getItem'>): CopiedElement | null {
-  try {
-    const value: unknown = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null');
-    return isCopied(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-export function saveScreen(storage: Pick<Storage, 'setItem'>, copied: CopiedElement | null): void {
-  try {
-    if (copied) storage.setItem(STORAGE_KEY, JSON.stringify(copied));
-  } catch {
-    // Full or disabled: the next open paints when the app has loaded, nothing else is lost.
-  }
-}
-
-export function clearScreen(storage: Pick<Storage, 'removeItem'>): void {
-  try {
-    storage.removeItem(STORAGE_KEY);
-  } catch {
-    // as above
-  }
 }

@@ -2,8 +2,7 @@
  * popup.html served by the worker with the last screen already in it. A running worker answers
  * the popup's navigation (its fetch event) with the packaged page plus the copy of the screen the
  * popup last showed: the browser parses the list with the page and no script runs before it is on
- * screen (npm run bench: as fast as a static page). The page's scripts follow a frame later, then
- * the app loads as usual and takes the copy's place.
+ * screen (npm run bench, 4a). Then the app loads as usual and takes the copy's place.
  *
  * The copy is not secret (names, ids, scopes, from our own DOM through screen-copy.ts's allow-list)
  * and never holds key material; it is kept in memory and in `storage.session` (memory only, gone
@@ -85,7 +84,7 @@ export function createPopupShell(store: ScreenStore, fetchPage: (request: Reques
     async respond(request) {
       try {
         const found = await withScreen(request);
-        if (found) return inTwoParts(found);
+        if (found) return new Response(found.text, { status: 200, headers: found.headers });
       } catch {
         page = undefined; // try the packaged page again next time
         forget();
@@ -93,33 +92,6 @@ export function createPopupShell(store: ScreenStore, fetchPage: (request: Reques
       return fetchPage(request);
     },
   };
-}
-
-/**
- * The page up to its scripts at once, its scripts a frame later: the browser parses the copy before
- * it starts fetching the app. Sent together, the preload scanner asks for both modules first, which
- * held the page's main thread about as long as the whole first screen (npm run bench, 4a: medians
- * 1.06–1.41× a blank page with the scripts in one part, 0.91–1.29×, about 1.0× in most runs, with
- * them a frame later). The fresh list comes a few ms later for it (10).
- */
-export const SCRIPTS_AFTER_MS = 16;
-
-function inTwoParts({ text, headers }: Page): Response {
-  const at = text.indexOf('<script', text.indexOf('<div id="app">'));
-  if (at < 0) return new Response(text, { status: 200, headers });
-  const encoder = new TextEncoder();
-  let later: ReturnType<typeof setTimeout> | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(text.slice(0, at)));
-      later = setTimeout(() => {
-        controller.enqueue(encoder.encode(text.slice(at)));
-        controller.close();
-      }, SCRIPTS_AFTER_MS);
-    },
-    cancel: () => clearTimeout(later), // the popup closed before its scripts came
-  });
-  return new Response(body, { status: 200, headers });
 }
 
 /** Whether a request is the navigation to the popup (the only one the worker answers itself). */

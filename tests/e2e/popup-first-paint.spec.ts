@@ -22,7 +22,7 @@ async function stopWorker(context: BrowserContext) {
   await page.close();
 }
 
-/** What the popup keeps in its localStorage (the snapshot and the screen copy), as text. */
+/** What the popup keeps in its localStorage (the snapshot), as text. */
 const popupStorage = (popup: Page) => popup.evaluate(() => JSON.stringify({ ...localStorage }));
 /** The copy the worker keeps to serve inside popup.html (lib/popup-shell), as text. */
 type Session = { get(key: string): Promise<Record<string, unknown>>; clear(): Promise<void> };
@@ -130,7 +130,7 @@ test('the worker serves popup.html with the last screen in it, warm or started f
   expect(await rowInHtml(cold)).toBe(true);
   await cold.close();
 
-  // No copy in the worker (a new browser session): the packaged page paints its own from localStorage.
+  // No copy in the worker (a new browser session): the app paints the list from its snapshot.
   const freshWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   await freshWorker.evaluate(() => (globalThis as unknown as { chrome: { storage: { session: Session } } }).chrome.storage.session.clear());
   await stopWorker(context);
@@ -145,23 +145,15 @@ test('a glance is enough: a popup closed as soon as its first list shows leaves 
   context,
   exchange,
   openPage,
+  worker,
 }) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox' });
   await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
   await noteRowInHtml(context, 'sandbox');
-  // Whether the copy was already kept when the row first came into the document (before it was painted).
-  await context.addInitScript(() => {
-    const observer = new MutationObserver(() => {
-      if (![...document.querySelectorAll('li')].some((li) => li.textContent?.includes('sandbox'))) return;
-      (window as { keptWithRow?: boolean }).keptWithRow = localStorage.getItem('kkm.popupScreen.v1')?.includes('sandbox') ?? false;
-      observer.disconnect();
-    });
-    observer.observe(document, { childList: true, subtree: true });
-  });
   const glance = await openPage('popup');
-  await glance.waitForFunction(() => (window as { keptWithRow?: boolean }).keptWithRow !== undefined, null, { polling: 'raf' });
-  expect(await glance.evaluate(() => (window as { keptWithRow?: boolean }).keptWithRow)).toBe(true);
+  await glance.getByRole('listitem').filter({ hasText: 'sandbox' }).waitFor();
   await glance.close(); // at once, as a trader's glance or a harness that times the first paint
+  await expect.poll(() => workerCopy(worker)).toContain('sandbox');
 
   const next = await openPage('popup');
   await expect(next.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
@@ -240,7 +232,11 @@ test('a forgotten or deleted key leaves the snapshot at once; the snapshot holds
   expect(snapshot.byEnvironment.demo.keys.find((k) => k.keyId === spare.keyId)?.held).toBe(false);
 });
 
-test('with many keys: the first screen paints, the rest follow, and a filter finds a key by name or id', async ({ exchange, openPage }) => {
+test('with many keys: the first screen paints, the rest follow, and a filter finds a key by name or id', async ({
+  exchange,
+  openPage,
+  worker,
+}) => {
   const account = exchange.seedAccount('demo', { name: 'sandbox' });
   const bots = Array.from({ length: 30 }, (_, i) => exchange.seedAccount('demo', { name: `bot ${i + 1}`, keyType: 'ed25519' }));
   await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
@@ -258,8 +254,8 @@ test('with many keys: the first screen paints, the rest follow, and a filter fin
   await expect(popup.getByText('No key’s name or ID contains “no such key”.')).toBeVisible();
   await expect(popup.getByRole('list', { name: 'API keys' })).toBeHidden();
 
-  // The copy painted on the next open keeps the first screen only, and nothing a user typed.
-  const copy = (await popup.evaluate(() => localStorage.getItem('kkm.popupScreen.v1'))) ?? '';
+  // The copy served at the next open keeps the first screen only, and nothing a user typed.
+  const copy = await workerCopy(worker);
   expect(copy).toContain('sandbox');
   expect(copy).not.toContain('no such key');
   expect(copy.match(/"li"/g)?.length).toBe(FIRST_SCREEN_ROWS);
