@@ -179,7 +179,9 @@ export function createListing(ctx: Context) {
   async function listApiKeys({ environment }: { environment: Environment }): Promise<KeyList> {
     const r = await listAndSettle(environment);
     const { listed, signing, settled } = r;
-    const held = await store.listKeysChecked(environment, { account: signing.account });
+    // One read for the account's keys and those of no known account (IndexedDB is slow beside a page loading).
+    const stored = await store.listKeysChecked(environment);
+    const held = { records: stored.records.filter(ofAccount(signing.account)), unreadable: stored.unreadable };
     const heldById = new Map(held.records.map((k) => [k.keyId, k]));
     const keys: KeyListItem[] = listed.map((k) => ({
       keyId: k.api_key_id,
@@ -199,7 +201,7 @@ export function createListing(ctx: Context) {
     for (const key of held.records) if (!listedIds.has(key.keyId)) keys.push(await unlistedItem(environment, key, r));
     // Held keys whose account Kalshi has not named yet: shown, never taken for this account's.
     if (signing.account !== undefined) {
-      for (const key of await store.listKeys(environment, { account: undefined })) keys.push(await unnamedItem(environment, key));
+      for (const key of stored.records.filter(ofAccount(undefined))) keys.push(await unnamedItem(environment, key));
     }
     keys.sort(
       (a, b) =>
