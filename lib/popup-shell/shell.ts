@@ -39,7 +39,15 @@ export interface PopupShell extends ScreenKeeper {
   respond(request: Request): Promise<Response>;
 }
 
-export function createPopupShell(store: ScreenStore, fetchPage: (request: Request) => Promise<Response>): PopupShell {
+/**
+ * `cachedNote`: the words that mark the copy as the last screen, not Kalshi's list now (the popup's
+ * own "updating" line, in the user's language); written after the copy, below the list.
+ */
+export function createPopupShell(
+  store: ScreenStore,
+  fetchPage: (request: Request) => Promise<Response>,
+  cachedNote: () => string = () => '',
+): PopupShell {
   let screen: Promise<CopiedElement | null> | undefined; // read once per worker, then kept here
   let page: Promise<Page | null> | undefined; // the packaged page never changes while the worker runs
   let served: Promise<Page | null> | undefined; // the page with the copy in it, made once per copy
@@ -60,8 +68,11 @@ export function createPopupShell(store: ScreenStore, fetchPage: (request: Reques
   const withScreen = (request: Request) =>
     (served ??= Promise.all([readScreen(), readPage(request)]).then(([copy, packaged]) => {
       if (!packaged || !copy) return packaged;
+      const note = cachedNote();
+      const [tag, attributes, children] = copy;
+      const marked: CopiedElement = note ? [tag, attributes, [...children, ['p', { class: 'hint' }, [note]]]] : copy;
       // A function, not a string: `$&` in a key's name must stay text, not a replacement pattern.
-      const text = packaged.text.replace(ROOT, () => `<div id="app">${toHtml(copy, { inert: '' })}</div>`);
+      const text = packaged.text.replace(ROOT, () => `<div id="app">${toHtml(marked, { inert: '' })}</div>`);
       return { text, headers: packaged.headers };
     }));
   const forget = () => {

@@ -114,6 +114,13 @@ describe('the worker’s answer to the popup', () => {
     expect(page.reads).toBe(1);
   });
 
+  it('marks the copy as the last screen, below the list, in the words given (escaped)', async () => {
+    const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch, () => 'The list you saw last: <updating>…');
+    await shell.keep(screen('sandbox'));
+    const html = await served(shell);
+    expect(html).toMatch(/<\/ul><p class="hint">The list you saw last: &lt;updating&gt;…<\/p><\/main>/);
+  });
+
   it('a name holding markup or a replacement pattern stays text', async () => {
     const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
     await shell.keep(screen('<img src=x onerror=alert(1)> $& $` "quoted"'));
