@@ -1,25 +1,18 @@
 import { browser } from 'wxt/browser';
 import { toErrorInfo } from '../lib/shared/errors';
+import { createBadge } from '../lib/key-manager/badge';
 import { createKeyService } from '../lib/key-manager/service';
 import { createOpening, type Opening } from '../lib/key-manager/opening';
-import { createSecretKeeper, type SecretKeeper, type SessionSlot } from '../lib/key-manager/secrets';
-import type { BadgeReason } from '../lib/key-manager/attention';
+import { createSecretKeeper, type SecretKeeper } from '../lib/key-manager/secrets';
 import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
-import { createPopupShell, isPopupNavigation, type ScreenStore } from '../lib/popup-shell';
+import { createPopupShell, isPopupNavigation, sessionSlot } from '../lib/popup-shell';
 
-// Signing and every key operation live here only; the pages only send messages.
+// Signing and every key operation live here only; the pages only send messages. This file only
+// wires: it builds the pieces (lib/) and registers the listeners.
 
-/** One value of storage.session: memory only, trusted contexts only, gone when the browser closes. */
-const sessionSlot = (key: string): SessionSlot => ({
-  get: async () => (await browser.storage.session.get(key))[key],
-  set: (value) => browser.storage.session.set({ [key]: value }),
-  remove: () => browser.storage.session.remove(key),
-});
-/** The popup's last screen outlives the worker there. */
-const sessionScreen: ScreenStore = sessionSlot('popupScreen');
-/** And so do one-time private keys, sealed (lib/key-manager/secrets.ts), until their promised time. */
+/** One-time private keys, sealed (lib/key-manager/secrets.ts), are wiped at their promised time by this alarm. */
 const SECRETS_ALARM = 'one-time-keys';
 
 /** The fetch event of an extension service worker (none in Firefox's background page). */
@@ -28,13 +21,6 @@ interface FetchEventLike extends Event {
   respondWith(response: Promise<Response>): void;
 }
 
-const BADGE_WORDS = {
-  attestation_expiring: 'badge_attestation_expiring',
-  attestation_expired: 'badge_attestation_expired',
-  upload_grant_ending: 'badge_upload_grant_ending',
-  signing_key_failing: 'badge_signing_key_failing',
-} as const satisfies Record<BadgeReason, string>;
-
 // A classic worker (no `type: 'module'`): WXT then bundles it on its own, so it shares no chunk
 // with the pages, and the popup loads only its own two files (scripts/page-chunks.ts).
 export default defineBackground({
@@ -42,20 +28,18 @@ export default defineBackground({
     // Listeners are registered synchronously; the store opens on first use (no top-level await in a worker).
     let handlers: Promise<Opening> | undefined;
     // The toolbar badge: something needs the user (lib/key-manager/attention.ts); its title says what.
-    const badge = (reasons: BadgeReason[]) => {
-      const title = reasons.map((r) => browser.i18n.getMessage(BADGE_WORDS[r])).join('\n');
-      void browser.action.setBadgeText({ text: reasons.length > 0 ? '!' : '' });
-      void browser.action.setBadgeBackgroundColor({ color: '#b42318' });
-      void browser.action.setTitle({ title: title ? `${browser.i18n.getMessage('extName')}: ${title}` : '' });
-    };
+    const badge = createBadge(browser.action, (name) => browser.i18n.getMessage(name));
     const self = { id: browser.runtime.id, origin: browser.runtime.getURL('/').replace(/\/$/, '') };
-    const shell = createPopupShell(sessionScreen, (request) => fetch(request));
+    // storage.session: memory only, trusted contexts only, gone when the browser closes. The popup's
+    // last screen outlives the worker there, and so do one-time private keys, sealed, until their
+    // promised time.
+    const shell = createPopupShell(sessionSlot(browser.storage.session, 'popupScreen'), (request) => fetch(request));
     let secrets: SecretKeeper | undefined;
     const getHandlers = () =>
       (handlers ??= openKeyStore().then((store) => {
         secrets = createSecretKeeper({
           now: Date.now,
-          slot: sessionSlot('oneTimeKeys'),
+          slot: sessionSlot(browser.storage.session, 'oneTimeKeys'),
           sealKey: () => store.sealingKey(),
           // The worker may be stopped at the promised time: the alarm starts it to wipe the key then.
           wake: (at) => void browser.alarms.create(SECRETS_ALARM, { when: at }),
