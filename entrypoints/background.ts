@@ -33,7 +33,12 @@ export default defineBackground({
     // storage.session: memory only, trusted contexts only, gone when the browser closes. The popup's
     // last screen outlives the worker there, and so do one-time private keys, sealed, until their
     // promised time.
-    const shell = createPopupShell(sessionSlot(browser.storage.session, 'popupScreen'), (request) => fetch(request));
+    const shell = createPopupShell(
+      sessionSlot(browser.storage.session, 'popupScreen'),
+      (request) => fetch(request),
+      // The copy is the last screen, not Kalshi's list now: it says so, as the app does.
+      () => browser.i18n.getMessage('popup_updating'),
+    );
     let secrets: SecretKeeper | undefined;
     const getHandlers = () =>
       (handlers ??= openKeyStore().then((store) => {

@@ -53,6 +53,7 @@ const noteRowInHtml = (context: BrowserContext, name: string) =>
       if (document.readyState !== 'interactive') return;
       const rows = [...document.getElementsByTagName('li')];
       (window as { rowInHtml?: boolean }).rowInHtml = rows.some((li) => li.textContent?.includes(n));
+      (window as { markedInHtml?: boolean }).markedInHtml = document.body.textContent?.includes('The list you saw last') ?? false;
     });
   }, name);
 const rowInHtml = (page: Page) => page.evaluate(() => (window as { rowInHtml?: boolean }).rowInHtml);
@@ -105,6 +106,8 @@ test('the worker serves popup.html with the last screen in it, warm or started f
   const warm = await openPage('popup');
   await expect(warm.getByRole('listitem').filter({ hasText: 'sandbox' })).toBeVisible();
   expect(await rowInHtml(warm)).toBe(true);
+  // Marked as the list seen last, not Kalshi's list now.
+  expect(await warm.evaluate(() => (window as { markedInHtml?: boolean }).markedInHtml)).toBe(true);
   // The packaged page's CSP came along (the browser adds its own MV3 minimum beside it): an
   // inline script is refused by ours.
   const refusedBy = await warm.evaluate(
