@@ -15,6 +15,8 @@ import { fmtRange, median, summarize } from './stats';
 export interface LiveRounds {
   /** The live list, per open. */
   live: number[];
+  /** The first paint (the signing key's row, the last screen) in the same opens. */
+  painted: number[];
   /** The blank page, opened before and after each popup (warm) or stopped before it (cold). */
   blank: number[];
   /** The blank page after each popup ÷ the one before it: the method's own spread (warm only). */
@@ -33,23 +35,25 @@ export interface LiveSetup {
 
 let made = 0;
 
-/** Opens the popup after the exchange made a key; ms from navigation start to that key's live row. */
-async function timeLiveList(s: LiveSetup): Promise<number> {
+/** Opens the popup after the exchange made a key; ms from navigation start to the first paint and to that key's live row. */
+async function timeLiveList(s: LiveSetup): Promise<{ painted: number; live: number }> {
   const name = `live ${1000 + made++}`; // names of one length: none is part of another
   const tab = await newSettledTab(s.ext);
   const key = s.exchange.seedAccount('demo', { name, keyType: 'ed25519' });
   try {
+    let painted = NaN;
     const live = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no live row for ${name} in 30 s`)), 30_000);
       tab.on('console', (message) => {
         const [word, ms] = message.text().split(' ');
+        if (word === 'kkm-painted') painted = Number(ms);
         if (word !== 'kkm-fresh') return;
         clearTimeout(timer);
         resolve(Number(ms));
       });
     });
     await tab.goto(`${s.ext.origin}/popup.html#fresh=${encodeURIComponent(name)}`, { waitUntil: 'commit' });
-    return await live;
+    return { live: await live, painted };
   } finally {
     await tab.close();
     s.deleteKey(key.keyId); // the next open starts from the same account
@@ -67,7 +71,7 @@ export async function liveRounds(
   mode: 'warm' | 'cold',
   runs: number,
 ): Promise<LiveRounds> {
-  const r: LiveRounds = { live: [], blank: [], blankAgain: [], request: [] };
+  const r: LiveRounds = { live: [], painted: [], blank: [], blankAgain: [], request: [] };
   await s.nodeList(); // the connection opened, as the worker's is
   for (let i = 0; i < runs; i++) {
     if (mode === 'cold') await stopper.stopAll();
@@ -75,7 +79,9 @@ export async function liveRounds(
     r.blank.push(before);
     r.request.push(await s.nodeList());
     if (mode === 'cold') await stopper.stopAll();
-    r.live.push(await timeLiveList(s));
+    const open = await timeLiveList(s);
+    r.live.push(open.live);
+    r.painted.push(open.painted);
     if (mode === 'warm') {
       const after = await timeListItem(s.ext, BLANK_PAGE);
       r.blank.push(after);

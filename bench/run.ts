@@ -246,6 +246,15 @@ try {
       await growTo(1);
       const warm = await far(() => liveRounds(setup, stopper, 'warm, 1 key', 'warm', LIVE.warm));
       const oneKey = liveRow('11a. live list ÷ limit, worker warm (1 key)', warm, 1.15);
+      // The first paint in those opens, as a user has it: Kalshi away, its answer after the paint.
+      const awayPaint = perOpen(warm.painted, warm.blank);
+      rows.push({
+        what: `11e. (context) first paint ÷ blank page, warm, Kalshi ${KALSHI_AWAY_MS} ms away (the opens of 11a)`,
+        figure: `${fmt(median(awayPaint))}×`,
+        spread: `upper quartile ${fmt(quantile(awayPaint, 0.75))}×; ${fmt(median(warm.painted))} ÷ ${fmt(median(warm.blank))} ms`,
+        budget: 'reported',
+        pass: null,
+      });
       const cold = await far(() => liveRounds(setup, stopper, 'cold, 1 key', 'cold', LIVE.cold));
       liveRow('11b. live list ÷ limit, worker cold (1 key)', cold, 1.5);
       await growTo(100);

@@ -65,11 +65,11 @@ export default defineBackground({
     addEventListener('fetch', (event) => {
       const fetchEvent = event as FetchEventLike;
       if (!isPopupNavigation(fetchEvent.request, self.origin)) return;
+      fetchEvent.respondWith(shell.respond(fetchEvent.request));
       // Kalshi's list is asked for now, while the page loads (lib/key-manager/opening.ts).
       void getHandlers()
         .then((opening) => opening.begin())
         .catch(() => undefined);
-      fetchEvent.respondWith(shell.respond(fetchEvent.request));
     });
 
     // Only runtime.onMessage: no onMessageExternal or onConnectExternal, and the manifest has no

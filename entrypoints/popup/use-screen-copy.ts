@@ -3,7 +3,7 @@
  * screen (lib/popup-shell), both written from what the popup shows (App.tsx).
  */
 import type { RefObject } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { send } from '../../components/messaging';
 import type { AccountHealth, AccountInfo, KeyListItem, Overview, PopupSnapshot } from '../../lib/messages';
 import { capture, type CopiedElement } from '../../lib/popup-shell';
@@ -45,12 +45,14 @@ export function useScreenCopy(
   // (a glance) still leaves its copy for the next open.
   useLayoutEffect(() => {
     // Only a list just read for the account shown: never a cached one under another account's header.
-    if (live && overview) {
-      const { signingKey, heldKeys, accounts } = overview;
-      const entry = { signingKey, heldKeys, accounts, keys, account, health };
-      saved.current = saveSnapshot(saved.current, overview.environment, entry);
-      const page = main.current;
-      if (page && !busy && !dialog && !page.querySelector('[data-filtered]')) keepScreen(capture(page));
-    }
+    const page = main.current;
+    if (live && overview && page && !busy && !dialog && !page.querySelector('[data-filtered]')) keepScreen(capture(page));
   }, [overview, keys, live, account, health, busy]);
+  // The snapshot after the paint (a list of hundreds of keys is a write of tens of kB): a popup
+  // closed at a glance keeps the snapshot before, a list seen a moment earlier.
+  useEffect(() => {
+    if (!live || !overview) return;
+    const { signingKey, heldKeys, accounts } = overview;
+    saved.current = saveSnapshot(saved.current, overview.environment, { signingKey, heldKeys, accounts, keys, account, health });
+  }, [overview, keys, live, account, health]);
 }
