@@ -7,7 +7,7 @@ import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange } from '../../exchange/server';
 import { API_PREFIX } from '../../exchange/client';
 import { FIRST_SCREEN_ROWS } from '../../lib/popup-shell/screen-copy';
-import { expect, importThroughOptions, test } from './fixtures';
+import { expect, importThroughOptions, SHOTS, test } from './fixtures';
 
 const LIST = { method: 'GET', path: `${API_PREFIX}/api_keys` };
 
@@ -262,4 +262,32 @@ test('with many keys: the first screen paints, the rest follow, and a filter fin
   expect(copy).toContain('sandbox');
   expect(copy).not.toContain('no such key');
   expect(copy.match(/"li"/g)?.length).toBe(FIRST_SCREEN_ROWS);
+});
+
+test('a key made since the last look comes first among those not held, marked new, whatever its name', async ({ exchange, openPage }) => {
+  const account = exchange.seedAccount('demo', { name: 'sandbox' });
+  for (const name of ['alpha bot', 'beta bot', 'gamma bot']) exchange.seedAccount('demo', { name, keyType: 'ed25519' });
+  await importThroughOptions(await openPage('options'), 'Demo', account.keyId, account.privateKeyPem);
+  const first = await openPage('popup');
+  const rows = first.getByRole('list', { name: 'API keys' }).getByRole('listitem');
+  await expect(rows).toHaveCount(4);
+  // A first look: nothing to compare with, nothing called new.
+  const newBadges = (page: Page) => page.locator('.badge', { hasText: /^new\b/ });
+  await expect(newBadges(first)).toHaveCount(0);
+  await first.close();
+
+  exchange.seedAccount('demo', { name: 'zulu, made on kalshi.com', keyType: 'ed25519' });
+  const popup = await openPage('popup');
+  const again = popup.getByRole('list', { name: 'API keys' }).getByRole('listitem');
+  await expect(again).toHaveCount(5);
+  await expect(again.nth(0)).toContainText('sandbox'); // held here: first
+  await expect(again.nth(1)).toContainText('zulu, made on kalshi.com');
+  await expect(newBadges(popup)).toHaveCount(1);
+  await expect(again.nth(1).locator('.badge', { hasText: /^new\b/ })).toHaveAttribute('title', /Not in the list you saw last/);
+  await expect(again.nth(2)).toContainText('alpha bot');
+  await expect(again.nth(1).getByRole('button', { name: 'Delete zulu, made on kalshi.com' })).toBeEnabled();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await popup.emulateMedia({ colorScheme });
+    await popup.screenshot({ path: `${SHOTS}/popup-new-key-${colorScheme}.png` });
+  }
 });
