@@ -109,8 +109,7 @@ export function createPopupShell(
 /**
  * The page up to its scripts at once, its scripts a frame later: the browser parses the copy before
  * it starts fetching the app, while the worker's early list leaves (lib/key-manager/opening.ts).
- * Measured on the live list, not only on the picture: with Kalshi 100 ms away, 1.04× the limit
- * with the split against 1.08× without (README, Performance, 11a).
+ * Kept because the live list measured sooner with it, not only the picture (README, Performance).
  */
 export const SCRIPTS_AFTER_MS = 16;
 

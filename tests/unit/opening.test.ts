@@ -96,39 +96,38 @@ describe('the popup’s first answers, asked for at its navigation', () => {
 });
 
 describe('the key the last list was signed with', () => {
-  it('signs the next list at once; after Use for signing, the next list is signed with the new key', async () => {
+  /** Two held keys; the first signs and has just read a list, so the listing remembers it. */
+  async function rememberedFirst() {
     const { account } = await opened();
     const other = h.exchange.seedAccount('demo', { name: 'second', keyType: 'ed25519' });
     await h.service.importKey({ environment: 'demo', keyId: other.keyId, pem: other.privateKeyPem });
     await h.service.setSigningKey({ environment: 'demo', keyId: account.keyId });
     await h.service.listApiKeys({ environment: 'demo' });
+    return { account, other };
+  }
+  /** The key ids the lists read after `before` requests were signed with, in any order. */
+  const signedSince = (before: number) =>
+    lists()
+      .slice(before)
+      .map((r) => r.keyId)
+      .sort();
+
+  it('after Use for signing, the next list is signed with the new key only', async () => {
+    const { other } = await rememberedFirst();
     await h.service.setSigningKey({ environment: 'demo', keyId: other.keyId });
     const before = lists().length;
     const list = await h.service.listApiKeys({ environment: 'demo' });
-    expect(
-      lists()
-        .slice(before)
-        .map((r) => r.keyId),
-    ).toEqual([other.keyId]);
+    expect(signedSince(before)).toEqual([other.keyId]);
     expect(list.keys.find((k) => k.signing)?.keyId).toBe(other.keyId);
   });
 
   it('a store changed behind the messages (another key signs now) is noticed: that list is read again with it', async () => {
-    const { account } = await opened();
-    const other = h.exchange.seedAccount('demo', { name: 'second', keyType: 'ed25519' });
-    await h.service.importKey({ environment: 'demo', keyId: other.keyId, pem: other.privateKeyPem });
-    await h.service.setSigningKey({ environment: 'demo', keyId: account.keyId });
-    await h.service.listApiKeys({ environment: 'demo' });
+    const { account, other } = await rememberedFirst();
     await h.store.setSigningKey('demo', other.keyId); // not through a message: nothing told the listing
     const before = lists().length;
     const list = await h.service.listApiKeys({ environment: 'demo' });
     // The remembered key's request went, and was not used: the list shown is the new key's.
-    expect(
-      lists()
-        .slice(before)
-        .map((r) => r.keyId)
-        .sort(),
-    ).toEqual([account.keyId, other.keyId].sort());
+    expect(signedSince(before)).toEqual([account.keyId, other.keyId].sort());
     expect(list.keys.find((k) => k.signing)?.keyId).toBe(other.keyId);
   });
 });
