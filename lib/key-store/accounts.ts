@@ -11,11 +11,12 @@ import { storedKeyProblem } from './records';
 import { accountSlot, ALL, type AccountSettings, type DB, type Settings } from './schema';
 import { inTx, settingsIn, signWith } from './transactions';
 
-export function accountOperations(run: <T>(work: (db: DB) => Promise<T>) => Promise<T>, readSettings: (db: DB) => Promise<Settings>) {
+/** `write` runs a change (read-cache.ts); `settings` are the stored settings, never to be changed in place. */
+export function accountOperations(write: <T>(work: (db: DB) => Promise<T>) => Promise<T>, settings: () => Promise<Settings>) {
   return {
     /** The accounts told apart in an environment, with the user's names. */
-    accountSettings: (environment: Environment): Promise<Record<AccountId, AccountSettings>> =>
-      run(async (db) => (await readSettings(db)).accounts?.[environment] ?? {}),
+    accountSettings: async (environment: Environment): Promise<Record<AccountId, AccountSettings>> =>
+      structuredClone((await settings()).accounts?.[environment] ?? {}),
 
     /**
      * Notes the account Kalshi named for each key. Once the signing key's account is known, what an
@@ -23,7 +24,7 @@ export function accountOperations(run: <T>(work: (db: DB) => Promise<T>) => Prom
      * refused upload. One transaction.
      */
     learnAccounts: (environment: Environment, found: ReadonlyMap<string, AccountId>): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const keys = tx.objectStore('keys');
           for (const [keyId, account] of found) {
@@ -53,7 +54,7 @@ export function accountOperations(run: <T>(work: (db: DB) => Promise<T>) => Prom
 
     /** The user's name for an account (an empty name drops it). */
     nameAccount: (environment: Environment, account: AccountId, name: string): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const settings = await settingsIn(tx);
           const known = settings.accounts?.[environment]?.[account];
@@ -69,7 +70,7 @@ export function accountOperations(run: <T>(work: (db: DB) => Promise<T>) => Prom
      * oldest held key. The signing key is what makes an account the active one. Returns its id.
      */
     switchAccount: (environment: Environment, account: AccountId): Promise<string> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const settings = await settingsIn(tx);
           const held = (await tx.objectStore('keys').index('by-environment').getAll(environment))

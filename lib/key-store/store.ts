@@ -18,16 +18,19 @@ import {
 import { activityOperations, type AccountId } from './activity';
 import { accountOperations } from './accounts';
 import { dropKey, inTx, noteMade, putKey, settingsIn, signWith } from './transactions';
-import { accountSlot, ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions } from './schema';
+import { createReadCache, type ReadCache } from './read-cache';
+import { accountSlot, ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions, type Settings } from './schema';
 
 export type KeyStore = ReturnType<typeof createKeyStore>;
 
 /** Opens (and on first use creates, or upgrades) the key store in IndexedDB. */
 export async function openKeyStore(name: string = DB_NAME, options: OpenOptions = {}): Promise<KeyStore> {
   let current: Promise<DB> | undefined;
+  const cache = createReadCache();
   const lose = () => {
     const was = current;
     current = undefined;
+    cache.clear();
     void was?.then(
       (db) => db.close(),
       () => {},
@@ -42,13 +45,38 @@ export async function openKeyStore(name: string = DB_NAME, options: OpenOptions 
     return opening;
   };
   await conn();
-  return createKeyStore(conn, lose);
+  return createKeyStore(conn, lose, cache);
 }
 
-function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
+function createKeyStore(conn: () => Promise<DB>, lose: () => void, cache: ReadCache) {
   const run = <T>(work: (db: DB) => Promise<T>): Promise<T> => storageCall(async () => work(await conn()));
+  /** Every change to keys, settings or pending records: what was read before it is read again after. */
+  const write = <T>(work: (db: DB) => Promise<T>): Promise<T> => cache.write(() => run(work));
 
-  const readSettings = (db: DB) => db.get('settings', 'settings').then((s) => s ?? structuredClone(DEFAULT_SETTINGS));
+  /** The settings as stored; shared by every reader until the next write, so never changed in place. */
+  const settings = (): Promise<Settings> =>
+    cache.read('settings', () => run((db) => db.get('settings', 'settings').then((s) => s ?? structuredClone(DEFAULT_SETTINGS))));
+
+  /** Every key record of an environment as stored, readable or not, with its key id. */
+  const keyRecords = (environment: Environment): Promise<Array<{ keyId: string; value: unknown }>> =>
+    cache.read(`keys/${environment}`, () =>
+      run(async (db) => {
+        const found: Array<{ keyId: string; value: unknown }> = [];
+        let cursor = await db.transaction('keys').store.index('by-environment').openCursor(environment);
+        while (cursor) {
+          found.push({ keyId: String(cursor.primaryKey[1]), value: cursor.value });
+          cursor = await cursor.continue();
+        }
+        return found;
+      }),
+    );
+
+  /** A held key read through keyRecords; a copy, so that no caller changes what others are given. */
+  const readKey = async (environment: Environment, keyId: string): Promise<StoredKey | undefined> => {
+    const found = (await keyRecords(environment)).find((r) => r.keyId === keyId);
+    const key = checkedKey(environment, keyId, found?.value);
+    return key && { ...key };
+  };
 
   /** A key record, checked: corrupt_record when it is there but unusable. */
   const checkedKey = (environment: Environment, keyId: string, value: unknown): StoredKey | undefined => {
@@ -60,19 +88,15 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
   /** Keys of one environment (of one account only, when a filter is given). */
   async function listChecked(environment: Environment, only?: AccountFilter): Promise<Checked<StoredKey>> {
-    return run(async (db) => {
-      const records: StoredKey[] = [];
-      const unreadable: ErrorInfo[] = [];
-      let cursor = await db.transaction('keys').store.index('by-environment').openCursor(environment);
-      while (cursor) {
-        const problem = storedKeyProblem(cursor.value);
-        if (problem) unreadable.push(corrupt(`Key ${String(cursor.primaryKey[1])} (${environment})`, problem));
-        else if (!only || ofAccount(only.account)(cursor.value)) records.push(cursor.value);
-        cursor = await cursor.continue();
-      }
-      records.sort((a, b) => a.createdAt - b.createdAt);
-      return { records, unreadable };
-    });
+    const records: StoredKey[] = [];
+    const unreadable: ErrorInfo[] = [];
+    for (const { keyId, value } of await keyRecords(environment)) {
+      const problem = storedKeyProblem(value);
+      if (problem) unreadable.push(corrupt(`Key ${keyId} (${environment})`, problem));
+      else if (!only || ofAccount(only.account)(value as StoredKey)) records.push({ ...(value as StoredKey) });
+    }
+    records.sort((a, b) => a.createdAt - b.createdAt);
+    return { records, unreadable };
   }
 
   return {
@@ -84,24 +108,23 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
     listKeysChecked: listChecked,
 
     /** A held key; corrupt_record if its record is damaged. */
-    getKey: (environment: Environment, keyId: string): Promise<StoredKey | undefined> =>
-      run(async (db) => checkedKey(environment, keyId, await db.get('keys', [environment, keyId]))),
+    getKey: readKey,
 
     /** Whether any record (readable or not) is stored for this key. */
-    hasKey: (environment: Environment, keyId: string): Promise<boolean> =>
-      run(async (db) => (await db.count('keys', [environment, keyId])) > 0),
+    hasKey: async (environment: Environment, keyId: string): Promise<boolean> =>
+      (await keyRecords(environment)).some((r) => r.keyId === keyId),
 
     /** Saves a key; when makeSigning is set, it also becomes the environment's signing key, atomically. */
     saveKey: (key: StoredKey, { makeSigning = false } = {}): Promise<void> =>
-      run((db) => inTx(db, ALL, (tx) => putKey(tx, key, makeSigning))),
+      write((db) => inTx(db, ALL, (tx) => putKey(tx, key, makeSigning))),
 
     /** Drops the local private key; if it was the signing key, the next held key (if any) takes over. */
     removeKey: (environment: Environment, keyId: string, { nextSigning }: { nextSigning?: string | null } = {}): Promise<void> =>
-      run((db) => inTx(db, ALL, (tx) => dropKey(tx, environment, keyId, nextSigning))),
+      write((db) => inTx(db, ALL, (tx) => dropKey(tx, environment, keyId, nextSigning))),
 
     /** Records a successful signed request with this key. */
     markVerified: (environment: Environment, keyId: string, at: number): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ['keys'], async (tx) => {
           const key = await tx.objectStore('keys').get([environment, keyId]);
           if (key && !storedKeyProblem(key)) await tx.objectStore('keys').put({ ...key, lastVerifiedAt: at });
@@ -110,7 +133,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     /** Makes a held key the one that signs for its environment. */
     setSigningKey: (environment: Environment, keyId: string): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const key = checkedKey(environment, keyId, await tx.objectStore('keys').get([environment, keyId]));
           if (!key) throw new AppError('not_held');
@@ -121,20 +144,18 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       ),
 
     /** The key that signs requests for this environment, if one is held; corrupt_record if it is damaged. */
-    getSigningKey: (environment: Environment): Promise<StoredKey | undefined> =>
-      run(async (db) => {
-        const id = (await readSettings(db)).signingKeyId[environment];
-        return id === undefined ? undefined : checkedKey(environment, id, await db.get('keys', [environment, id]));
-      }),
+    getSigningKey: async (environment: Environment): Promise<StoredKey | undefined> => {
+      const id = (await settings()).signingKeyId[environment];
+      return id === undefined ? undefined : readKey(environment, id);
+    },
 
-    getActiveEnvironment: (): Promise<Environment> =>
-      run(async (db) => {
-        const env = (await readSettings(db)).activeEnvironment;
-        return isEnvironment(env) ? env : DEFAULT_SETTINGS.activeEnvironment;
-      }),
+    getActiveEnvironment: async (): Promise<Environment> => {
+      const env = (await settings()).activeEnvironment;
+      return isEnvironment(env) ? env : DEFAULT_SETTINGS.activeEnvironment;
+    },
 
     setActiveEnvironment: (environment: Environment): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ['settings'], async (tx) => {
           const settings = (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
           settings.activeEnvironment = environment;
@@ -144,7 +165,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     /** Written before a request whose answer could be lost. */
     addPending: (record: PendingRecord): Promise<void> =>
-      run(async (db) => {
+      write(async (db) => {
         await db.put('pending', record);
       }),
 
@@ -165,11 +186,11 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       }),
 
     /** The operation ended with nothing to keep. */
-    removePending: (id: string): Promise<void> => run((db) => db.delete('pending', id)),
+    removePending: (id: string): Promise<void> => write((db) => db.delete('pending', id)),
 
     /** Notes the keys a lost create may have made (the record stays to name them until the user decides). */
     markSuspects: (id: string, keyIds: string[]): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ['pending'], async (tx) => {
           const record = await tx.objectStore('pending').get(id);
           if (record?.operation !== 'create') return;
@@ -180,7 +201,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     /** Certain: this create made keyId and its private half exists nowhere. The record stays to say so until the key is deleted. */
     markLost: (id: string, environment: Environment, keyId: string, reason: 'unreadable' | 'never_saved'): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const record = await tx.objectStore('pending').get(id);
           if (record?.operation !== 'create') return;
@@ -191,11 +212,11 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       ),
 
     /** Key ids our own creates made in this environment. */
-    madeByUs: (environment: Environment): Promise<string[]> => run(async (db) => (await readSettings(db)).madeByUs?.[environment] ?? []),
+    madeByUs: async (environment: Environment): Promise<string[]> => [...((await settings()).madeByUs?.[environment] ?? [])],
 
     /** Remembers that Kalshi refused a public key from this account (or forgets it: null). */
     setUploadRefused: (environment: Environment, account: AccountId | undefined, at: number | null): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const settings = await settingsIn(tx);
           const refused = (settings.uploadRefusedAt ??= {});
@@ -205,8 +226,8 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
         }),
       ),
 
-    uploadRefusedAt: (environment: Environment, account: AccountId | undefined): Promise<number | undefined> =>
-      run(async (db) => (await readSettings(db)).uploadRefusedAt?.[accountSlot(environment, account)]),
+    uploadRefusedAt: async (environment: Environment, account: AccountId | undefined): Promise<number | undefined> =>
+      (await settings()).uploadRefusedAt?.[accountSlot(environment, account)],
 
     /**
      * A create's answer arrived: the new key (if kept here) is stored, and the pending record notes
@@ -218,7 +239,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
       key: StoredKey | null,
       { awaitingSaveUntil }: { awaitingSaveUntil?: number } = {},
     ): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           const record = await tx.objectStore('pending').get(pendingId);
           if (key) await putKey(tx, key, false);
@@ -235,7 +256,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     /** Keys proved to be this create's are stored and its pending record removed, in one transaction. */
     completeCreate: (pendingId: string, keys: StoredKey[]): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           for (const key of keys) await putKey(tx, key, false);
           if (keys[0])
@@ -250,7 +271,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     /** A delete's outcome: the local copy (if any) and the pending record go, in one transaction. */
     completeDelete: (pendingId: string, environment: Environment, keyId: string, nextSigning?: string | null): Promise<void> =>
-      run((db) =>
+      write((db) =>
         inTx(db, ALL, async (tx) => {
           await dropKey(tx, environment, keyId, nextSigning);
           await tx.objectStore('pending').delete(pendingId);
@@ -259,22 +280,22 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void) {
 
     /** The AES-GCM key that seals one-time private keys outside IndexedDB; made once, non-extractable. */
     sealingKey: async (): Promise<CryptoKey> => {
-      const kept = await run(async (db) => (await readSettings(db)).sealKey);
+      const kept = (await settings()).sealKey;
       if (kept) return kept;
       // Made before the transaction: an await on anything else would let it commit early.
       const made = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-      return run((db) =>
+      return write((db) =>
         inTx(db, ['settings'], async (tx) => {
-          const settings = (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
-          if (settings.sealKey) return settings.sealKey;
-          await tx.objectStore('settings').put({ ...settings, sealKey: made }, 'settings');
+          const stored = (await tx.objectStore('settings').get('settings')) ?? structuredClone(DEFAULT_SETTINGS);
+          if (stored.sealKey) return stored.sealKey;
+          await tx.objectStore('settings').put({ ...stored, sealKey: made }, 'settings');
           return made;
         }),
       );
     },
 
     ...activityOperations(run),
-    ...accountOperations(run, readSettings),
+    ...accountOperations(write, settings),
 
     close: (): void => lose(),
   };

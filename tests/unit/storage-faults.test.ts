@@ -358,10 +358,14 @@ describe('records that do not parse', () => {
   });
   afterEach(() => store.close());
 
+  /** Damage as a disk or an older build leaves it: written beside the store, seen as the worker next starts. */
   async function damage(storeName: string, value: unknown) {
+    store.close(); // the worker stops: what it had read goes with it
     const db = await rawOpen(name);
     await rawPut(db, storeName, value);
     db.close();
+    store = await openKeyStore(name);
+    service = createKeyService({ store, fetch: exchangeFetch(exchange), sleep: async () => {} });
   }
 
   it.each([
