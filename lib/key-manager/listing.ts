@@ -74,21 +74,8 @@ export function createListing(ctx: Context) {
     return undefined;
   }
 
-  /**
-   * The signing key the last list was read with, per environment. The next list is asked for with it
-   * at once, while IndexedDB is read (a warm worker's list then leaves before the popup has loaded),
-   * and is used only if the store still names that key. Forgotten on every change (service.ts).
-   */
-  const lastReader = new Map<Environment, StoredKey>();
-  let forgotten = 0; // a list that began before a change does not remember its key
-
   /** Lists the environment's keys and settles lost operations against the list. */
   async function listAndSettle(environment: Environment): Promise<Listed> {
-    const began = forgotten;
-    const remembered = lastReader.get(environment);
-    lastReader.delete(environment); // remembered again below, once this list proves it still signs
-    const early = remembered && readList(environment, remembered);
-    early?.catch(() => undefined); // awaited below, or dropped for another key
     // Before anything is matched against a list: which account each held key belongs to.
     const [learned, stored] = await Promise.all([ctx.learnAccounts(environment), signingKeyFor(environment)]);
     let signing = learned ? await signingKeyFor(environment) : stored;
@@ -96,8 +83,7 @@ export function createListing(ctx: Context) {
     let listedWith: StoredKey | undefined;
     let signingProblem: ErrorInfo | undefined;
     try {
-      listed = await (early && remembered.keyId === signing.keyId ? early : readList(environment, signing));
-      if (forgotten === began) lastReader.set(environment, signing);
+      listed = await readList(environment, signing);
     } catch (error) {
       if (!isCode(error, 'unauthorized')) throw error;
       // A delete of the signing key whose answer was lost: Kalshi no longer knows the key, so it went.
@@ -230,11 +216,5 @@ export function createListing(ctx: Context) {
   const knownName = (environment: Environment, keyId: string): string | undefined =>
     lastKnownKeys.get(environment)?.find((k) => k.keyId === keyId)?.name;
 
-  /** Something changed (a key, the signing key, the account): the next list reads the store first. */
-  const forgetReader = () => {
-    forgotten++;
-    lastReader.clear();
-  };
-
-  return { overview, listAndSettle, settleNow, listApiKeys, knownName, forgetReader };
+  return { overview, listAndSettle, settleNow, listApiKeys, knownName };
 }

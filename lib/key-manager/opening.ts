@@ -32,8 +32,6 @@ export interface Opening {
 export function createOpening(handlers: Handlers, deps: { activeEnvironment(): Promise<Environment>; now(): number }): Opening {
   let early: Early | undefined;
   let begun = 0; // the latest begin() wins
-  /** The active environment, remembered until a change: a warm worker reads no IndexedDB before asking Kalshi. */
-  let active: Environment | undefined;
   let changes = 0;
   /** Changes running now: nothing read while one runs is kept or handed out. */
   let changing = 0;
@@ -50,7 +48,6 @@ export function createOpening(handlers: Handlers, deps: { activeEnvironment(): P
   const wrapped = onChange(handlers, (phase) => {
     changing += phase === 'starts' ? 1 : -1;
     early = undefined;
-    active = undefined;
     changes++;
   });
 
@@ -60,10 +57,9 @@ export function createOpening(handlers: Handlers, deps: { activeEnvironment(): P
       const at = deps.now();
       early = undefined;
       const seen = changes;
-      const environment = active ?? (await deps.activeEnvironment());
+      const environment = await deps.activeEnvironment();
       // A change ran meanwhile (or runs still: an import the popup opened beside): the page asks itself.
       if (mine !== begun || changes !== seen || changing > 0) return;
-      active = environment;
       // Without a signing key both fail at once (no_signing_key), and the popup asks for neither.
       const list = handlers.listApiKeys({ environment });
       const account = handlers.getAccount({ environment });

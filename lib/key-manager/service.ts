@@ -13,7 +13,6 @@ import { createKeyActions } from './key-actions';
 import { createListing } from './listing';
 import { createMinting } from './minting-flow';
 import { createRotation } from './rotation-flow';
-import { onChange } from './reads';
 
 export type { Handlers } from './api';
 export { summarize, type KeyServiceDeps } from './context';
@@ -29,7 +28,7 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
   const forgetting = async () => deps.screen?.clear();
   const accounts = createAccountHandlers(ctx, listing);
   const importing = createImport(ctx);
-  const handlers = activity.recording({
+  return activity.recording({
     getOverview: ({ environment }) => listing.overview(environment),
 
     async setEnvironment({ environment }) {
@@ -87,5 +86,4 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
     deleteApiKey: async (request) => (await forgetting(), actions.deleteApiKey(request)),
     ...createRotation(ctx, minting),
   });
-  return onChange(handlers, listing.forgetReader);
 }
