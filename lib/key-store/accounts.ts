@@ -14,9 +14,9 @@ import { inTx, settingsIn, signWith } from './transactions';
 /** `write` runs a change (read-cache.ts); `settings` are the stored settings, never to be changed in place. */
 export function accountOperations(write: <T>(work: (db: DB) => Promise<T>) => Promise<T>, settings: () => Promise<Settings>) {
   return {
-    /** The accounts told apart in an environment, with the user's names. */
-    accountSettings: async (environment: Environment): Promise<Record<AccountId, AccountSettings>> =>
-      structuredClone((await settings()).accounts?.[environment] ?? {}),
+    /** The accounts told apart in an environment, with the user's names: shared with the store's other readers, read only. */
+    accountSettings: async (environment: Environment): Promise<Readonly<Record<AccountId, Readonly<AccountSettings>>>> =>
+      (await settings()).accounts?.[environment] ?? {},
 
     /**
      * Notes the account Kalshi named for each key. Once the signing key's account is known, what an

@@ -155,6 +155,28 @@ export function readPending(record: PendingRecord): PendingRecord {
 
 export const corrupt = (what: string, problem: string): ErrorInfo => new AppError('corrupt_record', `${what}: ${problem}.`).toInfo();
 
+/**
+ * Stored values checked one by one: the usable ones (of one account, when given) as `read` makes
+ * them, oldest first, and why each other one cannot be used, named by `what`.
+ */
+export function checkAll<T extends { account?: AccountId }>(
+  found: Array<{ what: string; value: unknown }>,
+  problemOf: (value: unknown) => string | undefined,
+  read: (value: T) => T,
+  age: (record: T) => number,
+  only?: AccountFilter,
+): Checked<T> {
+  const records: T[] = [];
+  const unreadable: ErrorInfo[] = [];
+  for (const { what, value } of found) {
+    const problem = problemOf(value);
+    if (problem) unreadable.push(corrupt(what, problem));
+    else if (!only || ofAccount(only.account)(value as T)) records.push(read(value as T));
+  }
+  records.sort((a, b) => age(a) - age(b));
+  return { records, unreadable };
+}
+
 /** Records of one environment, the readable ones kept, each unreadable one named with its problem. */
 export interface Checked<T> {
   records: T[];

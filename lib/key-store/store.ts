@@ -3,10 +3,9 @@
  * setting, a key and the pending record it settles) runs in one transaction.
  */
 import { isEnvironment, type Environment } from '../shared/environments';
-import { AppError, type ErrorInfo } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import {
-  corrupt,
-  ofAccount,
+  checkAll,
   pendingProblem,
   readPending,
   storedKeyProblem,
@@ -61,13 +60,10 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void, cache: ReadCa
   const keyRecords = (environment: Environment): Promise<Array<{ keyId: string; value: unknown }>> =>
     cache.read(`keys/${environment}`, () =>
       run(async (db) => {
-        const found: Array<{ keyId: string; value: unknown }> = [];
-        let cursor = await db.transaction('keys').store.index('by-environment').openCursor(environment);
-        while (cursor) {
-          found.push({ keyId: String(cursor.primaryKey[1]), value: cursor.value });
-          cursor = await cursor.continue();
-        }
-        return found;
+        const index = db.transaction('keys').store.index('by-environment');
+        // One request each, in the same order (the index's, then the key's): quicker than a cursor step per record.
+        const [values, ids] = await Promise.all([index.getAll(environment), index.getAllKeys(environment)]);
+        return values.map((value: unknown, i) => ({ keyId: String(ids[i]![1]), value }));
       }),
     );
 
@@ -87,17 +83,14 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void, cache: ReadCa
   };
 
   /** Keys of one environment (of one account only, when a filter is given). */
-  async function listChecked(environment: Environment, only?: AccountFilter): Promise<Checked<StoredKey>> {
-    const records: StoredKey[] = [];
-    const unreadable: ErrorInfo[] = [];
-    for (const { keyId, value } of await keyRecords(environment)) {
-      const problem = storedKeyProblem(value);
-      if (problem) unreadable.push(corrupt(`Key ${keyId} (${environment})`, problem));
-      else if (!only || ofAccount(only.account)(value as StoredKey)) records.push({ ...(value as StoredKey) });
-    }
-    records.sort((a, b) => a.createdAt - b.createdAt);
-    return { records, unreadable };
-  }
+  const listChecked = async (environment: Environment, only?: AccountFilter): Promise<Checked<StoredKey>> =>
+    checkAll(
+      (await keyRecords(environment)).map(({ keyId, value }) => ({ what: `Key ${keyId} (${environment})`, value })),
+      storedKeyProblem,
+      (key: StoredKey) => ({ ...key }),
+      (key) => key.createdAt,
+      only,
+    );
 
   return {
     /** Keys held for one environment (one account, when given), oldest first; unreadable records are left out. */
@@ -171,19 +164,18 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void, cache: ReadCa
 
     /** Pending records of one environment (one account, when given), oldest first, and what could not be read. */
     listPending: (environment: Environment, only?: AccountFilter): Promise<Checked<PendingRecord>> =>
-      run(async (db) => {
-        const records: PendingRecord[] = [];
-        const unreadable: ErrorInfo[] = [];
-        let cursor = await db.transaction('pending').store.index('by-environment').openCursor(environment);
-        while (cursor) {
-          const problem = pendingProblem(cursor.value);
-          if (problem) unreadable.push(corrupt(`Unfinished operation ${String(cursor.primaryKey)} (${environment})`, problem));
-          else if (!only || ofAccount(only.account)(cursor.value)) records.push(readPending(cursor.value));
-          cursor = await cursor.continue();
-        }
-        records.sort((a, b) => a.startedAt - b.startedAt);
-        return { records, unreadable };
-      }),
+      run(async (db) =>
+        checkAll(
+          (await db.getAllFromIndex('pending', 'by-environment', environment)).map((value) => ({
+            what: `Unfinished operation ${String(value.id)} (${environment})`,
+            value,
+          })),
+          pendingProblem,
+          readPending,
+          (record) => record.startedAt,
+          only,
+        ),
+      ),
 
     /** The operation ended with nothing to keep. */
     removePending: (id: string): Promise<void> => write((db) => db.delete('pending', id)),
