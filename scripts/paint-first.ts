@@ -1,10 +1,10 @@
 /**
  * popup.html arranged for its first paint. Its styles go inside it: the first paint waits for no
  * stylesheet, and the copy the worker serves with the last screen in it (lib/popup-shell) comes
- * styled. Its module script moves to the end of the body, where the worker holds it back a frame
- * (lib/popup-shell/shell.ts); the head preloads it and its imports instead, so the files are read
- * while the list is parsed and painted: the live list came sooner so, the first paint no later
- * (README, Performance). The CSP allows all of it: it limits scripts, not styles.
+ * styled. Its module script moves to the end of the body, and the head preloads it and its
+ * imports, so the files are read while the list is parsed and painted: the live list came sooner
+ * so, the first paint no later (README, Performance). The CSP allows all of it: it limits scripts,
+ * not styles.
  *
  * Vite ties the page's CSS to its entry chunk (viteMetadata.importedCss), links it from the page
  * and lists it among the dependencies of every lazily loaded chunk that imports the entry. Taken

@@ -2,13 +2,13 @@
  * popup.html served by the worker with the last screen already in it. A running worker answers
  * the popup's navigation (its fetch event) with the packaged page plus the copy of the screen the
  * popup last showed: the browser parses the list with the page and no script runs before it is on
- * screen (npm run bench, 4a). The page's scripts follow a frame later, then the app loads and
- * takes the copy's place.
+ * screen (npm run bench, 4a). The page's scripts, preloaded from its head, run after it is parsed,
+ * and the app takes the copy's place.
  *
  * The copy is not secret (names, ids, scopes, from our own DOM through screen-copy.ts's allow-list)
  * and never holds key material; it is kept in memory and in `storage.session` (memory only, gone
  * when the browser closes), dropped before a key is forgotten or deleted. Without a copy, or on any
- * failure, the packaged page is served unchanged and paints its own copy from localStorage.
+ * failure, the packaged page is served unchanged and the app paints the last list from its snapshot.
  */
 import { toHtml } from './html';
 import { isCopied, type CopiedElement } from './screen-copy';
@@ -96,7 +96,7 @@ export function createPopupShell(
     async respond(request) {
       try {
         const found = await withScreen(request);
-        if (found) return inTwoParts(found);
+        if (found) return new Response(found.text, { status: 200, headers: found.headers });
       } catch {
         page = undefined; // try the packaged page again next time
         forget();
@@ -104,31 +104,6 @@ export function createPopupShell(
       return fetchPage(request);
     },
   };
-}
-
-/**
- * The page up to its scripts at once, its scripts a frame later: the browser parses the copy before
- * it starts fetching the app, while the worker's early list leaves (lib/key-manager/opening.ts).
- * Kept because the live list measured sooner with it, not only the picture (README, Performance).
- */
-export const SCRIPTS_AFTER_MS = 16;
-
-function inTwoParts({ text, headers }: Page): Response {
-  const at = text.indexOf('<script', text.indexOf('<div id="app">'));
-  if (at < 0) return new Response(text, { status: 200, headers });
-  const encoder = new TextEncoder();
-  let later: ReturnType<typeof setTimeout> | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(text.slice(0, at)));
-      later = setTimeout(() => {
-        controller.enqueue(encoder.encode(text.slice(at)));
-        controller.close();
-      }, SCRIPTS_AFTER_MS);
-    },
-    cancel: () => clearTimeout(later), // the popup closed before its scripts came
-  });
-  return new Response(body, { status: 200, headers });
 }
 
 /** Whether a request is the navigation to the popup (the only one the worker answers itself). */

@@ -4,10 +4,10 @@
  * — the packaged page with the copy inside and the packaged page's CSP, or the packaged page alone.
  */
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeHtml, toHtml } from '../../lib/popup-shell/html';
 import type { CopiedElement } from '../../lib/popup-shell/screen-copy';
-import { SCRIPTS_AFTER_MS, createPopupShell, isPopupNavigation, type PopupShell } from '../../lib/popup-shell/shell';
+import { createPopupShell, isPopupNavigation, type PopupShell } from '../../lib/popup-shell/shell';
 import { memoryScreenStore } from '../helpers/screen-store';
 
 const ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
@@ -97,17 +97,6 @@ const navigation = () => new Request(`${ORIGIN}/popup.html`);
 const served = async (shell: PopupShell) => (await shell.respond(navigation())).text();
 
 /** The body served with a copy naming `sandbox`, read with timers faked: the scripts' frame is a timer. */
-async function withServedBody(read: (body: NonNullable<Response['body']>) => Promise<void>) {
-  const shell = createPopupShell(memoryScreenStore(), packagedPage().fetch);
-  await shell.keep(screen('sandbox'));
-  vi.useFakeTimers();
-  try {
-    await read((await shell.respond(navigation())).body!);
-  } finally {
-    vi.useRealTimers();
-  }
-}
-
 describe('the worker’s answer to the popup', () => {
   it('puts the last screen inside the packaged page, inert, with the packaged page’s CSP', async () => {
     const page = packagedPage();
@@ -131,32 +120,6 @@ describe('the worker’s answer to the popup', () => {
     await shell.keep(screen('sandbox'));
     const html = await served(shell);
     expect(html).toMatch(/<\/ul><p class="hint">The list you saw last: &lt;updating&gt;…<\/p><\/main>/);
-  });
-
-  it('sends the page up to its scripts at once and the scripts a frame later: the copy is painted before the app is fetched', async () => {
-    await withServedBody(async (body) => {
-      const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-      const first = await reader.read();
-      expect(first.value).toContain('<span class="key-name">sandbox</span>');
-      expect(first.value).not.toContain('<script');
-      let second: ReadableStreamReadResult<string> | undefined;
-      const reading = reader.read().then((part) => (second = part));
-      await vi.advanceTimersByTimeAsync(SCRIPTS_AFTER_MS - 1);
-      expect(second).toBeUndefined(); // the scripts wait for the frame
-      await vi.advanceTimersByTimeAsync(1);
-      await reading;
-      expect(second!.value!.startsWith('<script')).toBe(true);
-      expect((await reader.read()).done).toBe(true);
-    });
-  });
-
-  it('a popup closed before its scripts came leaves nothing waiting to be sent', async () => {
-    await withServedBody(async (body) => {
-      const reader = body.getReader();
-      await reader.read();
-      await reader.cancel();
-      expect(vi.getTimerCount()).toBe(0);
-    });
   });
 
   it('a name holding markup or a replacement pattern stays text', async () => {
