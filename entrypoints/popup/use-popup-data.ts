@@ -136,13 +136,13 @@ export function usePopupData(snapshot: PopupSnapshot | null, setStatus: (status:
       if (mine !== loads.current) return;
       // Read for another account than the one shown (the signing key changed meanwhile): read again.
       if (fresh.account !== o.signingKey.account) return void load(send('getOverview', { environment: env }));
-      // The account's health after the list (it reads four more things of Kalshi), on open and on a switch.
-      if (initial) void send('getAccountHealth', { environment: env, timeZone: userTimeZone() }).then(setHealth, () => setHealth(null));
       const shown = newFirst(fresh.keys, lastLists.get(slot));
       lastLists.set(slot, shown.keys);
       setKeys(shown.keys);
       setNewKeys(shown.news);
       setLive(true);
+      // The account's health after the list (it reads four more things of Kalshi), on open and on a switch.
+      if (initial) void send('getAccountHealth', { environment: env, timeZone: userTimeZone() }).then(setHealth, () => setHealth(null));
       // The first list after an update from before the accounts asked Kalshi whose each key is.
       if (o.signingKey.account === null) void send('getOverview', { environment: env }).then(setOverview, () => undefined);
       setTrouble(
