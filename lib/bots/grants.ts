@@ -4,7 +4,7 @@
  * agent forwards a request's method, path and the grant's token; the worker checks them here and
  * signs only a request inside a live grant, on one of Kalshi's API paths.
  *
- * May import: lib/shared only. Pure: the clock is passed in.
+ * May import: lib/shared and lib/kalshi (the signer). This file is pure: the clock is passed in.
  */
 import type { Environment } from '../shared/environments';
 

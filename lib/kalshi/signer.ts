@@ -7,11 +7,12 @@ export interface SigningKey {
   privateKey: CryptoKey;
 }
 
-export interface SignedHeaders {
+/** A type, not an interface: a map of header names to values wherever one is asked for. */
+export type SignedHeaders = {
   'KALSHI-ACCESS-KEY': string;
   'KALSHI-ACCESS-TIMESTAMP': string;
   'KALSHI-ACCESS-SIGNATURE': string;
-}
+};
 
 /** Kalshi signs timestamp(ms) + METHOD + path; the query string is never part of it. */
 export function presignText(timestampMs: number, method: string, pathWithQuery: string): string {

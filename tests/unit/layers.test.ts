@@ -23,7 +23,7 @@ const LAYERS: Record<string, { imports: string[]; typesFrom?: string[] }> = {
   'lib/key-store': { imports: ['lib/shared', 'lib/key-formats'] },
   'lib/key-manager': { imports: ['lib/shared', 'lib/key-formats', 'lib/kalshi', 'lib/key-store'], typesFrom: ['lib/popup-shell'] },
   'lib/popup-shell': { imports: [] },
-  'lib/bots': { imports: ['lib/shared'] },
+  'lib/bots': { imports: ['lib/shared', 'lib/kalshi'] },
   'lib/messages': {
     imports: ['lib/shared', 'lib/kalshi', 'lib/popup-shell'],
     typesFrom: ['lib/key-manager', 'lib/key-formats', 'lib/key-store'],

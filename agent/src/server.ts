@@ -1,0 +1,146 @@
+/**
+ * kalshi-keys-agent's local server: Kalshi's REST API on 127.0.0.1, for programs on this computer.
+ * A bot points its SDK's host here and sends a grant's token as its key id (or as a bearer token);
+ * the agent asks the extension to sign each request (`sign`: native messaging in the product),
+ * adds the three KALSHI-ACCESS-* headers it gets back, forwards the request over TLS to the Kalshi
+ * host the extension names, and streams the answer back. It never sees a private key, and it
+ * cannot sign: a request the extension refuses is answered with the extension's words, unsent.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+/** The extension's answer for one request (lib/bots/signing.ts). */
+export type SignAnswer =
+  { ok: true; host: string; headers: Record<string, string> } | { ok: false; status: number; code: string; message: string };
+
+export interface SignRequest {
+  token: string | undefined;
+  method: string;
+  /** As Kalshi signs it: without the query. */
+  path: string;
+}
+
+export interface AgentOptions {
+  /** 0: any free port. */
+  port: number;
+  /** Asks the extension; rejects when the browser holding the keys cannot be reached. */
+  sign(request: SignRequest): Promise<SignAnswer>;
+  /** Where a Kalshi host is reached: the host itself, unless tests point it at a local exchange. */
+  upstream?: (host: string) => { host: string; port: number; ca?: string };
+}
+
+export interface Agent {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Request headers that describe this hop or carry the bot's own credentials: never forwarded. */
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'authorization',
+  'cookie',
+  'kalshi-access-key',
+  'kalshi-access-signature',
+  'kalshi-access-timestamp',
+]);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer']);
+
+/** An answer in Kalshi's error shape, so a bot's SDK shows the words. */
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** The grant's token: the SDK's key id, or a bearer token. */
+function tokenOf(headers: IncomingHttpHeaders): string | undefined {
+  const key = headers['kalshi-access-key'];
+  if (typeof key === 'string' && key !== '') return key;
+  const bearer = /^Bearer (\S+)$/.exec(headers.authorization ?? '');
+  return bearer?.[1];
+}
+
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const upstream = options.upstream ?? ((host: string): { host: string; port: number; ca?: string } => ({ host, port: 443 }));
+  let port = options.port;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A web page's request carries an Origin: pages never reach Kalshi through this agent.
+    if (req.headers.origin !== undefined)
+      return refuse(res, 403, 'origin_refused', 'Requests from web pages are refused: only programs on this computer may use the agent.');
+    // Another name for this address (DNS rebinding) is refused, whatever it resolves to.
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`)
+      return refuse(res, 421, 'host_refused', `Address the agent as 127.0.0.1:${port} or localhost:${port}.`);
+    const target = req.url ?? '';
+    const method = req.method ?? '';
+    const queryAt = target.indexOf('?');
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    let answer: SignAnswer;
+    try {
+      answer = await options.sign({ token: tokenOf(req.headers), method, path });
+    } catch {
+      return refuse(
+        res,
+        503,
+        'browser_closed',
+        'The browser holding your keys is closed: open it, with the Kalshi key manager, and try again.',
+      );
+    }
+    if (!answer.ok) return refuse(res, answer.status, answer.code, answer.message);
+
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
+    const to = upstream(answer.host);
+    const forwarded = httpsRequest(
+      {
+        host: to.host,
+        port: to.port,
+        servername: answer.host,
+        ca: to.ca,
+        method,
+        path: target,
+        headers: { ...headers, host: answer.host, ...answer.headers },
+      },
+      (reply) => {
+        const back: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) back[name] = value;
+        res.writeHead(reply.statusCode ?? 502, back);
+        reply.pipe(res);
+      },
+    );
+    forwarded.on('error', () => {
+      if (!res.headersSent) refuse(res, 502, 'kalshi_unreachable', `${answer.ok ? answer.host : 'Kalshi'} could not be reached.`);
+      else res.destroy();
+    });
+    req.pipe(forwarded);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) refuse(res, 500, 'agent_error', 'The agent failed on this request: nothing was sent to Kalshi.');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
