@@ -3,10 +3,11 @@ import { accountRoutes } from './account-routes';
 import { API_PREFIX, type Handler, type RouteContext } from './context';
 import { errorReply, HttpError, type Reply } from './http';
 import { keyRoutes } from './key-routes';
+import { orderRoutes } from './order-routes';
 
 export { API_PREFIX, type ExchangeState, type RouteContext } from './context';
 
-const routes: Record<string, Handler> = { ...keyRoutes, ...accountRoutes };
+const routes: Record<string, Handler> = { ...keyRoutes, ...accountRoutes, ...orderRoutes };
 
 /** Routes one request; never throws (errors become Kalshi-shaped replies). */
 export async function route(ctx: RouteContext): Promise<Reply> {

@@ -97,6 +97,30 @@ export interface Account {
   volumeProgress: VolumeProgress[] | null;
   /** Per subaccount (0 = primary), in cents. */
   balances: Map<number, { balance: number; portfolioValue: number }>;
+  /** Orders placed through the API, oldest first: accepted, recorded and echoed, never matched. */
+  orders: SandboxOrder[];
+}
+
+/** An order as Kalshi's GET /portfolio/orders describes one (the fields a bot reads first). */
+export interface SandboxOrder {
+  order_id: string;
+  user_id: string;
+  client_order_id: string;
+  ticker: string;
+  side: 'yes' | 'no';
+  action: 'buy' | 'sell';
+  type: 'limit' | 'market';
+  status: 'resting';
+  yes_price: number;
+  no_price: number;
+  yes_price_dollars: string;
+  no_price_dollars: string;
+  initial_count: number;
+  remaining_count: number;
+  fill_count: number;
+  created_time: string;
+  /** The key that placed it. */
+  placed_by: string;
 }
 
 /** Per-second read/write token budgets (Kalshi, October 2026); the sandbox reports them, never enforces them. */
@@ -145,6 +169,7 @@ export function newAccount(label: string, tier: Tier = 'basic'): Account {
     hasRecentApiOrder: false,
     volumeProgress: null,
     balances: new Map([[0, { balance: DEFAULT_BALANCE_CENTS, portfolioValue: 0 }]]),
+    orders: [],
   };
 }
 

@@ -118,6 +118,41 @@ describe('a bot through the agent', () => {
     ).toBe(200);
   });
 
+  it('a Trade grant places an order: the exchange records it, and lists it back through the agent', async () => {
+    const token = await admit('trader', PRESETS.trade);
+    const order = {
+      ticker: 'KXBTC-26DEC31-T100000',
+      side: 'yes',
+      action: 'buy',
+      count: 3,
+      type: 'limit',
+      yes_price: 42,
+      client_order_id: 'bot-1',
+    };
+    const placed = await botRequest(
+      'POST',
+      `${P}/portfolio/orders`,
+      { ...asBot(token), 'content-type': 'application/json' },
+      JSON.stringify(order),
+    );
+    expect(placed).toMatchObject({
+      status: 201,
+      json: {
+        order: { ticker: order.ticker, side: 'yes', action: 'buy', yes_price: 42, no_price: 58, remaining_count: 3, status: 'resting' },
+      },
+    });
+    const listed = await botRequest('GET', `${P}/portfolio/orders?ticker=${order.ticker}`, asBot(token));
+    expect(listed).toMatchObject({ status: 200, json: { orders: [{ client_order_id: 'bot-1', yes_price_dollars: '0.42' }] } });
+    // Kalshi's words for a malformed order come back as Kalshi sent them.
+    const bad = await botRequest(
+      'POST',
+      `${P}/portfolio/orders`,
+      { ...asBot(token), 'content-type': 'application/json' },
+      '{"side":"yes"}',
+    );
+    expect(bad).toMatchObject({ status: 400, json: { error: { code: 'invalid_parameters' } } });
+  });
+
   it('a Read only grant’s order is refused in words and never reaches the exchange', async () => {
     const token = await admit('reader', PRESETS.read);
     const before = reachedExchange(`${P}/portfolio/orders`);
