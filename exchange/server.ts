@@ -16,6 +16,7 @@ import { defaultErrorBody, HttpError, type Reply } from './http';
 import { route } from './routes';
 import type { Env } from './state';
 import { DEFAULT_TLS_DIR, ensureTls } from './tls';
+import { acceptWebSocket } from './websocket';
 import type { Exchange, ExchangeOptions, RequestLogEntry } from './types';
 
 export type { ApiKeyRecord, Attestation, Env, Grant, KeyType, Tier, UploadAllowed, VolumeProgress } from './state';
@@ -188,6 +189,13 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Exch
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
+  });
+  // Kalshi's WebSocket: its upgrade signed like a GET (websocket.ts); any other upgrade is refused.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    if (!acceptWebSocket(state, envForHost(req.headers.host), req, socket))
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
   });
   // TLS handshakes that fail (e.g. a browser rejecting the self-signed cert) are not our errors.
   server.on('tlsClientError', () => {});

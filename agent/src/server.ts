@@ -6,8 +6,10 @@
  * host the extension names, and streams the answer back. It never sees a private key, and it
  * cannot sign: a request the extension refuses is answered with the extension's words, unsent.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 
 /** The extension's answer for one request (lib/bots/signing.ts). */
@@ -61,6 +63,26 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
   res.end(body);
 }
 
+/** The same answer on a socket whose upgrade is refused (no ServerResponse there). */
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
+  socket.end(`${head}\r\n\r\n${body}`);
+}
+
+/** A WebSocket upgrade keeps its own headers (upgrade, connection, sec-websocket-*); never the bot's credentials. */
+const NOT_FORWARDED_UPGRADE = new Set([
+  'host',
+  'origin',
+  'authorization',
+  'cookie',
+  'proxy-authorization',
+  'proxy-connection',
+  'kalshi-access-key',
+  'kalshi-access-signature',
+  'kalshi-access-timestamp',
+]);
+
 /** The grant's token: the SDK's key id, or a bearer token. */
 function tokenOf(headers: IncomingHttpHeaders): string | undefined {
   const key = headers['kalshi-access-key'];
@@ -73,29 +95,31 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const upstream = options.upstream ?? ((host: string): { host: string; port: number; ca?: string } => ({ host, port: 443 }));
   let port = options.port;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The extension's answer for `req`, or the refusal to send instead: [status, code, words]. */
+  async function signed(req: IncomingMessage): Promise<Extract<SignAnswer, { ok: true }> | [number, string, string]> {
     // A web page's request carries an Origin: pages never reach Kalshi through this agent.
     if (req.headers.origin !== undefined)
-      return refuse(res, 403, 'origin_refused', 'Requests from web pages are refused: only programs on this computer may use the agent.');
+      return [403, 'origin_refused', 'Requests from web pages are refused: only programs on this computer may use the agent.'];
     // Another name for this address (DNS rebinding) is refused, whatever it resolves to.
     if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`)
-      return refuse(res, 421, 'host_refused', `Address the agent as 127.0.0.1:${port} or localhost:${port}.`);
+      return [421, 'host_refused', `Address the agent as 127.0.0.1:${port} or localhost:${port}.`];
     const target = req.url ?? '';
-    const method = req.method ?? '';
     const queryAt = target.indexOf('?');
     const path = queryAt < 0 ? target : target.slice(0, queryAt);
     let answer: SignAnswer;
     try {
-      answer = await options.sign({ token: tokenOf(req.headers), method, path });
+      answer = await options.sign({ token: tokenOf(req.headers), method: req.method ?? '', path });
     } catch {
-      return refuse(
-        res,
-        503,
-        'browser_closed',
-        'The browser holding your keys is closed: open it, with the Kalshi key manager, and try again.',
-      );
+      return [503, 'browser_closed', 'The browser holding your keys is closed: open it, with the Kalshi key manager, and try again.'];
     }
-    if (!answer.ok) return refuse(res, answer.status, answer.code, answer.message);
+    return answer.ok ? answer : [answer.status, answer.code, answer.message];
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const answer = await signed(req);
+    if (Array.isArray(answer)) return refuse(res, ...answer);
+    const target = req.url ?? '';
+    const method = req.method ?? '';
 
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !NOT_FORWARDED.has(name)) headers[name] = value;
@@ -118,7 +142,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       },
     );
     forwarded.on('error', () => {
-      if (!res.headersSent) refuse(res, 502, 'kalshi_unreachable', `${answer.ok ? answer.host : 'Kalshi'} could not be reached.`);
+      if (!res.headersSent) refuse(res, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
       else res.destroy();
     });
     req.pipe(forwarded);
@@ -130,6 +154,30 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       else res.destroy();
     });
   });
+  // Kalshi's WebSocket: the upgrade signed as a GET, then the two connections joined byte for byte.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    void signed(req).then((answer) => {
+      if (Array.isArray(answer)) return refuseUpgrade(socket, ...answer);
+      const to = upstream(answer.host);
+      const kalshi = tlsConnect({ host: to.host, port: to.port, servername: answer.host, ca: to.ca }, () => {
+        const lines = [`GET ${req.url ?? ''} HTTP/1.1`, `host: ${answer.host}`];
+        for (let i = 0; i < req.rawHeaders.length; i += 2)
+          if (!NOT_FORWARDED_UPGRADE.has(req.rawHeaders[i]!.toLowerCase())) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        for (const [name, value] of Object.entries(answer.headers)) lines.push(`${name}: ${value}`);
+        kalshi.write(`${lines.join('\r\n')}\r\n\r\n`);
+        kalshi.write(head);
+        socket.pipe(kalshi).pipe(socket);
+      });
+      let joined = false;
+      kalshi.once('secureConnect', () => (joined = true));
+      kalshi.on('error', () =>
+        joined ? socket.destroy() : refuseUpgrade(socket, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`),
+      );
+      socket.on('close', () => kalshi.destroy());
+    });
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -3,10 +3,13 @@
  * extension's decision and signature (lib/bots, with a real non-extractable key), and the local
  * exchange, which verifies every signature on its own. Refusals are proven by what never reached it.
  */
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent, type SignRequest } from '../../agent/src/server';
 import { startExchange, type Exchange } from '../../exchange/server';
+import { frame, readFrames, WEBSOCKET_PATH } from '../../exchange/websocket';
 import { createBudgets } from '../../lib/bots/budget';
 import { PRESETS, type Grant, type Power } from '../../lib/bots/grants';
 import { createBotSigning } from '../../lib/bots/signing';
@@ -40,6 +43,41 @@ async function admit(name: string, powers: readonly Power[], extra: Partial<Gran
     ...extra,
   });
   return token;
+}
+
+/**
+ * A bot's WebSocket through the agent: the upgrade with the token, one subscribe command, and the
+ * messages that come back until `count` are in; or the refusal's status when there is no upgrade.
+ */
+function botWebSocket(headers: Record<string, string>, count: number): Promise<{ status: number; messages: unknown[] }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: agent.port,
+      path: WEBSOCKET_PATH,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+        ...headers,
+      },
+    });
+    req.on('response', (res) => resolve({ status: res.statusCode ?? 0, messages: [] }));
+    req.on('upgrade', (res, socket: Socket, head: Buffer) => {
+      const messages: unknown[] = [];
+      let pending = head;
+      socket.on('data', (chunk: Buffer) => {
+        const { frames, rest } = readFrames(Buffer.concat([pending, chunk]));
+        pending = rest;
+        for (const [, payload] of frames) messages.push(JSON.parse(payload.toString('utf8')));
+        if (messages.length >= count) (socket.destroy(), resolve({ status: res.statusCode ?? 0, messages }));
+      });
+      socket.write(frame(0x1, Buffer.from(JSON.stringify({ id: 1, cmd: 'subscribe', params: { channels: ['ticker'] } })), randomBytes(4)));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** A bot's request to the agent, as an SDK whose host is the agent sends it. */
@@ -151,6 +189,19 @@ describe('a bot through the agent', () => {
       '{"side":"yes"}',
     );
     expect(bad).toMatchObject({ status: 400, json: { error: { code: 'invalid_parameters' } } });
+  });
+
+  it('a WebSocket through the agent: the upgrade signed by the extension, the exchange’s messages back', async () => {
+    const token = await admit('streamer', PRESETS.read);
+    const { status, messages } = await botWebSocket(asBot(token), 2);
+    expect(status).toBe(101);
+    expect(messages).toEqual([
+      { id: 1, type: 'subscribed', msg: { channel: 'ticker', sid: 1 } },
+      { type: 'ticker', sid: 1, seq: 1, msg: expect.objectContaining({ market_ticker: 'SANDBOX' }) },
+    ]);
+    // Refused before any upgrade: an unknown token, a web page.
+    expect((await botWebSocket(asBot(newToken()), 1)).status).toBe(401);
+    expect((await botWebSocket({ ...asBot(token), origin: 'https://evil.example' }, 1)).status).toBe(403);
   });
 
   it('a Read only grant’s order is refused in words and never reaches the exchange', async () => {
