@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command, thisSystem, type System } from '../../agent/src/cli';
 import { HOST_NAME } from '../../agent/src/install';
-import { DEFAULT_PORT, portFrom } from '../../agent/src/main';
+import { DEFAULT_PORT, portFrom, upstreamFrom } from '../../agent/src/main';
 import { GECKO_ID } from '../../scripts/firefox';
 
 const ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -79,5 +79,15 @@ describe('the agent’s port', () => {
     expect(portFrom({ KALSHI_KEYS_AGENT_PORT: '9000' })).toBe(9000);
     for (const bad of ['0', '70000', 'http', '80.5'])
       expect(() => portFrom({ KALSHI_KEYS_AGENT_PORT: bad })).toThrow(/must be a port number/);
+  });
+
+  it('sends to Kalshi’s host unless KALSHI_KEYS_AGENT_CONNECT_TO names a host:port (the local sandbox)', () => {
+    expect(upstreamFrom({})).toBeUndefined();
+    expect(upstreamFrom({ KALSHI_KEYS_AGENT_CONNECT_TO: '127.0.0.1:8443' })?.('external-api.kalshi.com')).toEqual({
+      host: '127.0.0.1',
+      port: 8443,
+    });
+    for (const bad of ['127.0.0.1', 'https://x:1', 'a b:1'])
+      expect(() => upstreamFrom({ KALSHI_KEYS_AGENT_CONNECT_TO: bad })).toThrow(/must be host:port/);
   });
 });
