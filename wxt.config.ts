@@ -23,7 +23,10 @@ export default defineConfig({
     // storage: storage.session, where the worker keeps the popup's last screen between its restarts
     // (lib/popup-shell), and a one-time private key sealed until its promised time (secrets.ts).
     // alarms: wakes the worker at that time to wipe it. Neither warns at install.
-    permissions: ['storage', 'alarms'],
+    // nativeMessaging: the local agent (agent/), through which bots use a held key without holding
+    // it. It does nothing until the user installs the agent, which names this extension alone.
+    // Required, not optional: a browser asks for an optional one in a dialog no test can answer.
+    permissions: ['storage', 'alarms', 'nativeMessaging'],
     host_permissions: ALL_API_HOSTS.map((host) => `https://${host}/*`),
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; frame-ancestors 'none'",

@@ -4,6 +4,8 @@ import { createBadge } from '../lib/key-manager/badge';
 import { createKeyService } from '../lib/key-manager/service';
 import { createOpening, type Opening } from '../lib/key-manager/opening';
 import { createSecretKeeper, type SecretKeeper } from '../lib/key-manager/secrets';
+import { createBots, type Bots } from '../lib/key-manager/bots';
+import { AGENT_HOST_NAME, createAgentLink } from '../lib/bots/link';
 import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
@@ -40,6 +42,16 @@ export default defineBackground({
       () => browser.i18n.getMessage('popup_updating'),
     );
     let secrets: SecretKeeper | undefined;
+    let bots: Bots | undefined;
+    // The local agent's port (lib/bots/link.ts): bots' requests are signed here, never by the agent.
+    // While it is open, Chrome keeps this worker running.
+    const agent = createAgentLink({
+      connect: () => browser.runtime.connectNative(AGENT_HOST_NAME),
+      sign: (request) => bots!.sign(request),
+      outcome: (answer, request, status) => bots?.outcome(answer, request, status),
+      onStatus: () => {},
+      lastError: () => browser.runtime.lastError?.message,
+    });
     const getHandlers = () =>
       (handlers ??= openKeyStore().then((store) => {
         secrets = createSecretKeeper({
@@ -49,12 +61,18 @@ export default defineBackground({
           // The worker may be stopped at the promised time: the alarm starts it to wipe the key then.
           wake: (at) => void browser.alarms.create(SECRETS_ALARM, { when: at }),
         });
-        const service = createKeyService({ store, badge, screen: shell, secrets });
+        bots = createBots({ store, now: Date.now, agent });
+        const service = createKeyService({ store, badge, screen: shell, secrets, bots });
         return createOpening(service, {
           activeEnvironment: () => store.getActiveEnvironment(),
           now: Date.now,
         });
       }));
+
+    // The agent comes back with the worker, if the user had it on (after a browser restart, too).
+    void getHandlers()
+      .then(() => bots?.resume())
+      .catch(() => undefined);
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === SECRETS_ALARM) void getHandlers().then(() => secrets?.sweep());

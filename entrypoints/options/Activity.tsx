@@ -19,6 +19,7 @@ const OPERATION_WORDS: Record<ActivityOperation, MessageKey> = {
   test: 'activity_op_test',
   use_for_signing: 'activity_op_use_for_signing',
   keep: 'activity_op_keep',
+  bot_request: 'activity_op_bot_request',
 };
 const CSV_HEADER: MessageKey[] = [
   'activity_csv_time',
@@ -29,6 +30,10 @@ const CSV_HEADER: MessageKey[] = [
   'activity_col_operation',
   'activity_col_outcome',
   'activity_csv_error_code',
+  'activity_csv_bot',
+  'activity_csv_request',
+  'activity_csv_status',
+  'activity_csv_count',
 ];
 const COLUMNS: MessageKey[] = [
   'activity_col_time',
@@ -43,6 +48,13 @@ const ALL = 'all';
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 function Outcome({ entry }: { entry: ActivityEntry }) {
+  // A bot's request: Kalshi's status, or the extension's refusal (its code, as the bot was told).
+  if (entry.bot)
+    return (
+      <span class={entry.outcome === 'ok' ? undefined : 'activity-refused'}>
+        {entry.bot.refusal ? t('activity_bot_refused', entry.bot.status, entry.bot.refusal) : t('activity_bot_status', entry.bot.status)}
+      </span>
+    );
   if (entry.outcome === 'ok') return <>{t('activity_outcome_ok')}</>;
   const code = entry.errorCode ?? 'internal';
   return (
@@ -190,7 +202,17 @@ export function Activity({ version, views, onStatus }: { version: number; views:
                   <td>
                     {e.keyName ?? t('activity_key_unnamed')} {e.keyId && <code>{e.keyId.slice(0, 8)}</code>}
                   </td>
-                  <td>{t(OPERATION_WORDS[e.operation])}</td>
+                  <td>
+                    {e.bot ? t('activity_bot_request', e.bot.grantName, e.bot.count) : t(OPERATION_WORDS[e.operation])}
+                    {e.bot && (
+                      <>
+                        <br />
+                        <code>
+                          {e.bot.method} {e.bot.path}
+                        </code>
+                      </>
+                    )}
+                  </td>
                   <td>
                     <Outcome entry={e} />
                   </td>

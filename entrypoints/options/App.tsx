@@ -7,6 +7,7 @@ import { StatusMessage, type Status } from '../../components/StatusMessage';
 import { ENVIRONMENTS, type Environment } from '../../lib/shared/environments';
 import type { AccountsView } from '../../lib/messages';
 import { Activity } from './Activity';
+import { Bots } from './Bots';
 import { HeldKeys } from './HeldKeys';
 
 const MAX_FILE_BYTES = 20_000;
@@ -201,6 +202,7 @@ export function App() {
         }}
         onStatus={setStatus}
       />
+      <Bots views={views} onStatus={setStatus} onLogged={() => setActivityVersion((v) => v + 1)} />
       <Activity version={activityVersion} views={views} onStatus={setStatus} />
     </main>
   );

@@ -4,7 +4,8 @@ import type { ActivityEntry } from '../../lib/messages';
 
 /**
  * `header` names the columns: time (UTC, ISO 8601, so any spreadsheet sorts it), environment, account,
- * key name, key id, operation, outcome, error code. Values are the log's own codes, the same in every language.
+ * key name, key id, operation, outcome, error code, and for a bot's requests its grant, the request,
+ * the status and how many in that minute. Values are the log's own codes, the same in every language.
  */
 export function activityCsv(entries: readonly ActivityEntry[], header: readonly string[]): string {
   const rows = entries.map((e) => [
@@ -15,7 +16,11 @@ export function activityCsv(entries: readonly ActivityEntry[], header: readonly 
     e.keyId ?? '',
     e.operation,
     e.outcome,
-    e.errorCode ?? '',
+    e.errorCode ?? e.bot?.refusal ?? '',
+    e.bot?.grantName ?? '',
+    e.bot ? `${e.bot.method} ${e.bot.path}` : '',
+    e.bot ? String(e.bot.status) : '',
+    e.bot ? String(e.bot.count) : '',
   ]);
   return toCsv([header, ...rows]);
 }

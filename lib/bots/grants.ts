@@ -5,39 +5,11 @@
  * signs only a request inside a live grant, on one of Kalshi's API paths.
  *
  * May import: lib/shared and lib/kalshi (the signer). This file is pure: the clock is passed in.
+ * A grant's fields are lib/shared/grant.ts.
  */
-import type { Environment } from '../shared/environments';
+import type { Grant, Power } from '../shared/grant';
 
-/** What a request does to the account, judged by Kalshi's method and path. */
-export type Power = 'read' | 'trade' | 'transfer' | 'keys' | 'write';
-
-/** Every power, in the order the options page lists them. */
-export const POWERS: readonly Power[] = ['read', 'trade', 'transfer', 'keys', 'write'];
-
-/** The two grants most bots need: nothing that moves money or manages keys. */
-export const PRESETS = {
-  read: ['read'],
-  trade: ['read', 'trade'],
-} as const satisfies Record<string, readonly Power[]>;
-
-export interface Grant {
-  id: string;
-  /** The user's name for the bot. */
-  name: string;
-  environment: Environment;
-  /** The held key that signs for the bot, and its Kalshi account (communications id). */
-  keyId: string;
-  account: string | null;
-  powers: Power[];
-  createdAt: number;
-  /** ms since the epoch; a grant past it is refused. */
-  expiresAt: number;
-  /** Requests per second the bot may make, below the account's own budget. */
-  perSecond: number;
-  /** SHA-256 of the token, hex (tokens.ts): the token itself is shown once and kept nowhere. */
-  tokenHash: string;
-  revokedAt?: number;
-}
+export { POWERS, PRESETS, type Grant, type Power } from '../shared/grant';
 
 export const API_PREFIX = '/trade-api/v2';
 export const WEBSOCKET_PATH = '/trade-api/ws/v2';
@@ -57,10 +29,13 @@ export function powerOf(method: string, path: string): Power | undefined {
   const segments = path.slice(API_PREFIX.length + 1).split('/');
   if (!segments.every((s) => SEGMENT.test(s))) return undefined;
   const [first, second] = segments;
-  if (segments.includes('api_keys')) return 'keys'; // wherever it sits, listing too: a bot has no business with keys
-  if (segments.includes('transfer')) return 'transfer';
+  // Reading is reading, the key list too (ids, names and scopes: never a key); a change to keys or money is named.
   if (method === 'GET') return 'read';
-  if (first === 'portfolio' && (second === 'orders' || second === 'order_groups')) return 'trade';
+  if (segments.includes('api_keys')) return 'keys';
+  if (segments.includes('transfer')) return 'transfer';
+  // Orders, order groups, and the events' orders Kalshi's newer endpoints (and SDKs) place and cancel.
+  if (first === 'portfolio' && (second === 'orders' || second === 'order_groups' || (second === 'events' && segments[2] === 'orders')))
+    return 'trade';
   return 'write';
 }
 

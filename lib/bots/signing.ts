@@ -30,7 +30,7 @@ export function createBotSigning(deps: {
   budgets: Budgets;
   now(): number;
   /** The user paused every bot. */
-  paused(): boolean;
+  paused(): boolean | Promise<boolean>;
 }) {
   return async function sign(request: BotRequest): Promise<BotAnswer> {
     const { method, path } = request;
@@ -51,7 +51,7 @@ export function createBotSigning(deps: {
       message,
       grantId: grant!.id,
     });
-    if (deps.paused()) return refuse(403, 'bots_paused', 'Every bot is paused in the Kalshi key manager: nothing was signed.');
+    if (await deps.paused()) return refuse(403, 'bots_paused', 'Every bot is paused in the Kalshi key manager: nothing was signed.');
     if (!deps.budgets.take(grant!, now))
       return refuse(
         429,

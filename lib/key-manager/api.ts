@@ -14,7 +14,10 @@ import type { NewKeyOptions, OneTimeSecret } from './minting';
 import type { RotationReport } from './rotation';
 import type { AccountHealth } from './account-health';
 import type { CopiedElement } from '../popup-shell/screen-copy';
+import type { BotsApi } from './bots';
 
+export type { AgentStatus } from '../bots/link';
+export type { BotsApi, BotsView, GrantSummary, NewGrant } from './bots';
 export type { AccountHealth, AttestationHealth, GrantHealth, LevelProgress, UploadGrantHealth } from './account-health';
 
 /** What the pages may know about a held key: never the CryptoKey itself. */
@@ -164,7 +167,7 @@ export interface ActivityList {
   accounts: (AccountId | null)[];
 }
 
-export interface KeyManagerApi {
+export interface KeyManagerApi extends BotsApi {
   /** `opening`: as for getAccount. */
   getOverview: { request: { environment?: Environment; opening?: true }; response: Overview };
   setEnvironment: { request: { environment: Environment }; response: Overview };

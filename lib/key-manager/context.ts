@@ -11,6 +11,7 @@ import { ENVIRONMENT_LABEL, type Environment } from '../shared/environments';
 import { AppError } from '../shared/errors';
 import type { ScreenKeeper } from '../popup-shell/shell';
 import type { KeySummary } from './api';
+import type { Bots } from './bots';
 import { createAttention, type BadgePort } from './attention';
 import { createAccountLearning } from './account-learning';
 import { createSecretKeeper, SECRET_TTL_MS, type SecretKeeper } from './secrets';
@@ -34,6 +35,8 @@ export interface KeyServiceDeps {
   badge?: BadgePort;
   /** Keeps the popup's last screen for the worker to serve (lib/popup-shell); none: not kept. */
   screen?: ScreenKeeper;
+  /** Bots, with the background's agent (bots.ts). */
+  bots?: Bots;
 }
 
 export function summarize(key: StoredKey): KeySummary {

@@ -5,6 +5,7 @@
  */
 import { accountFor, healthFor } from './account';
 import { createAccountHandlers } from './accounts';
+import { createBots } from './bots';
 import { createActivity } from './activity';
 import type { Handlers } from './api';
 import { createContext, type KeyServiceDeps } from './context';
@@ -16,6 +17,8 @@ import { createRotation } from './rotation-flow';
 
 export type { Handlers } from './api';
 export { summarize, type KeyServiceDeps } from './context';
+
+const NO_AGENT = { start() {}, stop() {}, status: () => ({ state: 'off' }) as const };
 
 export function createKeyService(deps: KeyServiceDeps): Handlers {
   const ctx = createContext(deps);
@@ -85,5 +88,7 @@ export function createKeyService(deps: KeyServiceDeps): Handlers {
     forgetKey: async (request) => (await forgetting(), actions.forgetKey(request)),
     deleteApiKey: async (request) => (await forgetting(), actions.deleteApiKey(request)),
     ...createRotation(ctx, minting),
+    // Without the background's agent (tests of keys alone), bots are admitted but never served.
+    ...(deps.bots ?? createBots({ store: deps.store, now: ctx.now, agent: NO_AGENT })).handlers,
   });
 }

@@ -20,6 +20,8 @@ export const ACTIVITY_OPERATIONS = [
   'test',
   'use_for_signing',
   'keep',
+  /** Requests signed for a bot (or refused), one entry per grant, request and answer each minute: `bot` says which. */
+  'bot_request',
 ] as const;
 export type ActivityOperation = (typeof ACTIVITY_OPERATIONS)[number];
 
@@ -47,6 +49,21 @@ export interface ActivityEntry {
   outcome: ActivityOutcome;
   /** Why it was refused, or the error that left its outcome unknown; absent when ok. */
   errorCode?: ErrorCode;
+  /** A bot_request's grant, request and answer, and how many such in the entry's minute. */
+  bot?: BotActivity;
+}
+
+export interface BotActivity {
+  grantId: string;
+  grantName: string;
+  method: string;
+  /** As signed: without the query. */
+  path: string;
+  /** Kalshi's HTTP status, or the extension's own when it refused to sign (401, 403, 429). */
+  status: number;
+  /** The refusal's code (lib/bots/signing.ts) when the extension refused. */
+  refusal?: string;
+  count: number;
 }
 
 export type NewActivity = Omit<ActivityEntry, 'id'>;
@@ -68,12 +85,24 @@ export function isActivityEntry(v: unknown): v is ActivityEntry {
     stringOrNull(v.keyName) &&
     (ACTIVITY_OPERATIONS as readonly unknown[]).includes(v.operation) &&
     (ACTIVITY_OUTCOMES as readonly unknown[]).includes(v.outcome) &&
-    (v.errorCode === undefined || isErrorCode(v.errorCode))
+    (v.errorCode === undefined || isErrorCode(v.errorCode)) &&
+    (v.bot === undefined || isBotActivity(v.bot))
   );
 }
 
+const isBotActivity = (b: unknown): b is BotActivity =>
+  isObject(b) &&
+  typeof b.grantId === 'string' &&
+  typeof b.grantName === 'string' &&
+  typeof b.method === 'string' &&
+  typeof b.path === 'string' &&
+  Number.isInteger(b.status) &&
+  (b.refusal === undefined || typeof b.refusal === 'string') &&
+  Number.isInteger(b.count) &&
+  (b.count as number) >= 1;
+
 /** An entry's own fields and nothing else: whatever more a caller or a record carries goes no further. */
-const own = ({ at, environment, account, keyId, keyName, operation, outcome, errorCode }: NewActivity): NewActivity => ({
+const own = ({ at, environment, account, keyId, keyName, operation, outcome, errorCode, bot }: NewActivity): NewActivity => ({
   at,
   environment,
   account,
@@ -82,12 +111,23 @@ const own = ({ at, environment, account, keyId, keyName, operation, outcome, err
   operation,
   outcome,
   ...(errorCode ? { errorCode } : {}),
+  ...(bot ? { bot: ownBot(bot) } : {}),
+});
+
+const ownBot = ({ grantId, grantName, method, path, status, refusal, count }: BotActivity): BotActivity => ({
+  grantId,
+  grantName,
+  method,
+  path,
+  status,
+  ...(refusal === undefined ? {} : { refusal }),
+  count,
 });
 
 export function activityOperations(run: <T>(work: (db: DB) => Promise<T>) => Promise<T>) {
   return {
-    /** Appends an entry and drops what falls beyond ACTIVITY_LIMIT, in one transaction. */
-    addActivity: (entry: NewActivity): Promise<void> =>
+    /** Appends an entry and drops what falls beyond ACTIVITY_LIMIT, in one transaction; its id. */
+    addActivity: (entry: NewActivity): Promise<number> =>
       run(async (db) => {
         const tx = db.transaction('activity', 'readwrite');
         const done = tx.done;
@@ -96,6 +136,15 @@ export function activityOperations(run: <T>(work: (db: DB) => Promise<T>) => Pro
         // Ids count up by one per entry, so those at or below id − LIMIT are the oldest beyond the limit.
         if (id > ACTIVITY_LIMIT) await tx.store.delete(IDBKeyRange.upperBound(id - ACTIVITY_LIMIT));
         await done;
+        return id;
+      }),
+
+    /** Rewrites an entry in place (a bot's minute counting up), if the log still holds it. */
+    updateActivity: (entry: ActivityEntry): Promise<void> =>
+      run(async (db) => {
+        const tx = db.transaction('activity', 'readwrite');
+        if (await tx.store.get(entry.id)) await tx.store.put({ id: entry.id, ...own(entry) } as ActivityEntry);
+        await tx.done;
       }),
 
     /** Every readable entry, newest first, with its own fields only (an unreadable one is skipped: the log only informs). */

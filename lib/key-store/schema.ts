@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { Environment } from '../shared/environments';
+import type { Grant } from '../shared/grant';
 import { AppError } from '../shared/errors';
 import type { AccountId, ActivityEntry } from './activity';
 import { isObject, type PendingRecord, type StoredKey } from './records';
@@ -26,6 +27,9 @@ export interface Settings {
   accounts?: Partial<Record<Environment, Record<AccountId, AccountSettings>>>;
   /** Seals one-time private keys in storage.session (lib/key-manager/secrets.ts): AES-GCM, non-extractable. */
   sealKey?: CryptoKey;
+  /** Bots (lib/bots): the user turned the local agent on; every bot paused. Absent: off, not paused. */
+  agentOn?: boolean;
+  botsPaused?: boolean;
 }
 
 export interface AccountSettings {
@@ -56,10 +60,12 @@ interface KeyManagerDB extends DBSchema {
   };
   /** Since version 3: the activity log (activity.ts), ids counting up from 1. */
   activity: { key: number; value: ActivityEntry };
+  /** Since version 4: what bots may have signed (lib/shared/grant.ts), by grant id. */
+  grants: { key: string; value: Grant };
 }
 
 export const DB_NAME = 'kalshi-key-manager';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 export const DEFAULT_SETTINGS: Settings = { signingKeyId: {}, activeEnvironment: 'production' };
 
 export interface OpenOptions {
@@ -105,6 +111,7 @@ export function connect(name: string, { blockedTimeoutMs = 3_000 }: OpenOptions,
             pending.createIndex('by-environment', 'environment');
           }
           if (oldVersion < 3) db.createObjectStore('activity', { keyPath: 'id', autoIncrement: true });
+          if (oldVersion < 4) db.createObjectStore('grants', { keyPath: 'id' });
         },
         blocked() {
           timer ??= setTimeout(() => {

@@ -16,6 +16,7 @@ import {
 } from './records';
 import { activityOperations, type AccountId } from './activity';
 import { accountOperations } from './accounts';
+import { grantOperations } from './grants';
 import { dropKey, inTx, noteMade, putKey, settingsIn, signWith } from './transactions';
 import { createReadCache, type ReadCache } from './read-cache';
 import { accountSlot, ALL, connect, DB_NAME, DEFAULT_SETTINGS, storageCall, type DB, type OpenOptions, type Settings } from './schema';
@@ -288,6 +289,7 @@ function createKeyStore(conn: () => Promise<DB>, lose: () => void, cache: ReadCa
 
     ...activityOperations(run),
     ...accountOperations(write, settings),
+    ...grantOperations(write, (slot, work) => cache.read(slot, () => run(work)), settings),
 
     close: (): void => lose(),
   };

@@ -7,6 +7,8 @@ import { isScopePreset, PRESETS, type ScopePreset } from '../kalshi/scopes';
 import { isCopied, type CopiedElement } from '../popup-shell/screen-copy';
 import type { Message, MessageType, RequestOf } from './protocol';
 import { isSafeRecordKey } from '../shared/record-keys';
+import { isPower, MAX_PER_SECOND, type Power } from '../shared/grant';
+import type { NewGrant } from '../key-manager/api';
 
 const MAX_PEM_CHARS = 20_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -126,6 +128,49 @@ function screenCopy(value: unknown): CopiedElement {
   return value;
 }
 
+/** A bot's name: shown in lists and the log, so one line of at most 60 characters. */
+export function validBotName(value: unknown): string {
+  if (typeof value !== 'string') throw new AppError('invalid_request');
+  const name = value.trim();
+  if (name === '') throw new AppError('empty_input', 'Bot name');
+  if (name.length > 60 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name)) throw new AppError('invalid_name');
+  return name;
+}
+
+/** A whole number from `min` to `max`, or invalid_request naming the field. */
+function wholeNumber(value: unknown, min: number, max: number, what: string): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
+    throw new AppError('invalid_request', `${what}: a whole number from ${min} to ${max}.`);
+  return value as number;
+}
+
+function powers(value: unknown): Power[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 5 || !value.every(isPower))
+    throw new AppError('invalid_request', 'Choose what the bot may do.');
+  return [...new Set(value)];
+}
+
+function newGrant(d: Fields): NewGrant {
+  return {
+    name: validBotName(d.name),
+    environment: environment(d),
+    keyId: validKeyId(d.keyId),
+    powers: powers(d.powers),
+    expiresInDays: wholeNumber(d.expiresInDays, 1, 366, 'Days the grant lasts'),
+    perSecond: wholeNumber(d.perSecond, 1, MAX_PER_SECOND, 'Requests a second'),
+  };
+}
+
+const grantId = (value: unknown): string => {
+  if (typeof value !== 'string' || !/^[0-9a-f-]{36}$/.test(value)) throw new AppError('invalid_request');
+  return value;
+};
+
+const flag = (value: unknown): boolean => {
+  if (typeof value !== 'boolean') throw new AppError('invalid_request');
+  return value;
+};
+
 const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   getOverview: (d) => ({ ...(d.environment === undefined ? {} : { environment: environment(d) }), ...opening(d) }),
   setEnvironment: (d) => ({ environment: environment(d) }),
@@ -150,6 +195,11 @@ const VALIDATORS: { [K in MessageType]: (data: Fields) => RequestOf<K> } = {
   confirmSecretSaved: keyRef,
   keepKey: keyRef,
   keepScreen: (d) => ({ screen: screenCopy(d.screen) }),
+  getBots: () => ({}),
+  admitBot: newGrant,
+  revokeBot: (d) => ({ grantId: grantId(d.grantId) }),
+  pauseBots: (d) => ({ paused: flag(d.paused) }),
+  setAgent: (d) => ({ on: flag(d.on) }),
   getActivity: (d) => ({
     ...(d.environment === undefined ? {} : { environment: environment(d) }),
     ...(d.account === undefined ? {} : { account: account(d.account) }),

@@ -11,3 +11,4 @@ export * from './errors';
 export * from './calendar';
 export * from './csv';
 export * from './record-keys';
+export * from './grant';

@@ -9,7 +9,7 @@ import { EXTENSION_DIR } from '../../scripts/chromium';
 
 const manifest = () => JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
 
-test('host permissions are exactly Kalshi’s four API hosts; the other permissions are storage and alarms', () => {
+test('host permissions are exactly Kalshi’s four API hosts; the other permissions are storage, alarms and nativeMessaging', () => {
   const m = manifest();
   expect(m.manifest_version).toBe(3);
   expect([...(m.host_permissions as string[])].sort()).toEqual(
@@ -21,7 +21,7 @@ test('host permissions are exactly Kalshi’s four API hosts; the other permissi
     ].sort(),
   );
   // storage.session: the popup's last screen and a sealed one-time key; alarms: that key's wipe on time
-  expect(m.permissions).toEqual(['storage', 'alarms']);
+  expect(m.permissions).toEqual(['storage', 'alarms', 'nativeMessaging']);
   expect(m.optional_permissions).toBeUndefined();
   expect(m.optional_host_permissions).toBeUndefined();
 });

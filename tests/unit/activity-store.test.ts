@@ -60,6 +60,52 @@ const entry = (i: number, overrides: Partial<NewActivity> = {}): NewActivity => 
   ...overrides,
 });
 
+describe('the version 4 upgrade (grants)', () => {
+  it('keeps a version 3 store’s keys, settings and activity; grants start empty and are written beside them', async () => {
+    const name = fresh();
+    const old = await rawOpen(name, 3, (db) => {
+      v2Schema(db);
+      db.createObjectStore('activity', { keyPath: 'id', autoIncrement: true });
+    });
+    await rawPut(old, 'keys', await makeKey('demo', 'demo-a', 1));
+    await rawPut(old, 'settings', { signingKeyId: { demo: 'demo-a' }, activeEnvironment: 'demo' }, 'settings');
+    await rawPut(old, 'activity', { id: 1, ...entry(1) });
+    old.close();
+
+    const store = await openKeyStore(name);
+    expect((await store.getSigningKey('demo'))?.keyId).toBe('demo-a');
+    expect(await store.listActivity()).toEqual([{ id: 1, ...entry(1) }]);
+    expect(await store.listGrants()).toEqual([]);
+    expect(await store.botSwitches()).toEqual({ agentOn: false, paused: false });
+    const grant = {
+      id: 'g1',
+      name: 'bot',
+      environment: 'demo' as const,
+      keyId: 'demo-a',
+      account: null,
+      powers: ['read' as const],
+      createdAt: 5,
+      expiresAt: 10,
+      perSecond: 3,
+      tokenHash: 'a'.repeat(64),
+    };
+    await store.putGrant(grant);
+    await store.setBotSwitches({ agentOn: true });
+    expect(await store.listGrants()).toEqual([grant]);
+    expect(await store.botSwitches()).toEqual({ agentOn: true, paused: false });
+    // The signing key setting survived the switch's write.
+    expect((await store.getSigningKey('demo'))?.keyId).toBe('demo-a');
+    store.close();
+    // An unreadable grant record signs nothing: it is left out.
+    const raw = await rawOpen(name);
+    await rawPut(raw, 'grants', { ...grant, id: 'g2', powers: ['everything'] });
+    raw.close();
+    const again = await openKeyStore(name);
+    expect((await again.listGrants()).map((g) => g.id)).toEqual(['g1']);
+    again.close();
+  });
+});
+
 describe('the version 3 upgrade', () => {
   it('keeps every key, the signing keys, the settings and the pending records of a version 2 store; the log starts empty', async () => {
     const name = fresh();
@@ -115,8 +161,8 @@ describe('the version 3 upgrade', () => {
 
     const check = await rawOpen(name);
     expect(check.version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(3);
-    expect([...check.objectStoreNames].sort()).toEqual(['activity', 'keys', 'pending', 'settings']);
+    expect(DB_VERSION).toBe(4);
+    expect([...check.objectStoreNames].sort()).toEqual(['activity', 'grants', 'keys', 'pending', 'settings']);
     expect(await rawGetAll(check, 'keys')).toHaveLength(3);
     check.close();
   });

@@ -46,10 +46,14 @@ describe('which power a request needs', () => {
     ['POST', '/trade-api/v2/portfolio/orders', 'trade'],
     ['DELETE', '/trade-api/v2/portfolio/orders/4f1c0e0a-1b2c-4d5e-8f90-123456789abc', 'trade'],
     ['POST', '/trade-api/v2/portfolio/orders/batched', 'trade'],
+    ['POST', '/trade-api/v2/portfolio/events/orders', 'trade'],
+    ['POST', '/trade-api/v2/portfolio/events/orders/abc/decrease', 'trade'],
+    ['POST', '/trade-api/v2/portfolio/events/positions', 'write'],
     ['POST', '/trade-api/v2/portfolio/orders/abc/amend', 'trade'],
     ['PUT', '/trade-api/v2/portfolio/order_groups/abc/reset', 'trade'],
     ['POST', '/trade-api/v2/portfolio/subaccounts/transfer', 'transfer'],
-    ['GET', '/trade-api/v2/api_keys', 'keys'],
+    ['GET', '/trade-api/v2/api_keys', 'read'],
+    ['DELETE', '/trade-api/v2/api_keys/k1', 'keys'],
     ['POST', '/trade-api/v2/api_keys/generate', 'keys'],
     ['POST', '/trade-api/v2/portfolio/subaccounts', 'write'],
   ] as const)('%s %s needs %s', (m, p, power) => {
@@ -87,7 +91,7 @@ describe('a grant decides', () => {
     expect(decide(trade, 'POST', '/trade-api/v2/portfolio/orders', NOW)).toEqual({ ok: true, power: 'trade' });
     for (const [m, p] of [
       ['POST', '/trade-api/v2/portfolio/subaccounts/transfer'],
-      ['GET', '/trade-api/v2/api_keys'],
+      ['POST', '/trade-api/v2/api_keys'],
       ['DELETE', '/trade-api/v2/api_keys/k1'],
     ])
       expect(decide(trade, m!, p!, NOW)).toMatchObject({ ok: false, refusal: { code: 'outside_grant' } });
@@ -112,7 +116,7 @@ describe('a grant decides', () => {
         expect(['GET', 'POST', 'PUT', 'DELETE']).toContain(m);
         expect(p === WEBSOCKET_PATH || /^\/trade-api\/v2(\/(?!\.{1,2}(\/|$))[A-Za-z0-9_.~-]+)+$/.test(p)).toBe(true);
         if (decision.power === 'read') expect(m).toBe('GET');
-        if (p.split('/').includes('api_keys')) expect(decision.power).toBe('keys');
+        if (m !== 'GET' && p.split('/').includes('api_keys')) expect(decision.power).toBe('keys');
       }),
       { numRuns: 5_000 },
     );

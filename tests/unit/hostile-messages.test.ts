@@ -102,6 +102,12 @@ const FIELDS = [
   'confirmLockout',
   'account',
   'screen',
+  'powers',
+  'expiresInDays',
+  'perSecond',
+  'grantId',
+  'paused',
+  'on',
   '__proto__',
   'constructor',
 ];
@@ -138,6 +144,11 @@ const VALID: Record<MessageType, Record<string, unknown>> = {
   keepKey: { environment: 'demo', keyId: OTHER },
   getActivity: { environment: 'demo', account: null },
   keepScreen: { screen: ['main', { class: 'popup' }, [['ul', {}, [['li', {}, ['bot']]]]]] },
+  getBots: {},
+  admitBot: { name: 'bot', environment: 'demo', keyId: HELD, powers: ['read', 'trade'], expiresInDays: 30, perSecond: 10 },
+  revokeBot: { grantId: OTHER },
+  pauseBots: { paused: true },
+  setAgent: { on: false },
 };
 /** A valid message with up to three fields dropped or replaced by anything at all. */
 const nearMiss = (type: MessageType) =>
@@ -205,13 +216,19 @@ const TYPES: MessageType[] = [
   'getAccounts',
   'nameAccount',
   'keepScreen',
+  'getBots',
+  'admitBot',
+  'revokeBot',
+  'pauseBots',
+  'setAgent',
 ];
 
 /** What the store holds, read in one raw transaction: key ids, every pending record and the activity log. */
 let raw: IDBDatabase;
-function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[]; activity: object[] }> {
+function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[]; activity: object[]; grants: { keyId: string }[] }> {
   return new Promise((resolve, reject) => {
-    const tx = raw.transaction(['keys', 'pending', 'activity']);
+    const tx = raw.transaction(['keys', 'pending', 'activity', 'grants']);
+    const grants = tx.objectStore('grants').getAll();
     const keys = tx.objectStore('keys').getAllKeys();
     const pending = tx.objectStore('pending').getAll();
     const activity = tx.objectStore('activity').getAll();
@@ -220,15 +237,17 @@ function snapshot(): Promise<{ keys: string[]; pending: PendingRecord[]; activit
         keys: (keys.result as string[][]).map(([env, id]) => `${env}/${id}`),
         pending: pending.result as PendingRecord[],
         activity: activity.result as object[],
+        grants: grants.result as { keyId: string }[],
       });
     tx.onerror = () => reject(tx.error);
   });
 }
-/** Empties the activity log, so every case starts alike (and reading the log stays quick). */
+/** Empties the activity log and the grants, so every case starts alike (and reading them stays quick). */
 function clearActivity(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const tx = raw.transaction('activity', 'readwrite');
+    const tx = raw.transaction(['activity', 'grants'], 'readwrite');
     tx.objectStore('activity').clear();
+    tx.objectStore('grants').clear();
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
   });
@@ -263,7 +282,10 @@ describe('every message handler meets hostile messages (real service, fake-index
         // The activity log gained at most this one operation's entry, and nothing but an entry's fields.
         expect(after.activity.length).toBeLessThanOrEqual(1);
         for (const entry of after.activity) for (const field of Object.keys(entry)) expect(ENTRY_FIELDS).toContain(field);
-        if (after.activity.length > 0) await clearActivity();
+        // A grant only for a key held here: one admitted with valid fields.
+        expect(after.grants.length).toBeLessThanOrEqual(1);
+        for (const grant of after.grants) expect(grant.keyId).toBe(HELD);
+        if (after.activity.length > 0 || after.grants.length > 0) await clearActivity();
         for (const k of after.keys) expect([`demo/${HELD}`]).toContain(k);
         for (const p of after.pending) {
           // A delete that reached the (failing) network leaves its record for the next list; it holds no key material.

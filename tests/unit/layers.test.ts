@@ -21,18 +21,23 @@ const LAYERS: Record<string, { imports: string[]; typesFrom?: string[] }> = {
   'lib/key-formats': { imports: ['lib/shared'] },
   'lib/kalshi': { imports: ['lib/shared', 'lib/key-formats'] },
   'lib/key-store': { imports: ['lib/shared', 'lib/key-formats'] },
-  'lib/key-manager': { imports: ['lib/shared', 'lib/key-formats', 'lib/kalshi', 'lib/key-store'], typesFrom: ['lib/popup-shell'] },
+  'lib/key-manager': {
+    imports: ['lib/shared', 'lib/key-formats', 'lib/kalshi', 'lib/key-store', 'lib/bots'],
+    typesFrom: ['lib/popup-shell'],
+  },
   'lib/popup-shell': { imports: [] },
   'lib/bots': { imports: ['lib/shared', 'lib/kalshi'] },
   'lib/messages': {
     imports: ['lib/shared', 'lib/kalshi', 'lib/popup-shell'],
-    typesFrom: ['lib/key-manager', 'lib/key-formats', 'lib/key-store'],
+    typesFrom: ['lib/key-manager', 'lib/key-formats', 'lib/key-store', 'lib/bots'],
   },
   components: { imports: ['lib/shared', 'lib/messages'] },
   'entrypoints/popup': { imports: ['lib/shared', 'lib/messages', 'components', 'lib/popup-shell'] },
   'entrypoints/options': { imports: ['lib/shared', 'lib/messages', 'components'] },
   // The worker assembles the service, the store and the router; it never reaches the pages' code.
-  'entrypoints/background.ts': { imports: ['lib/shared', 'lib/key-manager', 'lib/key-store', 'lib/messages', 'lib/popup-shell'] },
+  'entrypoints/background.ts': {
+    imports: ['lib/shared', 'lib/key-manager', 'lib/key-store', 'lib/messages', 'lib/popup-shell', 'lib/bots'],
+  },
 };
 const FOLDERS = Object.keys(LAYERS);
 const folderOf = (file: string) => FOLDERS.find((f) => file === f || file.startsWith(`${f}/`));

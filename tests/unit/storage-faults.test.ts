@@ -146,7 +146,7 @@ describe('schema upgrade', () => {
     store.close();
     const check = await rawOpen(name);
     expect(check.version).toBe(DB_VERSION);
-    expect([...check.objectStoreNames].sort()).toEqual(['activity', 'keys', 'pending', 'settings']);
+    expect([...check.objectStoreNames].sort()).toEqual(['activity', 'grants', 'keys', 'pending', 'settings']);
     check.close();
   });
 
