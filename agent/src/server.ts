@@ -56,16 +56,20 @@ const NOT_FORWARDED = new Set([
 ]);
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer']);
 
-/** An answer in Kalshi's error shape, so a bot's SDK shows the words. */
+/** Kalshi's error shape, so a bot's SDK shows the words. */
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+}
+
 function refuse(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+  const body = errorBody(code, message);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 /** The same answer on a socket whose upgrade is refused (no ServerResponse there). */
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+  const body = errorBody(code, message);
   const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
   socket.end(`${head}\r\n\r\n${body}`);
 }
