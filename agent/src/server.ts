@@ -30,6 +30,8 @@ export interface AgentOptions {
   sign(request: SignRequest): Promise<SignAnswer>;
   /** Where a Kalshi host is reached: the host itself, unless tests point it at a local exchange. */
   upstream?: (host: string) => { host: string; port: number; ca?: string };
+  /** Kalshi's status for a request the extension signed (101: a WebSocket joined; 502: Kalshi could not be reached). */
+  outcome?: (answer: SignAnswer, status: number) => void;
 }
 
 export interface Agent {
@@ -98,6 +100,7 @@ function tokenOf(headers: IncomingHttpHeaders): string | undefined {
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const upstream = options.upstream ?? ((host: string): { host: string; port: number; ca?: string } => ({ host, port: 443 }));
   let port = options.port;
+  const outcome = options.outcome ?? (() => {});
 
   /** The extension's answer for `req`, or the refusal to send instead: [status, code, words]. */
   async function signed(req: IncomingMessage): Promise<Extract<SignAnswer, { ok: true }> | [number, string, string]> {
@@ -141,13 +144,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       (reply) => {
         const back: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) back[name] = value;
+        outcome(answer, reply.statusCode ?? 502);
         res.writeHead(reply.statusCode ?? 502, back);
         reply.pipe(res);
       },
     );
     forwarded.on('error', () => {
-      if (!res.headersSent) refuse(res, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
-      else res.destroy();
+      if (res.headersSent) return res.destroy();
+      outcome(answer, 502);
+      refuse(res, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
     });
     req.pipe(forwarded);
   }
@@ -175,9 +180,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       });
       let joined = false;
       kalshi.once('secureConnect', () => (joined = true));
-      kalshi.on('error', () =>
-        joined ? socket.destroy() : refuseUpgrade(socket, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`),
-      );
+      // Kalshi's status line: 101 when it took the upgrade.
+      kalshi.once('data', (chunk: Buffer) => outcome(answer, Number(/^HTTP\/1\.[01] (\d{3})/.exec(chunk.toString('latin1'))?.[1] ?? 502)));
+      kalshi.on('error', () => {
+        if (joined) return socket.destroy();
+        outcome(answer, 502);
+        refuseUpgrade(socket, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
+      });
       socket.on('close', () => kalshi.destroy());
     });
   });
