@@ -1,6 +1,5 @@
 /**
- * kalshi-keys-agent's commands. Started by a browser (its first argument the caller's origin, as
- * native messaging does): the agent itself. Otherwise `install` and `uninstall`, for one browser:
+ * kalshi-keys-agent's `install` and `uninstall`, for one browser (bin.ts runs the others):
  *
  *   kalshi-keys-agent install chrome --extension-id <32 letters a–p>
  *   kalshi-keys-agent install firefox
@@ -48,7 +47,7 @@ export function carryOut(plan: Plan, system: System): void {
 export function command(args: string[], system: System): string {
   const [verb, browser, ...rest] = args;
   if ((verb !== 'install' && verb !== 'uninstall') || !BROWSERS.includes(browser as Browser))
-    throw new Error(`Usage: kalshi-keys-agent install|uninstall ${BROWSERS.join('|')} [--extension-id <id>]`);
+    throw new Error(`Usage: kalshi-keys-agent install|uninstall ${BROWSERS.join('|')} [--extension-id <id>], or kalshi-keys-agent stop`);
   const b = browser as Browser;
   if (verb === 'uninstall') {
     const plan = uninstallPlan(b, system.where);

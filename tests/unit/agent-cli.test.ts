@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command, thisSystem, type System } from '../../agent/src/cli';
 import { HOST_NAME } from '../../agent/src/install';
-import { DEFAULT_PORT, portFrom, upstreamFrom } from '../../agent/src/main';
+import { DEFAULT_PORT, portFrom, upstreamFrom } from '../../agent/src/settings';
 import { GECKO_ID } from '../../scripts/firefox';
 
 const ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -74,10 +74,11 @@ describe('kalshi-keys-agent install / uninstall', () => {
 });
 
 describe('the agent’s port', () => {
-  it('is 8127 unless KALSHI_KEYS_AGENT_PORT names another; a bad one is refused in words', () => {
+  it('is 8127 unless KALSHI_KEYS_AGENT_PORT names another (0: any free one); a bad one is refused in words', () => {
     expect(portFrom({})).toBe(DEFAULT_PORT);
     expect(portFrom({ KALSHI_KEYS_AGENT_PORT: '9000' })).toBe(9000);
-    for (const bad of ['0', '70000', 'http', '80.5'])
+    expect(portFrom({ KALSHI_KEYS_AGENT_PORT: '0' })).toBe(0); // any free port
+    for (const bad of ['70000', 'http', '80.5', '-1', '1e3'])
       expect(() => portFrom({ KALSHI_KEYS_AGENT_PORT: bad })).toThrow(/must be a port number/);
   });
 
