@@ -51,10 +51,22 @@ describe('kalshi-keys-agent install / uninstall', () => {
     expect(system.regs[1]).toEqual(['delete', key, '/f']);
   });
 
+  it('--profile-dir registers for that browser profile alone, and uninstall takes it away', () => {
+    const system = recording('linux');
+    command(['install', 'chromium', '--profile-dir', '/tmp/p', '--extension-id', ID], system);
+    expect([...system.files.keys()]).toEqual([
+      '/tmp/p/NativeMessagingHosts/kalshi-keys-agent.sh',
+      `/tmp/p/NativeMessagingHosts/${HOST_NAME}.json`,
+    ]);
+    command(['uninstall', 'chromium', '--profile-dir', '/tmp/p'], system);
+    expect(system.files.size).toBe(0);
+    expect(() => command(['install', 'chromium', '--extension-id', ID, '--profile-dir'], system)).toThrow(/--profile-dir needs a folder/);
+  });
+
   it('a bad command or a missing id: words, and nothing written', () => {
     const system = recording('linux');
     expect(() => command(['install', 'safari'], system)).toThrow(
-      /Usage: kalshi-keys-agent install\|uninstall chrome\|chromium\|edge\|brave\|firefox/,
+      /Usage: kalshi-keys-agent install\|uninstall chrome\|chromium\|edge\|brave\|firefox .*--profile-dir.*stop/,
     );
     expect(() => command(['install', 'chrome'], system)).toThrow(/32 letters a–p/);
     expect(() => command(['install', 'chrome', '--extension-id', 'nope'], system)).toThrow(/32 letters a–p/);
