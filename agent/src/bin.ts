@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * kalshi-keys-agent's command line. A browser starts a native host with the caller's origin as its
  * first argument (Chrome: chrome-extension://<id>/; Firefox: the manifest's path, then the add-on's

@@ -97,9 +97,9 @@ export interface Browser {
   exited(): Promise<number | null>;
 }
 
-/** A browser starting its native host with `args` (after node): sign requests answered by the extension's code. */
-export function startBrowser(args: string[], sandbox: Sandbox): Browser {
-  const relay = spawn(process.execPath, args, { cwd: ROOT, env: sandbox.env });
+/** A browser starting its native host, `file` with `args`: sign requests answered by the extension's code. */
+export function startBrowser(file: string, args: string[], sandbox: Sandbox): Browser {
+  const relay = spawn(file, args, { cwd: ROOT, env: sandbox.env });
   const messages: FromAgent[] = [];
   const waiting: Array<() => void> = [];
   readMessages(

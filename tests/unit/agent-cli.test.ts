@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command, thisSystem, type System } from '../../agent/src/cli';
 import { HOST_NAME } from '../../agent/src/install';
+import { VERSION } from '../../agent/src/protocol';
 import { DEFAULT_PORT, portFrom, upstreamFrom } from '../../agent/src/settings';
 import { GECKO_ID } from '../../scripts/firefox';
 
@@ -102,5 +103,17 @@ describe('the agent’s port', () => {
     });
     for (const bad of ['127.0.0.1', 'https://x:1', 'a b:1'])
       expect(() => upstreamFrom({ KALSHI_KEYS_AGENT_CONNECT_TO: bad })).toThrow(/must be host:port/);
+  });
+});
+
+describe('the agent’s package', () => {
+  it('says its version in hello, and runs the bundle that build:agent makes', () => {
+    const agentPackage = JSON.parse(readFileSync(join(import.meta.dirname, '../../agent/package.json'), 'utf8')) as Record<string, unknown>;
+    const rootPackage = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(agentPackage.version).toBe(VERSION);
+    expect(agentPackage.bin).toEqual({ 'kalshi-keys-agent': 'dist/kalshi-keys-agent.mjs' });
+    expect(rootPackage.scripts['build:agent']).toContain('--outfile=agent/dist/kalshi-keys-agent.mjs');
   });
 });

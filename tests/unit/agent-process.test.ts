@@ -25,7 +25,7 @@ describe('the agent, started by the browser, outlives it', () => {
   let pid: number;
 
   it('the relay starts the agent, which says hello; a bot’s request is signed, and its outcome reported', async () => {
-    const browser = startBrowser(RELAY, sandbox);
+    const browser = startBrowser(process.execPath, RELAY, sandbox);
     const hello = await browser.next('hello');
     pid = hello.pid;
     port = hello.port;
@@ -58,11 +58,11 @@ describe('the agent, started by the browser, outlives it', () => {
   });
 
   it('the browser started again links to the same agent; a second browser meanwhile is told it is busy', async () => {
-    const browser = startBrowser(RELAY, sandbox);
+    const browser = startBrowser(process.execPath, RELAY, sandbox);
     expect(await browser.next('hello')).toMatchObject({ port, pid });
     expect((await botGet(port, sandbox.token, BALANCE)).status).toBe(200);
 
-    const second = startBrowser(RELAY, sandbox);
+    const second = startBrowser(process.execPath, RELAY, sandbox);
     expect(await second.next('busy')).toEqual({ type: 'busy', port });
     expect(await second.exited()).toBe(0);
     expect((await botGet(port, sandbox.token, BALANCE)).status).toBe(200); // the first is still linked
@@ -73,7 +73,7 @@ describe('the agent, started by the browser, outlives it', () => {
   });
 
   it('off: the agent stops, and its port is closed', async () => {
-    const browser = startBrowser(RELAY, sandbox);
+    const browser = startBrowser(process.execPath, RELAY, sandbox);
     await browser.next('hello');
     browser.relay.stdin.write(Buffer.from([14, 0, 0, 0, ...Buffer.from('{"type":"off"}')]));
     expect(await browser.exited()).toBe(0);
@@ -86,7 +86,7 @@ describe('the agent, started by the browser, outlives it', () => {
     await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
     const takenPort = (taken.address() as AddressInfo).port;
     const env = { ...sandbox.env, KALSHI_KEYS_AGENT_PORT: String(takenPort), KALSHI_KEYS_AGENT_SOCKET: join(sandbox.folder, 'taken.sock') };
-    const browser = startBrowser(RELAY, { ...sandbox, env });
+    const browser = startBrowser(process.execPath, RELAY, { ...sandbox, env });
     expect(await browser.next('error')).toEqual({
       type: 'error',
       message: `Port ${takenPort} is in use by another program: close it, or set KALSHI_KEYS_AGENT_PORT to a free port (and point your bots there).`,
