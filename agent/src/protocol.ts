@@ -39,8 +39,16 @@ export interface Off {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-export const isReply = (value: unknown): value is Reply =>
-  isObject(value) && isNumber(value.id) && isObject(value.answer) && typeof value.answer.ok === 'boolean';
+const isStrings = (value: unknown): value is Record<string, string> =>
+  isObject(value) && Object.values(value).every((v) => typeof v === 'string');
+
+export function isSignAnswer(value: unknown): value is SignAnswer {
+  if (!isObject(value)) return false;
+  if (value.ok === true) return typeof value.host === 'string' && isStrings(value.headers);
+  return value.ok === false && isNumber(value.status) && typeof value.code === 'string' && typeof value.message === 'string';
+}
+
+export const isReply = (value: unknown): value is Reply => isObject(value) && isNumber(value.id) && isSignAnswer(value.answer);
 
 export const isOff = (value: unknown): value is Off => isObject(value) && value.type === 'off';
 
