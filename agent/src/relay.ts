@@ -43,7 +43,7 @@ async function reachAgent(script: string, env: Env): Promise<Socket> {
   if (running) return running;
   const log = isNamedPipe(path) ? undefined : path.replace(/(\.sock)?$/, '.log');
   let exited = false;
-  startAgent(script, log, env).once('exit', () => (exited = true));
+  startDaemon(script, log, env).once('exit', () => (exited = true));
   for (const deadline = Date.now() + START_MS; Date.now() < deadline;) {
     const gone = exited; // one more try after it exits: another agent may have won the race
     await delay(50);
@@ -55,7 +55,7 @@ async function reachAgent(script: string, env: Env): Promise<Socket> {
 }
 
 /** The agent, detached from this process so it outlives it; its stderr appended to `log`. */
-function startAgent(script: string, log: string | undefined, env: Env) {
+function startDaemon(script: string, log: string | undefined, env: Env) {
   const stderr = log ? openSync(log, 'a', 0o600) : 'ignore';
   // execArgv: the same loader (tsx) when this runs from TypeScript.
   const child = spawn(process.execPath, [...process.execArgv, script, 'serve'], {
