@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.output/', '.wxt/', '.sandbox/', 'node_modules/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['.output/', '.wxt/', '.sandbox/', 'node_modules/', 'test-results/', 'playwright-report/', 'agent/dist/'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [tseslint.configs.base],

@@ -18,8 +18,8 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** One frame: FIN, the opcode, the payload's length, its mask if any. */
 export function frame(opcode: number, payload: Buffer, mask?: Buffer): Buffer {
   const length = payload.length;
-  const head = length < 126 ? Buffer.from([0x80 | opcode, length]) : Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff]);
   if (length > 0xffff) throw new RangeError('frames over 64 KiB are not needed here');
+  const head = length < 126 ? Buffer.from([0x80 | opcode, length]) : Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff]);
   if (!mask) return Buffer.concat([head, payload]);
   head[1]! |= 0x80;
   return Buffer.concat([head, mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]);

@@ -1,8 +1,8 @@
 /**
  * Where the agent is registered as a native messaging host, per browser and system, and what is
  * written there: a plan of files (and, on Windows, registry keys), made without touching anything,
- * so every system is checked on any machine (tests/unit/agent-install.test.ts). `run.ts` carries
- * a plan out.
+ * so every system is checked on any machine (tests/unit/agent-install.test.ts). cli.ts carries a
+ * plan out.
  */
 import { posix, win32 } from 'node:path';
 
@@ -77,8 +77,13 @@ export function manifestFor(browser: Browser, launcher: string, caller: Caller):
   return { ...common, allowed_origins: [`chrome-extension://${caller.chromeExtensionId}/`] };
 }
 
-/** The plan that registers the agent for `browser`. */
-export function installPlan(browser: Browser, where: Where, caller: Caller): Plan {
+/**
+ * The plan that registers the agent for `browser`; with `profileDir` (a Chromium browser's
+ * --user-data-dir, absolute), for that profile alone, where Chromium also looks on Linux and macOS.
+ */
+export function installPlan(browser: Browser, where: Where, caller: Caller, profileDir?: string): Plan {
+  if (profileDir !== undefined && (browser === 'firefox' || where.platform === 'win32'))
+    throw new Error('--profile-dir is for Chrome, Chromium, Edge and Brave on Linux and macOS: Firefox and Windows find hosts elsewhere.');
   if (where.platform === 'win32') {
     const folder = win32.join(where.home, 'kalshi-keys-agent', browser);
     const launcher = win32.join(folder, 'kalshi-keys-agent.cmd');
@@ -91,7 +96,7 @@ export function installPlan(browser: Browser, where: Where, caller: Caller): Pla
       registry: { key: `${REGISTRY[browser]}\\${HOST_NAME}`, value: manifest },
     };
   }
-  const folder = posix.join(where.home, FOLDERS[where.platform][browser]);
+  const folder = profileDir ? posix.join(profileDir, 'NativeMessagingHosts') : posix.join(where.home, FOLDERS[where.platform][browser]);
   // The manifest's path must be absolute, and the browser starts it without a shell's PATH.
   const launcher = posix.join(folder, 'kalshi-keys-agent.sh');
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -108,8 +113,8 @@ export function installPlan(browser: Browser, where: Where, caller: Caller): Pla
 }
 
 /** What removing the agent from `browser` deletes: the same files and key its install made. */
-export function uninstallPlan(browser: Browser, where: Where): { files: string[]; registryKey?: string } {
+export function uninstallPlan(browser: Browser, where: Where, profileDir?: string): { files: string[]; registryKey?: string } {
   // The caller does not change where things are: any valid one makes the same paths.
-  const plan = installPlan(browser, where, { chromeExtensionId: 'a'.repeat(32), geckoId: 'any' });
+  const plan = installPlan(browser, where, { chromeExtensionId: 'a'.repeat(32), geckoId: 'any' }, profileDir);
   return { files: plan.files.map((f) => f.path), ...(plan.registry ? { registryKey: plan.registry.key } : {}) };
 }

@@ -1,11 +1,12 @@
 /**
- * The agent's link to the extension: Chrome's and Firefox's native messaging on the agent's stdin
- * and stdout. Each message is a 4-byte length in the machine's byte order, then that many bytes of
- * UTF-8 JSON. The browser starts the agent when the extension connects, and closes stdin when the
- * extension disconnects or the browser quits: every request then waiting, and every later one, is
- * answered as "the browser is closed".
+ * The agent's link to the extension: Chrome's and Firefox's native messaging, as the browser speaks
+ * it on the relay's stdin and stdout and the relay passes it on over the control socket. Each message
+ * is a 4-byte length in the machine's byte order, then that many bytes of UTF-8 JSON (protocol.ts
+ * lists them). When the link closes (the extension disconnects or the browser quits), every request
+ * then waiting, and every later one on it, is answered as "the browser is closed".
  */
 import type { Readable, Writable } from 'node:stream';
+import { isReply } from './protocol';
 import type { SignAnswer, SignRequest } from './server';
 
 /** Chrome refuses a message from a host above 1 MB. */
@@ -43,27 +44,20 @@ export function readMessages(input: Readable, onMessage: (message: unknown) => v
   });
 }
 
-interface Reply {
-  id: number;
-  answer: SignAnswer;
-}
-
-const isReply = (value: unknown): value is Reply =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Reply).id === 'number' &&
-  typeof (value as Reply).answer === 'object' &&
-  (value as Reply).answer !== null &&
-  typeof (value as Reply).answer.ok === 'boolean';
-
 /**
  * `sign` for the server: each request goes to the extension with an id, and its reply comes back
- * with the same id. Rejects when the browser is gone (stdin ended or broken) or has not answered
- * within `timeoutMs`.
+ * with the same id. Rejects when the browser is gone (the link ended or broke) or has not answered
+ * within `timeoutMs`. Any other message goes to `onOther`.
  */
-export function nativeSigner(input: Readable, output: Writable, { timeoutMs = 10_000 } = {}) {
+export function nativeSigner(
+  input: Readable,
+  output: Writable,
+  { timeoutMs = 10_000, onOther = (_message: unknown) => {} }: { timeoutMs?: number; onOther?: (message: unknown) => void } = {},
+) {
   let next = 1;
   let closed: string | undefined;
+  // Which request each signed answer was for, so its outcome can name it.
+  const idOf = new WeakMap<SignAnswer, number>();
   const waiting = new Map<number, { resolve: (answer: SignAnswer) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
   const close = (why: string) => {
     closed ??= why;
@@ -76,11 +70,12 @@ export function nativeSigner(input: Readable, output: Writable, { timeoutMs = 10
   readMessages(
     input,
     (message) => {
-      if (!isReply(message)) return; // not ours to answer: the extension's reply carries an id and an answer
+      if (!isReply(message)) return onOther(message);
       const w = waiting.get(message.id);
       if (!w) return;
       clearTimeout(w.timer);
       waiting.delete(message.id);
+      if (message.answer.ok) idOf.set(message.answer, message.id);
       w.resolve(message.answer);
     },
     (why) => {
@@ -104,6 +99,11 @@ export function nativeSigner(input: Readable, output: Writable, { timeoutMs = 10
         waiting.set(id, { resolve, reject, timer });
         output.write(encodeMessage({ id, type: 'sign', ...request }));
       });
+    },
+    /** Tells the extension Kalshi's status for a request it signed here; another link's answer is not ours to report. */
+    outcome(answer: SignAnswer, status: number): void {
+      const id = idOf.get(answer);
+      if (id !== undefined && !closed) output.write(encodeMessage({ type: 'outcome', id, status }));
     },
   };
 }

@@ -30,6 +30,8 @@ export interface AgentOptions {
   sign(request: SignRequest): Promise<SignAnswer>;
   /** Where a Kalshi host is reached: the host itself, unless tests point it at a local exchange. */
   upstream?: (host: string) => { host: string; port: number; ca?: string };
+  /** Kalshi's status for a request the extension signed (101: a WebSocket joined; 502: Kalshi could not be reached). */
+  outcome?: (answer: SignAnswer, status: number) => void;
 }
 
 export interface Agent {
@@ -56,16 +58,20 @@ const NOT_FORWARDED = new Set([
 ]);
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'trailer']);
 
-/** An answer in Kalshi's error shape, so a bot's SDK shows the words. */
+/** Kalshi's error shape, so a bot's SDK shows the words. */
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+}
+
 function refuse(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+  const body = errorBody(code, message);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 /** The same answer on a socket whose upgrade is refused (no ServerResponse there). */
 function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message, details: 'kalshi-keys-agent' } });
+  const body = errorBody(code, message);
   const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
   socket.end(`${head}\r\n\r\n${body}`);
 }
@@ -94,6 +100,7 @@ function tokenOf(headers: IncomingHttpHeaders): string | undefined {
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const upstream = options.upstream ?? ((host: string): { host: string; port: number; ca?: string } => ({ host, port: 443 }));
   let port = options.port;
+  const outcome = options.outcome ?? (() => {});
 
   /** The extension's answer for `req`, or the refusal to send instead: [status, code, words]. */
   async function signed(req: IncomingMessage): Promise<Extract<SignAnswer, { ok: true }> | [number, string, string]> {
@@ -137,13 +144,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       (reply) => {
         const back: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(reply.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) back[name] = value;
+        outcome(answer, reply.statusCode ?? 502);
         res.writeHead(reply.statusCode ?? 502, back);
         reply.pipe(res);
       },
     );
     forwarded.on('error', () => {
-      if (!res.headersSent) refuse(res, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
-      else res.destroy();
+      if (res.headersSent) return res.destroy();
+      outcome(answer, 502);
+      refuse(res, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
     });
     req.pipe(forwarded);
   }
@@ -171,9 +180,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       });
       let joined = false;
       kalshi.once('secureConnect', () => (joined = true));
-      kalshi.on('error', () =>
-        joined ? socket.destroy() : refuseUpgrade(socket, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`),
-      );
+      // Kalshi's status line: 101 when it took the upgrade.
+      kalshi.once('data', (chunk: Buffer) => outcome(answer, Number(/^HTTP\/1\.[01] (\d{3})/.exec(chunk.toString('latin1'))?.[1] ?? 502)));
+      kalshi.on('error', () => {
+        if (joined) return socket.destroy();
+        outcome(answer, 502);
+        refuseUpgrade(socket, 502, 'kalshi_unreachable', `${answer.host} could not be reached.`);
+      });
       socket.on('close', () => kalshi.destroy());
     });
   });

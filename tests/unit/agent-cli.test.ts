@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command, thisSystem, type System } from '../../agent/src/cli';
 import { HOST_NAME } from '../../agent/src/install';
-import { DEFAULT_PORT, portFrom, upstreamFrom } from '../../agent/src/main';
+import { VERSION } from '../../agent/src/protocol';
+import { DEFAULT_PORT, portFrom, upstreamFrom } from '../../agent/src/settings';
 import { GECKO_ID } from '../../scripts/firefox';
 
 const ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -51,10 +52,22 @@ describe('kalshi-keys-agent install / uninstall', () => {
     expect(system.regs[1]).toEqual(['delete', key, '/f']);
   });
 
+  it('--profile-dir registers for that browser profile alone, and uninstall takes it away', () => {
+    const system = recording('linux');
+    command(['install', 'chromium', '--profile-dir', '/tmp/p', '--extension-id', ID], system);
+    expect([...system.files.keys()]).toEqual([
+      '/tmp/p/NativeMessagingHosts/kalshi-keys-agent.sh',
+      `/tmp/p/NativeMessagingHosts/${HOST_NAME}.json`,
+    ]);
+    command(['uninstall', 'chromium', '--profile-dir', '/tmp/p'], system);
+    expect(system.files.size).toBe(0);
+    expect(() => command(['install', 'chromium', '--extension-id', ID, '--profile-dir'], system)).toThrow(/--profile-dir needs a folder/);
+  });
+
   it('a bad command or a missing id: words, and nothing written', () => {
     const system = recording('linux');
     expect(() => command(['install', 'safari'], system)).toThrow(
-      /Usage: kalshi-keys-agent install\|uninstall chrome\|chromium\|edge\|brave\|firefox/,
+      /Usage: kalshi-keys-agent install\|uninstall chrome\|chromium\|edge\|brave\|firefox .*--profile-dir.*stop/,
     );
     expect(() => command(['install', 'chrome'], system)).toThrow(/32 letters a–p/);
     expect(() => command(['install', 'chrome', '--extension-id', 'nope'], system)).toThrow(/32 letters a–p/);
@@ -74,10 +87,11 @@ describe('kalshi-keys-agent install / uninstall', () => {
 });
 
 describe('the agent’s port', () => {
-  it('is 8127 unless KALSHI_KEYS_AGENT_PORT names another; a bad one is refused in words', () => {
+  it('is 8127 unless KALSHI_KEYS_AGENT_PORT names another (0: any free one); a bad one is refused in words', () => {
     expect(portFrom({})).toBe(DEFAULT_PORT);
     expect(portFrom({ KALSHI_KEYS_AGENT_PORT: '9000' })).toBe(9000);
-    for (const bad of ['0', '70000', 'http', '80.5'])
+    expect(portFrom({ KALSHI_KEYS_AGENT_PORT: '0' })).toBe(0); // any free port
+    for (const bad of ['70000', 'http', '80.5', '-1', '1e3'])
       expect(() => portFrom({ KALSHI_KEYS_AGENT_PORT: bad })).toThrow(/must be a port number/);
   });
 
@@ -89,5 +103,17 @@ describe('the agent’s port', () => {
     });
     for (const bad of ['127.0.0.1', 'https://x:1', 'a b:1'])
       expect(() => upstreamFrom({ KALSHI_KEYS_AGENT_CONNECT_TO: bad })).toThrow(/must be host:port/);
+  });
+});
+
+describe('the agent’s package', () => {
+  it('says its version in hello, and runs the bundle that build:agent makes', () => {
+    const agentPackage = JSON.parse(readFileSync(join(import.meta.dirname, '../../agent/package.json'), 'utf8')) as Record<string, unknown>;
+    const rootPackage = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(agentPackage.version).toBe(VERSION);
+    expect(agentPackage.bin).toEqual({ 'kalshi-keys-agent': 'dist/kalshi-keys-agent.mjs' });
+    expect(rootPackage.scripts['build:agent']).toContain('--outfile=agent/dist/kalshi-keys-agent.mjs');
   });
 });

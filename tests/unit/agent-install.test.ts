@@ -88,6 +88,22 @@ describe('the host registered for every browser and system', () => {
     expect(launcher).toBe(`#!/bin/sh\nexec '/usr/local/bin/node' '/Users/ann o'\\''hara/agent/main.js' "$@"\n`);
   });
 
+  it('for one profile: the manifest in its NativeMessagingHosts folder (Chromium browsers on Linux and macOS only)', () => {
+    for (const platform of ['linux', 'darwin'] as const) {
+      const plan = installPlan('chromium', WHERE[platform], caller, '/tmp/profile');
+      expect(plan.files.map((f) => f.path)).toEqual([
+        '/tmp/profile/NativeMessagingHosts/kalshi-keys-agent.sh',
+        `/tmp/profile/NativeMessagingHosts/${HOST_NAME}.json`,
+      ]);
+      expect(manifestOf(plan)).toMatchObject({ path: '/tmp/profile/NativeMessagingHosts/kalshi-keys-agent.sh' });
+      expect(uninstallPlan('chromium', WHERE[platform], '/tmp/profile')).toEqual({ files: plan.files.map((f) => f.path) });
+    }
+    expect(() => installPlan('firefox', WHERE.linux, caller, '/tmp/profile')).toThrow(
+      /--profile-dir is for Chrome, Chromium, Edge and Brave/,
+    );
+    expect(() => installPlan('chrome', WHERE.win32, caller, 'C:\\p')).toThrow(/Firefox and Windows find hosts elsewhere/);
+  });
+
   it('the host name is one browsers accept: lowercase letters, digits, _ and . only', () => {
     expect(HOST_NAME).toMatch(/^[a-z0-9_]+(\.[a-z0-9_]+)*$/);
   });

@@ -108,4 +108,22 @@ describe('signing through the extension', () => {
     b.reply(2, answer);
     expect(await next).toEqual(answer);
   });
+
+  it('tells the extension Kalshi’s status for what it signed, never for a refusal; hands on other messages', async () => {
+    const b = browser();
+    const other: unknown[] = [];
+    const signer = nativeSigner(b.toAgent, b.fromAgent, { onOther: (m) => other.push(m) });
+    const signed = signer.sign(request);
+    const refused = signer.sign(request);
+    await new Promise((r) => setImmediate(r));
+    b.reply(1, answer);
+    b.reply(2, { ok: false, status: 403, code: 'outside_grant', message: 'no' });
+    b.toAgent.write(encodeMessage({ type: 'off' }));
+    signer.outcome(await signed, 200);
+    signer.outcome(await refused, 403);
+    signer.outcome({ ...answer }, 200); // an answer from another link
+    await new Promise((r) => setImmediate(r));
+    expect(b.asked.slice(2)).toEqual([{ type: 'outcome', id: 1, status: 200 }]);
+    expect(other).toEqual([{ type: 'off' }]);
+  });
 });

@@ -1,127 +1,97 @@
 /**
- * kalshi-keys-agent as a browser runs it: a process started with the caller's origin, whose stdin
- * and stdout are the native port. The test plays the browser (answering each sign request with the
- * extension's own lib/bots) and a bot; the local exchange verifies the signature on its own.
+ * kalshi-keys-agent as a browser runs it: a relay started with the caller's origin, whose stdin and
+ * stdout are the native port, which starts the agent as a process of its own. The test plays the
+ * browser (answering each sign request with the extension's own lib/bots), closes and reopens it,
+ * and plays a bot; the local exchange verifies every signature on its own.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessage, readMessages } from '../../agent/src/native-messaging';
-import { startExchange, type Exchange } from '../../exchange/server';
-import { createBudgets } from '../../lib/bots/budget';
-import { PRESETS, type Grant } from '../../lib/bots/grants';
-import { createBotSigning, type BotRequest } from '../../lib/bots/signing';
-import { hashToken, newToken } from '../../lib/bots/tokens';
-import { importPrivateKey } from '../../lib/key-formats/crypto-keys';
-import { parsePrivateKeyPem } from '../../lib/key-formats/pem';
+import { botGet, CHROME_ORIGIN, gone, isRunning, ROOT, startBrowser, startSandbox, type Sandbox } from '../helpers/agent-browser';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-let exchange: Exchange;
-let agent: ChildProcessWithoutNullStreams;
-let port: number;
-let token: string;
-const exited = () =>
-  new Promise<number | null>((done) => (agent.exitCode !== null ? done(agent.exitCode) : agent.once('exit', (code) => done(code))));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port: free } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return free;
-}
+const RELAY = ['--import', 'tsx', join(ROOT, 'agent/src/bin.ts'), CHROME_ORIGIN];
+const BALANCE = '/trade-api/v2/portfolio/balance';
+let sandbox: Sandbox;
 
 beforeAll(async () => {
-  exchange = await startExchange({ port: 0 });
-  const seeded = exchange.seedAccount('demo', { name: 'bot key' });
-  const key = {
-    keyId: seeded.keyId,
-    algorithm: 'RSA-PSS' as const,
-    privateKey: await importPrivateKey(parsePrivateKeyPem(seeded.privateKeyPem)),
-  };
-  token = newToken();
-  const grant: Grant = {
-    id: 'g',
-    name: 'reader',
-    environment: 'demo',
-    keyId: key.keyId,
-    account: null,
-    powers: [...PRESETS.read],
-    createdAt: Date.now(),
-    expiresAt: Date.now() + 60_000,
-    perSecond: 10,
-    tokenHash: await hashToken(token),
-  };
-  const sign = createBotSigning({
-    grants: async () => [grant],
-    keyOf: async () => key,
-    budgets: createBudgets(),
-    now: Date.now,
-    paused: () => false,
-  });
-
-  const ca = join(mkdtempSync(join(tmpdir(), 'kka-ca-')), 'sandbox.pem');
-  writeFileSync(ca, exchange.ca);
-  port = await freePort();
-  agent = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'agent/src/bin.ts'), 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        KALSHI_KEYS_AGENT_PORT: String(port),
-        KALSHI_KEYS_AGENT_CONNECT_TO: `127.0.0.1:${exchange.port}`,
-        NODE_EXTRA_CA_CERTS: ca,
-      },
-    },
-  );
-  // The browser's side of the port: each sign request answered by the extension's code.
-  readMessages(
-    agent.stdout,
-    (message) => {
-      const { id, ...asked } = message as BotRequest & { id: number };
-      void sign(asked).then((answer) => agent.stdin.write(encodeMessage({ id, answer })));
-    },
-    () => undefined,
-  );
-  await new Promise<void>((ready, fail) => {
-    let said = '';
-    agent.stderr.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      if (said.includes(`http://127.0.0.1:${port}`)) ready();
-    });
-    agent.once('exit', (code) => fail(new Error(`the agent exited (${code}): ${said}`)));
-  });
-}, 30_000);
+  sandbox = await startSandbox();
+});
 afterAll(async () => {
-  agent.kill();
-  await exchange.close();
+  await sandbox.close();
 });
 
-const get = (path: string) =>
-  new Promise<{ status: number; body: string }>((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { 'KALSHI-ACCESS-KEY': token } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
+describe('the agent, started by the browser, outlives it', () => {
+  let port: number;
+  let pid: number;
 
-describe('the agent as a native host process', () => {
-  it('signs through the port: a bot reads its balance; the browser closing the port stops the agent', async () => {
-    const balance = await get('/trade-api/v2/portfolio/balance');
+  it('the relay starts the agent, which says hello; a bot’s request is signed, and its outcome reported', async () => {
+    const browser = startBrowser(process.execPath, RELAY, sandbox);
+    const hello = await browser.next('hello');
+    pid = hello.pid;
+    port = hello.port;
+    expect(hello).toEqual({ type: 'hello', port: expect.any(Number), version: '0.1.0', pid: expect.any(Number) });
+    expect(hello.pid).not.toBe(browser.relay.pid);
+
+    const balance = await botGet(port, sandbox.token, BALANCE);
     expect(balance.status).toBe(200);
     expect(JSON.parse(balance.body)).toMatchObject({ balance: expect.any(Number) });
-    const refused = await get('/trade-api/v2/api_keys');
-    expect(refused.status).toBe(403);
-    agent.stdin.end(); // the extension disconnects, or the browser quits
-    expect(await exited()).toBe(0);
+    const signed = await browser.next('sign');
+    expect(signed).toMatchObject({ method: 'GET', path: BALANCE, token: sandbox.token });
+    expect(await browser.next('outcome')).toEqual({ type: 'outcome', id: signed.id, status: 200 });
+    expect((await botGet(port, sandbox.token, '/trade-api/v2/api_keys')).status).toBe(403); // outside a Read grant
+
+    browser.relay.stdin.end(); // the browser quits
+    expect(await browser.exited()).toBe(0);
+  });
+
+  it('with the browser closed, the agent stays and answers bots 503 in words', async () => {
+    expect(isRunning(pid)).toBe(true);
+    const closed = await botGet(port, sandbox.token, BALANCE);
+    expect(closed.status).toBe(503);
+    expect(JSON.parse(closed.body)).toEqual({
+      error: {
+        code: 'browser_closed',
+        message: expect.stringContaining('The browser holding your keys is closed'),
+        details: 'kalshi-keys-agent',
+      },
+    });
+  });
+
+  it('the browser started again links to the same agent; a second browser meanwhile is told it is busy', async () => {
+    const browser = startBrowser(process.execPath, RELAY, sandbox);
+    expect(await browser.next('hello')).toMatchObject({ port, pid });
+    expect((await botGet(port, sandbox.token, BALANCE)).status).toBe(200);
+
+    const second = startBrowser(process.execPath, RELAY, sandbox);
+    expect(await second.next('busy')).toEqual({ type: 'busy', port });
+    expect(await second.exited()).toBe(0);
+    expect((await botGet(port, sandbox.token, BALANCE)).status).toBe(200); // the first is still linked
+
+    browser.relay.stdin.write(Buffer.from([5, 0, 0, 0, ...Buffer.from('"hi!"')])); // not a message it knows: ignored
+    browser.relay.stdin.end();
+    await browser.exited();
+  });
+
+  it('off: the agent stops, and its port is closed', async () => {
+    const browser = startBrowser(process.execPath, RELAY, sandbox);
+    await browser.next('hello');
+    browser.relay.stdin.write(Buffer.from([14, 0, 0, 0, ...Buffer.from('{"type":"off"}')]));
+    expect(await browser.exited()).toBe(0);
+    expect(await gone(pid)).toBe(true);
+    await expect(botGet(port, sandbox.token, BALANCE)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('an agent that cannot start: the relay says why on the port, in words', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const takenPort = (taken.address() as AddressInfo).port;
+    const env = { ...sandbox.env, KALSHI_KEYS_AGENT_PORT: String(takenPort), KALSHI_KEYS_AGENT_SOCKET: join(sandbox.folder, 'taken.sock') };
+    const browser = startBrowser(process.execPath, RELAY, { ...sandbox, env });
+    expect(await browser.next('error')).toEqual({
+      type: 'error',
+      message: `Port ${takenPort} is in use by another program: close it, or set KALSHI_KEYS_AGENT_PORT to a free port (and point your bots there).`,
+    });
+    expect(await browser.exited()).toBe(1);
+    await new Promise((done) => taken.close(done));
   });
 });

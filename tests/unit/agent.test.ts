@@ -24,6 +24,8 @@ let key: SigningKey;
 const grants: Grant[] = [];
 let browserOpen = true;
 let paused = false;
+/** Kalshi's status for each request the extension signed, as the agent reports it. */
+const outcomes: number[] = [];
 const P = '/trade-api/v2';
 
 /** Admits a bot: a grant over the held key, and its token, shown once. */
@@ -121,6 +123,7 @@ beforeAll(async () => {
       return sign(r);
     },
     upstream: () => ({ host: '127.0.0.1', port: exchange.port, ca: exchange.ca }),
+    outcome: (_answer, status) => void outcomes.push(status),
   });
 });
 afterAll(async () => {
@@ -130,6 +133,7 @@ afterAll(async () => {
 beforeEach(() => {
   browserOpen = true;
   paused = false;
+  outcomes.length = 0;
 });
 
 describe('a bot through the agent', () => {
@@ -144,6 +148,7 @@ describe('a bot through the agent', () => {
     expect(reply.status).toBe(200);
     expect(reply.json).toMatchObject({ balance: expect.any(Number) });
     expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+    expect(outcomes).toEqual([200]);
   });
 
   it('takes the token as a bearer header too, and keeps the query out of what is signed', async () => {
@@ -202,6 +207,7 @@ describe('a bot through the agent', () => {
     // Refused before any upgrade: an unknown token, a web page.
     expect((await botWebSocket(asBot(newToken()), 1)).status).toBe(401);
     expect((await botWebSocket({ ...asBot(token), origin: 'https://evil.example' }, 1)).status).toBe(403);
+    expect(outcomes).toEqual([101]); // the refused ones were never signed, so they have no outcome
   });
 
   it('a Read only grant’s order is refused in words and never reaches the exchange', async () => {
@@ -223,6 +229,7 @@ describe('a bot through the agent', () => {
       },
     });
     expect(reachedExchange(`${P}/portfolio/orders`)).toBe(before);
+    expect(outcomes).toEqual([]);
   });
 
   it('refuses a revoked grant, an unknown token, a page’s Origin and a foreign Host, sending nothing', async () => {
