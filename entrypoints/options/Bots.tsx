@@ -77,7 +77,9 @@ export function Bots(props: { views: AccountsView[]; onStatus: (s: Status) => vo
             <span class={`badge grant-${g.state}`}>{t(STATE_WORDS[g.state])}</span>
             <br />
             {t('bots_grant_line', g.keyName ?? g.keyId, g.powers.map((p) => t(POWER_WORDS[p])).join(', '), g.perSecond)}{' '}
-            {t(g.state === 'expired' ? 'bots_expired_on' : 'bots_expires_on', new Date(g.expiresAt).toLocaleDateString())}
+            {g.revokedAt !== undefined
+              ? t('bots_revoked_on', new Date(g.revokedAt).toLocaleDateString())
+              : t(g.state === 'expired' ? 'bots_expired_on' : 'bots_expires_on', new Date(g.expiresAt).toLocaleDateString())}
             {g.state !== 'revoked' && (
               <button type="button" class="danger" onClick={() => setRevoking(g)}>
                 {t('bots_revoke')}

@@ -38,7 +38,7 @@ describe('the agent, started by the browser, outlives it', () => {
     const signed = await browser.next('sign');
     expect(signed).toMatchObject({ method: 'GET', path: BALANCE, token: sandbox.token });
     expect(await browser.next('outcome')).toEqual({ type: 'outcome', id: signed.id, status: 200 });
-    expect((await botGet(port, sandbox.token, '/trade-api/v2/api_keys')).status).toBe(403); // outside a Read grant
+    expect((await botGet(port, sandbox.token, '/trade-api/v2/api_keys')).status).toBe(200); // the key list: a read
 
     browser.relay.stdin.end(); // the browser quits
     expect(await browser.exited()).toBe(0);

@@ -153,8 +153,8 @@ describe('a bot through the agent', () => {
 
   it('takes the token as a bearer header too, and keeps the query out of what is signed', async () => {
     const token = await admit('bearer', PRESETS.read);
-    const reply = await botRequest('GET', `${P}/api_keys?x=1`, { host: `localhost:${agent.port}`, authorization: `Bearer ${token}` });
-    // api_keys needs the keys power: refused, and never sent.
+    const reply = await botRequest('DELETE', `${P}/api_keys/k1?x=1`, { host: `localhost:${agent.port}`, authorization: `Bearer ${token}` });
+    // Deleting a key needs the keys power: refused, and never sent.
     expect(reply).toMatchObject({ status: 403, json: { error: { code: 'outside_grant' } } });
     expect(
       (await botRequest('GET', `${P}/portfolio/balance?x=1`, { host: `localhost:${agent.port}`, authorization: `Bearer ${token}` })).status,

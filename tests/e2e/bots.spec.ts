@@ -1,0 +1,203 @@
+/**
+ * A bot trades through the extension's key without holding it (issue 25), end to end: the built
+ * extension (with a fixed id, tests/helpers/fixed-id.ts) in Chromium, the built agent registered for
+ * this profile only, and Kalshi's own TypeScript SDK configured with nothing but the agent's address
+ * and a grant's token. The local exchange checks every signature on its own.
+ */
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import axios from 'axios';
+import { ApiKeysApi, Configuration, OrdersApi, PortfolioApi } from 'kalshi-typescript';
+import { CHROMIUM, EXTENSION_DIR, chromiumArgs } from '../../scripts/chromium';
+import { withFixedId } from '../helpers/fixed-id';
+import { SHOTS, expect, importThroughOptions, test } from './fixtures';
+
+const AGENT = resolve('agent/dist/kalshi-keys-agent.mjs');
+const P = '/trade-api/v2';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** The SDK as a bot sets it up: the agent's address and the token, no private key. */
+function sdk(port: number, token: string) {
+  const config = new Configuration({ basePath: `http://127.0.0.1:${port}${P}`, baseOptions: { headers: { 'KALSHI-ACCESS-KEY': token } } });
+  return { portfolio: new PortfolioApi(config), keys: new ApiKeysApi(config), orders: new OrdersApi(config) };
+}
+
+/** An SDK call's refusal: its status and Kalshi-shaped error. */
+async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+  const error = (await call.then(
+    () => {
+      throw new Error('it was not refused');
+    },
+    (e: unknown) => e,
+  )) as { response?: { status: number; data: { error: { code: string; message: string } } } };
+  if (!error.response) throw error;
+  return { status: error.response.status, ...error.response.data.error };
+}
+
+/** A raw request to the agent, with headers a bot's SDK would never send. */
+const raw = (port: number, headers: Record<string, string>) =>
+  new Promise<{ status: number; body: string }>((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path: `${P}/portfolio/balance`, headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+
+const ORDER = {
+  ticker: 'KXBOT-26DEC31',
+  side: 'bid',
+  count: '2.00',
+  price: '0.41',
+  time_in_force: 'good_till_canceled',
+  self_trade_prevention_type: 'taker_at_cross',
+} as const;
+
+const bots = (options: Page) => options.locator('section[aria-labelledby="bots-heading"]');
+
+/** Admits a bot through the options page, as a person would; returns its token, shown once. */
+async function admit(options: Page, name: string, preset: RegExp): Promise<string> {
+  await options.getByLabel("Bot's name").fill(name);
+  await options.getByRole('radio', { name: preset }).check();
+  await options.getByRole('button', { name: 'Admit bot' }).click();
+  const token = (await options.locator('#bot-token').textContent()) ?? '';
+  expect(token).toMatch(/^kkb_/);
+  await bots(options).screenshot({ path: `${SHOTS}/bots-token-${name.replace(/\W/g, '-')}.png` });
+  await options.getByRole('button', { name: 'I have saved it' }).click();
+  await expect(options.locator('#bot-token')).toHaveCount(0);
+  return token;
+}
+
+/** The agent's settings for this test: its daemon is stopped after it, whatever happened. */
+let agentEnv: NodeJS.ProcessEnv | undefined;
+test.afterEach(() => {
+  if (agentEnv) execFileSync(process.execPath, [AGENT, 'stop'], { env: agentEnv });
+  agentEnv = undefined;
+});
+
+test('a bot using Kalshi’s SDK trades through the agent; every refusal is made before signing', async ({ exchange }) => {
+  test.setTimeout(120_000);
+  const seeded = exchange.seedAccount('demo', { name: 'trader' });
+  const { dir, id } = withFixedId(EXTENSION_DIR);
+  const work = mkdtempSync(join(tmpdir(), 'kkm-bots-'));
+  const profile = join(work, 'profile');
+  const ca = join(work, 'sandbox.pem');
+  writeFileSync(ca, exchange.ca);
+  const agentPort = await freePort();
+  const env = {
+    ...process.env,
+    KALSHI_KEYS_AGENT_PORT: String(agentPort),
+    KALSHI_KEYS_AGENT_SOCKET: join(work, 'agent.sock'),
+    KALSHI_KEYS_AGENT_CONNECT_TO: `127.0.0.1:${exchange.port}`,
+    NODE_EXTRA_CA_CERTS: ca,
+  };
+  agentEnv = env;
+  // Registered for this profile only: nothing under $HOME is touched.
+  execFileSync(process.execPath, [AGENT, 'install', 'chromium', '--profile-dir', profile, '--extension-id', id], { env });
+  const launch = () =>
+    chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: chromiumArgs(dir, exchange.port),
+      env,
+      viewport: { width: 800, height: 900 },
+    });
+  let context: BrowserContext | undefined = await launch();
+  try {
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${id}/options.html`);
+    await importThroughOptions(options, 'Demo', seeded.keyId, seeded.privateKeyPem);
+    await expect(options.getByRole('status')).toContainText('Imported');
+
+    await options.getByLabel('Serve bots through the local agent').check();
+    await expect(options.locator('#agent-serving')).toContainText(`http://127.0.0.1:${agentPort}${P}`);
+    const trader = await admit(options, 'market maker', /Trade: read/);
+    const reader = await admit(options, 'dashboard', /Read only/);
+
+    // The Trade grant: reads the balance and the key list, and places an order Kalshi records.
+    const bot = sdk(agentPort, trader);
+    expect((await bot.portfolio.getBalance()).data.balance).toEqual(expect.any(Number));
+    expect((await bot.keys.getApiKeys()).data.api_keys?.map((k) => k.api_key_id)).toContain(seeded.keyId);
+    const placed = await bot.orders.createOrderV2(ORDER);
+    expect(placed.status).toBe(201);
+    const listed = (await bot.orders.getOrders()).data.orders.map((o) => o.order_id);
+    expect(listed).toContain(placed.data.order_id);
+
+    // The bot's SDK may also sign with a placeholder key of its own: its signature is dropped.
+    const placeholder = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const signing = new PortfolioApi(
+      new Configuration({ basePath: `http://127.0.0.1:${agentPort}${P}`, apiKey: trader, privateKeyPem: placeholder }),
+      undefined,
+      // Its own axios: the SDK's signing hook on the shared one would sign every other client's requests as this one.
+      axios.create(),
+    );
+    expect((await signing.getBalance()).status).toBe(200);
+
+    // The Read only grant reads, but its order is refused by the agent and never reaches Kalshi.
+    const viewer = sdk(agentPort, reader);
+    expect((await viewer.portfolio.getBalance()).status).toBe(200);
+    const ordersSeen = exchange.requests.filter((r) => r.method === 'POST').length;
+    expect(await refusal(viewer.orders.createOrderV2(ORDER))).toMatchObject({ status: 403, code: 'outside_grant' });
+    expect(exchange.requests.filter((r) => r.method === 'POST').length).toBe(ordersSeen);
+
+    // An unknown token, a web page (Origin) and another name for the address (DNS rebinding).
+    expect(await refusal(sdk(agentPort, `kkb_${'A'.repeat(43)}`).portfolio.getBalance())).toMatchObject({
+      status: 401,
+      code: 'unknown_grant',
+    });
+    expect(await raw(agentPort, { 'KALSHI-ACCESS-KEY': trader, origin: 'https://evil.example' })).toMatchObject({ status: 403 });
+    expect(await raw(agentPort, { 'KALSHI-ACCESS-KEY': trader, host: `evil.example:${agentPort}` })).toMatchObject({ status: 421 });
+
+    // Revoked in the options page: the next request is refused.
+    await options.getByRole('listitem').filter({ hasText: 'dashboard' }).getByRole('button', { name: 'Revoke' }).click();
+    await options.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect(options.getByRole('status')).toContainText('revoked');
+    expect(await refusal(viewer.portfolio.getBalance())).toMatchObject({ status: 401, code: 'grant_revoked' });
+
+    await bots(options).screenshot({ path: `${SHOTS}/bots-granted.png` });
+    await options.emulateMedia({ colorScheme: 'dark' });
+    await bots(options).screenshot({ path: `${SHOTS}/bots-granted-dark.png` });
+    await options.emulateMedia({ colorScheme: 'light' });
+
+    // The activity log shows each grant's requests, Kalshi's answers and the refusals.
+    await expect
+      .poll(
+        async () => {
+          await options.getByRole('button', { name: 'Refresh' }).click();
+          return options.locator('table.activity').innerText();
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/Bot “market maker” ×\d[\s\S]*POST \/trade-api\/v2\/portfolio\/events\/orders[\s\S]*Kalshi answered 201/);
+    const log = await options.locator('table.activity').innerText();
+    await options.locator('table.activity').screenshot({ path: `${SHOTS}/bots-activity.png` });
+    expect(log).toContain('Not signed: 403 outside_grant');
+    expect(log).toContain('Not signed: 401 grant_revoked');
+
+    // The browser closes: the agent stays, and says why nothing is signed.
+    await context.close();
+    context = undefined;
+    expect(await refusal(bot.portfolio.getBalance())).toMatchObject({ status: 503, code: 'browser_closed' });
+
+    // The browser opens again: the agent was on, so the worker reconnects by itself.
+    context = await launch();
+    await expect.poll(async () => (await bot.portfolio.getBalance().catch(() => ({ status: 0 }))).status, { timeout: 15_000 }).toBe(200);
+  } finally {
+    await context?.close();
+  }
+});
