@@ -5,47 +5,15 @@
  * and a grant's token. The local exchange checks every signature on its own.
  */
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import axios from 'axios';
-import { ApiKeysApi, Configuration, OrdersApi, PortfolioApi } from 'kalshi-typescript';
+import { Configuration, PortfolioApi } from 'kalshi-typescript';
 import { CHROMIUM, EXTENSION_DIR, chromiumArgs } from '../../scripts/chromium';
+import { ORDER, P, agentFor, refusal, sdk } from '../helpers/bot-sdk';
 import { withFixedId } from '../helpers/fixed-id';
 import { SHOTS, expect, importThroughOptions, test } from './fixtures';
-
-const AGENT = resolve('agent/dist/kalshi-keys-agent.mjs');
-const P = '/trade-api/v2';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-/** The SDK as a bot sets it up: the agent's address and the token, no private key. */
-function sdk(port: number, token: string) {
-  const config = new Configuration({ basePath: `http://127.0.0.1:${port}${P}`, baseOptions: { headers: { 'KALSHI-ACCESS-KEY': token } } });
-  return { portfolio: new PortfolioApi(config), keys: new ApiKeysApi(config), orders: new OrdersApi(config) };
-}
-
-/** An SDK call's refusal: its status and Kalshi-shaped error. */
-async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
-  const error = (await call.then(
-    () => {
-      throw new Error('it was not refused');
-    },
-    (e: unknown) => e,
-  )) as { response?: { status: number; data: { error: { code: string; message: string } } } };
-  if (!error.response) throw error;
-  return { status: error.response.status, ...error.response.data.error };
-}
 
 /** A raw request to the agent, with headers a bot's SDK would never send. */
 const raw = (port: number, headers: Record<string, string>) =>
@@ -58,15 +26,6 @@ const raw = (port: number, headers: Record<string, string>) =>
     req.on('error', fail);
     req.end();
   });
-
-const ORDER = {
-  ticker: 'KXBOT-26DEC31',
-  side: 'bid',
-  count: '2.00',
-  price: '0.41',
-  time_in_force: 'good_till_canceled',
-  self_trade_prevention_type: 'taker_at_cross',
-} as const;
 
 const bots = (options: Page) => options.locator('section[aria-labelledby="bots-heading"]');
 
@@ -83,32 +42,22 @@ async function admit(options: Page, name: string, preset: RegExp): Promise<strin
   return token;
 }
 
-/** The agent's settings for this test: its daemon is stopped after it, whatever happened. */
-let agentEnv: NodeJS.ProcessEnv | undefined;
+/** This test's agent: its daemon is stopped after it, whatever happened. */
+let agent: Awaited<ReturnType<typeof agentFor>> | undefined;
 test.afterEach(() => {
-  if (agentEnv) execFileSync(process.execPath, [AGENT, 'stop'], { env: agentEnv });
-  agentEnv = undefined;
+  agent?.stop();
+  agent = undefined;
 });
 
 test('a bot using Kalshi’s SDK trades through the agent; every refusal is made before signing', async ({ exchange }) => {
   test.setTimeout(120_000);
   const seeded = exchange.seedAccount('demo', { name: 'trader' });
   const { dir, id } = withFixedId(EXTENSION_DIR);
-  const work = mkdtempSync(join(tmpdir(), 'kkm-bots-'));
-  const profile = join(work, 'profile');
-  const ca = join(work, 'sandbox.pem');
-  writeFileSync(ca, exchange.ca);
-  const agentPort = await freePort();
-  const env = {
-    ...process.env,
-    KALSHI_KEYS_AGENT_PORT: String(agentPort),
-    KALSHI_KEYS_AGENT_SOCKET: join(work, 'agent.sock'),
-    KALSHI_KEYS_AGENT_CONNECT_TO: `127.0.0.1:${exchange.port}`,
-    NODE_EXTRA_CA_CERTS: ca,
-  };
-  agentEnv = env;
+  agent = await agentFor(exchange);
+  const { env, port: agentPort } = agent;
+  const profile = join(agent.work, 'profile');
   // Registered for this profile only: nothing under $HOME is touched.
-  execFileSync(process.execPath, [AGENT, 'install', 'chromium', '--profile-dir', profile, '--extension-id', id], { env });
+  agent.run('install', 'chromium', '--profile-dir', profile, '--extension-id', id);
   const launch = () =>
     chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,

@@ -35,22 +35,26 @@ export interface LaunchOptions {
   proxyPort: number;
   /** Firefox set to "Never remember history" (browser.privatebrowsing.autostart). */
   privateBrowsing?: boolean;
+  /** More environment for Firefox (and the native hosts it starts): HOME, the agent's settings. */
+  env?: NodeJS.ProcessEnv;
 }
 
-export async function launchFirefox({ proxyPort, privateBrowsing = false }: LaunchOptions): Promise<Firefox> {
+export async function launchFirefox({ proxyPort, privateBrowsing = false, env = {} }: LaunchOptions): Promise<Firefox> {
   if (!existsSync(FIREFOX)) throw new Error(`Firefox is not at ${FIREFOX}: apt-get install firefox-esr`);
   if (!existsSync(resolve(FIREFOX_BUILD, 'manifest.json'))) throw new Error(`no build at ${FIREFOX_BUILD}: run npx wxt build -b firefox`);
 
+  const settings = firefoxLaunchSettings(EXTENSION_UUID, proxyPort, {
+    // permissions.request() answers at once instead of showing a prompt nobody can click.
+    'extensions.webextOptionalPermissionPrompts': false,
+    ...(privateBrowsing && { 'browser.privatebrowsing.autostart': true }),
+  });
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     acceptInsecureCerts: true,
-    ...firefoxLaunchSettings(EXTENSION_UUID, proxyPort, {
-      // permissions.request() answers at once instead of showing a prompt nobody can click.
-      'extensions.webextOptionalPermissionPrompts': false,
-      ...(privateBrowsing && { 'browser.privatebrowsing.autostart': true }),
-    }),
+    ...settings,
+    env: { ...settings.env, ...env },
   });
   const connection = bidiConnection(browser);
 

@@ -12,6 +12,7 @@ import { startExchange, type Exchange } from '../../exchange/server';
 import { ALL_API_HOSTS } from '../../lib/shared/environments';
 import { KALSHI_ORIGINS } from '../../lib/kalshi/host-access';
 import { FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
+import { ORDER, agentFor, refusal, sdk } from '../helpers/bot-sdk';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy';
 import {
   allowInPrivateBrowsing,
@@ -31,7 +32,7 @@ interface Context {
   exchange: Exchange;
   proxy: ConnectProxy;
   /** Starts Firefox with the add-on installed; closed after the test. */
-  firefox(options?: { privateBrowsing?: boolean }): Promise<Firefox>;
+  firefox(options?: { privateBrowsing?: boolean; env?: NodeJS.ProcessEnv }): Promise<Firefox>;
 }
 
 const tests: Array<{ name: string; run: (t: Context) => Promise<void> }> = [];
@@ -73,7 +74,7 @@ test('the Firefox manifest: gecko id, background scripts, only Kalshi’s four h
     firefox.host_permissions,
     ALL_API_HOSTS.map((h) => `https://${h}/*`),
   );
-  assert.deepEqual(firefox.permissions, ['storage', 'alarms']);
+  assert.deepEqual(firefox.permissions, ['storage', 'alarms', 'nativeMessaging']);
   assert.equal(firefox.content_scripts, undefined);
   assert.equal(firefox.icons['16'], 'icon/16.png');
 });
@@ -246,6 +247,46 @@ test('host access withdrawn in Firefox: both pages offer “Allow access to Kals
 });
 
 // ---- runner ----
+
+test('a bot using Kalshi’s SDK trades through the agent in Firefox; with Firefox closed, 503', async ({ exchange, firefox }) => {
+  const seeded = exchange.seedAccount('demo', { name: 'trader' });
+  // Firefox looks for native hosts under ~/.mozilla: a HOME of the test's own keeps the user's untouched.
+  const agent = await agentFor(exchange);
+  agent.env.HOME = join(agent.work, 'home');
+  try {
+    agent.run('install', 'firefox');
+    const ff = await firefox({ env: agent.env });
+    const options = await ff.openPage('options');
+    await importThroughOptions(options, 'demo', seeded.keyId, seeded.privateKeyPem);
+    await waitForStatus(options, 'Imported');
+    await options.locator(role('checkbox', 'Serve bots through the local agent')).click();
+    await options.waitForFunction(
+      (t) => document.querySelector('#agent-serving')?.textContent?.includes(t),
+      { timeout: 15_000 },
+      `:${agent.port}/`,
+    );
+    await options.locator(role('textbox', "Bot's name")).fill('market maker');
+    await options.locator(role('radio', 'Trade: read, and place or cancel orders')).click();
+    await options.locator(role('button', 'Admit bot')).click();
+    await options.waitForSelector('#bot-token');
+    const token = await options.$eval('#bot-token', (el) => el.textContent ?? '');
+    await options.locator(role('button', 'I have saved it')).click();
+
+    const bot = sdk(agent.port, token);
+    assert.equal(typeof (await bot.portfolio.getBalance()).data.balance, 'number');
+    assert.ok((await bot.keys.getApiKeys()).data.api_keys?.some((k) => k.api_key_id === seeded.keyId));
+    const placed = await bot.orders.createOrderV2(ORDER);
+    assert.equal(placed.status, 201);
+    assert.ok(exchange.requests.some((r) => r.method === 'POST' && r.keyId === seeded.keyId && r.status === 201));
+
+    await ff.close();
+    const closed = await refusal(bot.portfolio.getBalance());
+    assert.deepEqual([closed.status, closed.code], [503, 'browser_closed']);
+    assert.match(closed.message, /browser holding your keys is closed/);
+  } finally {
+    agent.stop();
+  }
+});
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
