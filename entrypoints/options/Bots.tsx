@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { environmentName } from '../../components/EnvironmentSelect';
 import { t, type MessageKey } from '../../components/i18n';
 import { errorInfoOf, send } from '../../components/messaging';
@@ -19,7 +18,8 @@ const STATE_WORDS: Record<GrantSummary['state'], MessageKey> = {
 /** Bots on this computer trade through a held key, via the local agent, without holding it (agent/README.md). */
 export function Bots(props: { views: AccountsView[]; onStatus: (s: Status) => void; onLogged: () => void }) {
   const [bots, setBots] = useState<BotsView | null>(null);
-  const [revoking, setRevoking] = useState<GrantSummary | null>(null);
+  // The grant whose Revoke was clicked once: the next click revokes.
+  const [revoking, setRevoking] = useState<string | null>(null);
   const refresh = () => send('getBots', {}).then(setBots, (error) => props.onStatus({ kind: 'error', error: errorInfoOf(error) }));
   useEffect(() => {
     void refresh();
@@ -80,29 +80,29 @@ export function Bots(props: { views: AccountsView[]; onStatus: (s: Status) => vo
             {g.revokedAt !== undefined
               ? t('bots_revoked_on', new Date(g.revokedAt).toLocaleDateString())
               : t(g.state === 'expired' ? 'bots_expired_on' : 'bots_expires_on', new Date(g.expiresAt).toLocaleDateString())}
-            {g.state !== 'revoked' && (
-              <button type="button" class="danger" onClick={() => setRevoking(g)}>
-                {t('bots_revoke')}
-              </button>
-            )}
+            {g.state !== 'revoked' &&
+              (revoking === g.id ? (
+                // A second click, on a button that says what it does: revoking cannot be undone.
+                <button
+                  type="button"
+                  class="danger-solid"
+                  ref={(button) => button?.focus()}
+                  onBlur={() => setRevoking(null)}
+                  onClick={() => {
+                    setRevoking(null);
+                    void act(send('revokeBot', { grantId: g.id }), t('bots_revoked', g.name));
+                  }}
+                >
+                  {t('bots_revoke_confirm', g.name)}
+                </button>
+              ) : (
+                <button type="button" class="danger" onClick={() => setRevoking(g.id)}>
+                  {t('bots_revoke')}
+                </button>
+              ))}
           </li>
         ))}
       </ul>
-      {revoking && (
-        <ConfirmDialog
-          title={t('bots_revoke_title', revoking.name)}
-          confirmLabel={t('bots_revoke')}
-          danger
-          onCancel={() => setRevoking(null)}
-          onConfirm={() => {
-            const grant = revoking;
-            setRevoking(null);
-            void act(send('revokeBot', { grantId: grant.id }), t('bots_revoked', grant.name));
-          }}
-        >
-          <p>{t('bots_revoke_body')}</p>
-        </ConfirmDialog>
-      )}
     </section>
   );
 }

@@ -114,7 +114,7 @@ test('a bot using Kalshi’s SDK trades through the agent; every refusal is made
 
     // Revoked in the options page: the next request is refused.
     await options.getByRole('listitem').filter({ hasText: 'dashboard' }).getByRole('button', { name: 'Revoke' }).click();
-    await options.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
+    await options.getByRole('button', { name: 'Revoke “dashboard” for good' }).click();
     await expect(options.getByRole('status')).toContainText('revoked');
     expect(await refusal(viewer.portfolio.getBalance())).toMatchObject({ status: 401, code: 'grant_revoked' });
 
