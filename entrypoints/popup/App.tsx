@@ -9,6 +9,7 @@ import { StatusMessage, type Status } from '../../components/StatusMessage';
 import type { Environment } from '../../lib/shared/environments';
 import type { AccountInfo, KeyListItem, NewKeyOptions, Overview, PopupSnapshot } from '../../lib/messages';
 import { LocationCheck, UsageLevel } from './AccountHealth';
+import { BotsLine } from './BotsLine';
 import { KeyList, type KeyAction } from './KeyList';
 import { NewKeyForm } from './NewKeyForm';
 import { Page } from './Page';
@@ -141,6 +142,7 @@ export function App({ snapshot }: { snapshot: PopupSnapshot | null }) {
           <KeyList keys={keys} listed={listed} live={live} busy={busy} now={Date.now()} newKeys={newKeys} onAction={act} />
           {!live && listed && keys && <p class="hint">{t('popup_updating')}</p>}
           <UsageLevel health={health} busy={waiting} onUpgrade={upgrade} />
+          {live && <BotsLine />}
           <StatusMessage status={status} />
           {offerKalshi && (
             <div class="status-action">

@@ -112,6 +112,19 @@ test('a bot using Kalshi’s SDK trades through the agent; every refusal is made
     expect(await raw(agentPort, { 'KALSHI-ACCESS-KEY': trader, origin: 'https://evil.example' })).toMatchObject({ status: 403 });
     expect(await raw(agentPort, { 'KALSHI-ACCESS-KEY': trader, host: `evil.example:${agentPort}` })).toMatchObject({ status: 421 });
 
+    // The popup shows the bots, and pauses every one of them at a click.
+    const popup = await context.newPage();
+    await popup.setViewportSize({ width: 380, height: 600 });
+    await popup.goto(`chrome-extension://${id}/popup.html`);
+    await popup.getByRole('button', { name: 'Pause bots' }).click();
+    await expect(popup.getByText('Bots admitted: 2, all paused.')).toBeVisible();
+    await popup.screenshot({ path: `${SHOTS}/bots-popup-paused.png` });
+    expect(await refusal(bot.portfolio.getBalance())).toMatchObject({ status: 403, code: 'bots_paused' });
+    await popup.getByRole('button', { name: 'Resume bots' }).click();
+    await expect(popup.getByRole('button', { name: 'Pause bots' })).toBeVisible();
+    expect((await bot.portfolio.getBalance()).status).toBe(200);
+    await popup.close();
+
     // Revoked in the options page: the next request is refused.
     await options.getByRole('listitem').filter({ hasText: 'dashboard' }).getByRole('button', { name: 'Revoke' }).click();
     await options.getByRole('button', { name: 'Revoke “dashboard” for good' }).click();
@@ -132,11 +145,13 @@ test('a bot using Kalshi’s SDK trades through the agent; every refusal is made
         },
         { timeout: 10_000 },
       )
-      .toMatch(/Bot “market maker” ×\d[\s\S]*POST \/trade-api\/v2\/portfolio\/events\/orders[\s\S]*Kalshi answered 201/);
+      // The newest first: the revoked grant's refusal was the last request, written within a second.
+      .toMatch(/^[^\n]*\n[^\n]*Bot “dashboard”[\s\S]*Not signed: 401 grant_revoked/);
     const log = await options.locator('table.activity').innerText();
+    expect(log).toMatch(/Bot “market maker” ×\d[\s\S]*POST \/trade-api\/v2\/portfolio\/events\/orders[\s\S]*Kalshi answered 201/);
     await options.locator('table.activity').screenshot({ path: `${SHOTS}/bots-activity.png` });
     expect(log).toContain('Not signed: 403 outside_grant');
-    expect(log).toContain('Not signed: 401 grant_revoked');
+    expect(log).toContain('Not signed: 403 bots_paused');
 
     // The browser closes: the agent stays, and says why nothing is signed.
     await context.close();
