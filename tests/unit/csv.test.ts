@@ -121,7 +121,20 @@ describe('the activity log as CSV', () => {
     outcome: 'ok',
     ...overrides,
   });
-  const HEADER = ['Time (UTC)', 'Environment', 'Account', 'Key name', 'Key ID', 'Operation', 'Outcome', 'Error code'];
+  const HEADER = [
+    'Time (UTC)',
+    'Environment',
+    'Account',
+    'Key name',
+    'Key ID',
+    'Operation',
+    'Outcome',
+    'Error code',
+    'Bot',
+    'Request',
+    'Status',
+    'Count',
+  ];
 
   it('a header, then one record per entry in the order given: ISO time, codes, empty cells for what is not known', () => {
     const csv = activityCsv(
@@ -137,16 +150,30 @@ describe('the activity log as CSV', () => {
           errorCode: 'outcome_unknown',
         }),
         entry({ keyName: null, account: 'comms-123' }),
+        entry({
+          operation: 'bot_request',
+          outcome: 'refused',
+          bot: {
+            grantId: 'g1',
+            grantName: 'maker',
+            method: 'POST',
+            path: '/trade-api/v2/portfolio/orders',
+            status: 403,
+            refusal: 'outside_grant',
+            count: 3,
+          },
+        }),
       ],
       HEADER,
     );
     expect(csv).toBe(
-      'Time (UTC),Environment,Account,Key name,Key ID,Operation,Outcome,Error code\r\n' +
-        '2026-03-14T09:26:53.000Z,demo,,"bot, ""the second""\nline",a952bcbe-ec3b-4b5b-b8f9-11dae589608c,delete,refused,lockout_unconfirmed\r\n' +
-        `2026-03-14T09:26:53.000Z,production,,"'=cmd|""/c calc""!A1",,generate,unknown,outcome_unknown\r\n` +
-        '2026-03-14T09:26:53.000Z,demo,comms-123,,a952bcbe-ec3b-4b5b-b8f9-11dae589608c,create,ok,\r\n',
+      'Time (UTC),Environment,Account,Key name,Key ID,Operation,Outcome,Error code,Bot,Request,Status,Count\r\n' +
+        '2026-03-14T09:26:53.000Z,demo,,"bot, ""the second""\nline",a952bcbe-ec3b-4b5b-b8f9-11dae589608c,delete,refused,lockout_unconfirmed,,,,\r\n' +
+        `2026-03-14T09:26:53.000Z,production,,"'=cmd|""/c calc""!A1",,generate,unknown,outcome_unknown,,,,\r\n` +
+        '2026-03-14T09:26:53.000Z,demo,comms-123,,a952bcbe-ec3b-4b5b-b8f9-11dae589608c,create,ok,,,,,\r\n' +
+        '2026-03-14T09:26:53.000Z,demo,,laptop,a952bcbe-ec3b-4b5b-b8f9-11dae589608c,bot_request,refused,outside_grant,maker,POST /trade-api/v2/portfolio/orders,403,3\r\n',
     );
-    expect(parseCsv(csv).map((row) => row.length)).toEqual([8, 8, 8, 8]);
+    expect(parseCsv(csv).map((row) => row.length)).toEqual([12, 12, 12, 12, 12]);
   });
 
   it('property: any key name reads back in its own cell, never as a formula', () => {
