@@ -4,30 +4,16 @@
  * this profile only, and Kalshi's own TypeScript SDK configured with nothing but the agent's address
  * and a grant's token. The local exchange checks every signature on its own.
  */
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import type { BrowserContext, Page } from '@playwright/test';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import axios from 'axios';
 import { ApiKeysApi, Configuration, OrdersApi, PortfolioApi } from 'kalshi-typescript';
-import { CHROMIUM, EXTENSION_DIR, chromiumArgs } from '../../scripts/chromium';
-import { withFixedId } from '../helpers/fixed-id';
+import { EXTENSION_DIR } from '../../scripts/chromium';
+import { admitBot, agentProfile, botsSection as bots, serveBots, type AgentProfile } from '../helpers/agent-chromium';
 import { SHOTS, expect, importThroughOptions, test } from './fixtures';
 
-const AGENT = resolve('agent/dist/kalshi-keys-agent.mjs');
 const P = '/trade-api/v2';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** The SDK as a bot sets it up: the agent's address and the token, no private key. */
 function sdk(port: number, token: string) {
@@ -68,55 +54,22 @@ const ORDER = {
   self_trade_prevention_type: 'taker_at_cross',
 } as const;
 
-const bots = (options: Page) => options.locator('section[aria-labelledby="bots-heading"]');
-
 /** Admits a bot through the options page, as a person would; returns its token, shown once. */
-async function admit(options: Page, name: string, preset: RegExp): Promise<string> {
-  await options.getByLabel("Bot's name").fill(name);
-  await options.getByRole('radio', { name: preset }).check();
-  await options.getByRole('button', { name: 'Admit bot' }).click();
-  const token = (await options.locator('#bot-token').textContent()) ?? '';
-  expect(token).toMatch(/^kkb_/);
-  await bots(options).screenshot({ path: `${SHOTS}/bots-token-${name.replace(/\W/g, '-')}.png` });
-  await options.getByRole('button', { name: 'I have saved it' }).click();
-  await expect(options.locator('#bot-token')).toHaveCount(0);
-  return token;
-}
+const admit = (options: Page, name: string, preset: RegExp) =>
+  admitBot(options, { name, preset }, () => bots(options).screenshot({ path: `${SHOTS}/bots-token-${name.replace(/\W/g, '-')}.png` }));
 
-/** The agent's settings for this test: its daemon is stopped after it, whatever happened. */
-let agentEnv: NodeJS.ProcessEnv | undefined;
+/** The agent's profile for this test: its daemon is stopped after it, whatever happened. */
+let made: AgentProfile | undefined;
 test.afterEach(() => {
-  if (agentEnv) execFileSync(process.execPath, [AGENT, 'stop'], { env: agentEnv });
-  agentEnv = undefined;
+  made?.remove();
+  made = undefined;
 });
 
 test('a bot using Kalshi’s SDK trades through the agent; every refusal is made before signing', async ({ exchange }) => {
   test.setTimeout(120_000);
   const seeded = exchange.seedAccount('demo', { name: 'trader' });
-  const { dir, id } = withFixedId(EXTENSION_DIR);
-  const work = mkdtempSync(join(tmpdir(), 'kkm-bots-'));
-  const profile = join(work, 'profile');
-  const ca = join(work, 'sandbox.pem');
-  writeFileSync(ca, exchange.ca);
-  const agentPort = await freePort();
-  const env = {
-    ...process.env,
-    KALSHI_KEYS_AGENT_PORT: String(agentPort),
-    KALSHI_KEYS_AGENT_SOCKET: join(work, 'agent.sock'),
-    KALSHI_KEYS_AGENT_CONNECT_TO: `127.0.0.1:${exchange.port}`,
-    NODE_EXTRA_CA_CERTS: ca,
-  };
-  agentEnv = env;
   // Registered for this profile only: nothing under $HOME is touched.
-  execFileSync(process.execPath, [AGENT, 'install', 'chromium', '--profile-dir', profile, '--extension-id', id], { env });
-  const launch = () =>
-    chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(dir, exchange.port),
-      env,
-      viewport: { width: 800, height: 900 },
-    });
+  const { id, agentPort, launch } = (made = await agentProfile(EXTENSION_DIR, exchange));
   let context: BrowserContext | undefined = await launch();
   try {
     const options = await context.newPage();
@@ -124,7 +77,7 @@ test('a bot using Kalshi’s SDK trades through the agent; every refusal is made
     await importThroughOptions(options, 'Demo', seeded.keyId, seeded.privateKeyPem);
     await expect(options.getByRole('status')).toContainText('Imported');
 
-    await options.getByLabel('Serve bots through the local agent').check();
+    await serveBots(options, agentPort);
     await expect(options.locator('#agent-serving')).toContainText(`http://127.0.0.1:${agentPort}${P}`);
     const trader = await admit(options, 'market maker', /Trade: read/);
     const reader = await admit(options, 'dashboard', /Read only/);
