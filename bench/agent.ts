@@ -8,15 +8,16 @@
  * to the exchange on a kept-alive TLS connection. Both reach the local exchange, which verifies
  * every signature: its cost is in both. The two sides alternate, round by round.
  *
- * Throughput: 64 bots' connections (kept alive) asking at once for a few seconds, with an RSA-2048
- * and an Ed25519 grant. The agent sends to a minimal HTTPS server that answers 200 unverified: the
- * exchange's verification is not the agent's cost (the latency rows count it). Beside each, the
- * limit: the worker's own signing rate with the same kind of key (bench/browser.ts).
+ * Throughput: 64 bots' kept-alive connections (raw HTTP/1.1, one request in flight each) for a few
+ * seconds, with an RSA-2048 and an Ed25519 grant. The agent sends to a minimal HTTPS server that
+ * answers 200 unverified: the exchange's verification is not the agent's cost (the latency rows count
+ * it). Beside each, the limit: the worker's own signing rate with the same kind of key (browser.ts).
  */
 import type { Worker } from '@playwright/test';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, createServer, request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { connect, type AddressInfo } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { KalshiAuth } from 'kalshi-typescript/dist/auth';
 import { ensureTls } from '../exchange/tls';
@@ -41,12 +42,13 @@ interface HeldKey {
 export interface AgentFigures {
   /** Milliseconds of each request, round by round: through the agent, and straight to the exchange (the SDK signing). */
   latency: { agent: number[][]; direct: number[][] };
-  throughput: Record<WorkerAlg, { perSecond: number; refused: number; limit: number[]; upstreamConnections: number }>;
+  /** With the worker's signing rate before and after, and the TLS connections the upstream took in the warm-up and while measured. */
+  throughput: Record<WorkerAlg, { perSecond: number; refused: number; limit: number[]; connections: [number, number] }>;
 }
 
 /** A bot's sequential GETs of the balance through the agent, on one kept-alive connection. */
-function throughAgent(port: number, token: string, sockets = 1) {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: sockets });
+function throughAgent(port: number, token: string) {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   const get = () => getOk(httpRequest, { host: '127.0.0.1', port, path: BALANCE, agent, headers: { 'KALSHI-ACCESS-KEY': token } });
   return { get, close: () => agent.destroy() };
 }
@@ -77,11 +79,24 @@ async function timed(get: () => Promise<unknown>, n: number): Promise<number[]> 
   return times;
 }
 
-/** The minimal upstream for throughput: the exchange's certificate, 200 with a balance, nothing verified. */
+/**
+ * The minimal upstream for throughput, in as little of the machine's CPU as can be (the agent's and
+ * the browser's share the same two cores): TLS with the exchange's certificate, and for each request
+ * (the agent's GETs have no body: a blank line ends each) the same 200 with a balance, unverified.
+ */
 async function answerAll() {
-  const server = createServer(await ensureTls(), (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': 13 });
-    res.end('{"balance":0}');
+  const REPLY = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 13\r\n\r\n{"balance":0}';
+  const sockets = new Set<TLSSocket>();
+  const server = createTlsServer(await ensureTls(), (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let tail = '';
+    socket.on('data', (chunk: Buffer) => {
+      const parts = (tail + chunk.toString('latin1')).split('\r\n\r\n');
+      tail = parts.pop()!.slice(-3);
+      if (parts.length > 0) socket.write(REPLY.repeat(parts.length));
+    });
   });
   let connections = 0;
   server.on('secureConnection', () => connections++);
@@ -89,28 +104,44 @@ async function answerAll() {
   return {
     port: (server.address() as AddressInfo).port,
     connections: () => connections,
-    close: () => new Promise<void>((done) => (server.closeAllConnections(), server.close(() => done()))),
+    close: () => new Promise<void>((done) => (sockets.forEach((s) => s.destroy()), server.close(() => done()))),
   };
 }
 
-/** Answered requests per second with `connections` bots asking at once for `seconds`; refusals counted apart. */
+/**
+ * Answered requests per second with LOAD.connections bots asking at once for `seconds`, each on a
+ * kept-alive connection with one request in flight; other answers counted apart. The bots speak
+ * HTTP/1.1 on raw sockets, as a load generator (wrk) does: a bot's own HTTP is not the agent's cost.
+ */
 async function load(port: number, token: string, seconds: number) {
-  const bots = throughAgent(port, token, LOAD.connections);
+  const ask = Buffer.from(`GET ${BALANCE} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nkalshi-access-key: ${token}\r\n\r\n`);
   let ok = 0;
-  let refused = 0;
-  const end = performance.now() + seconds * 1000;
+  let other = 0;
   const start = performance.now();
-  const one = async () => {
-    while (performance.now() < end)
-      await bots.get().then(
-        () => ok++,
-        () => refused++,
-      );
-  };
-  await Promise.all(Array.from({ length: LOAD.connections }, one));
-  const elapsed = (performance.now() - start) / 1000;
-  bots.close();
-  return { perSecond: ok / elapsed, refused };
+  const end = start + seconds * 1000;
+  const bot = () =>
+    new Promise<void>((done, fail) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(ask));
+      socket.on('error', fail);
+      let pending: Buffer = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        for (;;) {
+          const headEnd = pending.indexOf('\r\n\r\n');
+          if (headEnd < 0) return;
+          const head = pending.subarray(0, headEnd).toString('latin1');
+          const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+          if (pending.length < headEnd + 4 + length) return;
+          pending = pending.subarray(headEnd + 4 + length);
+          if (head.startsWith('HTTP/1.1 200 ')) ok++;
+          else other++;
+          if (performance.now() < end) socket.write(ask);
+          else return void (socket.end(), done());
+        }
+      });
+    });
+  await Promise.all(Array.from({ length: LOAD.connections }, bot));
+  return { perSecond: ok / ((performance.now() - start) / 1000), refused: other };
 }
 
 /** Waits until the agent signs for `token` (after a launch, the worker links by itself). */
@@ -179,9 +210,10 @@ export async function measureAgent(
       sdk.close();
     }
 
-    // ---- Throughput: the agent sends to the minimal server; the browser starts it again so ----
+    // ---- Throughput: the agent started again, sending to the minimal server ----
     await context.close();
     profile.stopAgent();
+    // The same environment object: the relay the browser starts next passes it to the agent it starts.
     profile.env.KALSHI_KEYS_AGENT_CONNECT_TO = `127.0.0.1:${upstream.port}`;
     context = await profile.launch();
     const worker2: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
@@ -189,12 +221,13 @@ export async function measureAgent(
     const throughput = {} as AgentFigures['throughput'];
     for (const alg of ['RSA-PSS', 'Ed25519'] as const) {
       await serving(profile.agentPort, tokens[alg]);
+      const start = upstream.connections();
       await load(profile.agentPort, tokens[alg], LOAD.warmUpSeconds);
       const before = upstream.connections();
       const limit = [await workerSignRate(worker2, alg, LIMIT_SIGNATURES[alg])];
       const { perSecond, refused } = await load(profile.agentPort, tokens[alg], LOAD.seconds);
       limit.push(await workerSignRate(worker2, alg, LIMIT_SIGNATURES[alg]));
-      throughput[alg] = { perSecond, refused, limit, upstreamConnections: upstream.connections() - before };
+      throughput[alg] = { perSecond, refused, limit, connections: [before - start, upstream.connections() - before] };
       log(
         `  ${alg}: ${Math.round(perSecond)}/s through the agent (${refused} not 200); the worker signs ${limit.map(Math.round).join(', ')}/s`,
       );
