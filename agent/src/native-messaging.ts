@@ -101,18 +101,19 @@ export function nativeSigner(
     w.reject(error);
   };
 
-  /** Writes what this turn queued: sign requests in batches within the caps, outcomes in one message. */
+  /** Writes what this turn queued, in one write: sign requests in batches within the caps, outcomes in one message. */
   function flush() {
     flushing = false;
     if (closed) return;
+    const frames: Buffer[] = [];
     while (queued.length > 0) {
       let bytes = 0;
       let n = 0;
       while (n < queued.length && n < BATCH_MAX && (n === 0 || bytes + queued[n]!.bytes <= BATCH_BYTES)) bytes += queued[n++]!.bytes;
       const batch = queued.splice(0, n);
       try {
-        if (batch.length === 1) output.write(encodeJson(batch[0]!.json.replace(/^\{/, '{"type":"sign",')));
-        else output.write(encodeJson(`{"type":"sign-batch","requests":[${batch.map((b) => b.json).join(',')}]}`));
+        if (batch.length === 1) frames.push(encodeJson(batch[0]!.json.replace(/^\{/, '{"type":"sign",')));
+        else frames.push(encodeJson(`{"type":"sign-batch","requests":[${batch.map((b) => b.json).join(',')}]}`));
       } catch (error) {
         for (const b of batch) fail(b.id, error as Error);
       }
@@ -120,8 +121,10 @@ export function nativeSigner(
     if (outcomes.length > 0) {
       const sent = outcomes;
       outcomes = [];
-      output.write(encodeMessage(sent.length === 1 ? { type: 'outcome', ...sent[0] } : { type: 'outcomes', outcomes: sent }));
+      frames.push(encodeMessage(sent.length === 1 ? { type: 'outcome', ...sent[0] } : { type: 'outcomes', outcomes: sent }));
     }
+    // One write: each is a system call that wakes the relay, which costs more than the bytes.
+    if (frames.length > 0) output.write(frames.length === 1 ? frames[0] : Buffer.concat(frames));
   }
   const later = () => {
     if (flushing) return;
