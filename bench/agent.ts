@@ -13,7 +13,6 @@
  * answers 200 unverified: the exchange's verification is not the agent's cost (the latency rows count
  * it). Beside each, the limit: the worker's own signing rate with the same kind of key (browser.ts).
  */
-import type { Worker } from '@playwright/test';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
@@ -22,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { KalshiAuth } from 'kalshi-typescript/dist/auth';
 import { ensureTls } from '../exchange/tls';
 import { admitBot, agentProfile, serveBots } from '../tests/helpers/agent-chromium';
-import { importKey, importWorkerKeys, workerSignRate, type Extension, type WorkerAlg } from './browser';
+import { importKey, importWorkerKeys, serviceWorkerOf, workerSignRate, type Extension, type WorkerAlg } from './browser';
 import { getOk } from './round-trip';
 
 const BALANCE = '/trade-api/v2/portfolio/balance';
@@ -173,8 +172,12 @@ export async function measureAgent(
   const profile = await agentProfile(buildDir, exchange);
   let context = await profile.launch();
   try {
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    const ext: Extension = { context, worker, origin: `chrome-extension://${profile.id}`, close: () => context.close() };
+    const ext: Extension = {
+      context,
+      worker: await serviceWorkerOf(context),
+      origin: `chrome-extension://${profile.id}`,
+      close: () => context.close(),
+    };
     await importKey(ext, keys['RSA-PSS'].keyId, keys['RSA-PSS'].pem);
     await importKey(ext, keys.Ed25519.keyId, keys.Ed25519.pem);
     const options = await context.newPage();
@@ -216,17 +219,17 @@ export async function measureAgent(
     // The same environment object: the relay the browser starts next passes it to the agent it starts.
     profile.env.KALSHI_KEYS_AGENT_CONNECT_TO = `127.0.0.1:${upstream.port}`;
     context = await profile.launch();
-    const worker2: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    await importWorkerKeys(worker2, pkcs8);
+    const worker = await serviceWorkerOf(context);
+    await importWorkerKeys(worker, pkcs8);
     const throughput = {} as AgentFigures['throughput'];
     for (const alg of ['RSA-PSS', 'Ed25519'] as const) {
       await serving(profile.agentPort, tokens[alg]);
       const start = upstream.connections();
       await load(profile.agentPort, tokens[alg], LOAD.warmUpSeconds);
       const before = upstream.connections();
-      const limit = [await workerSignRate(worker2, alg, LIMIT_SIGNATURES[alg])];
+      const limit = [await workerSignRate(worker, alg, LIMIT_SIGNATURES[alg])];
       const { perSecond, refused } = await load(profile.agentPort, tokens[alg], LOAD.seconds);
-      limit.push(await workerSignRate(worker2, alg, LIMIT_SIGNATURES[alg]));
+      limit.push(await workerSignRate(worker, alg, LIMIT_SIGNATURES[alg]));
       throughput[alg] = { perSecond, refused, limit, connections: [before - start, upstream.connections() - before] };
       log(
         `  ${alg}: ${Math.round(perSecond)}/s through the agent (${refused} not 200); the worker signs ${limit.map(Math.round).join(', ')}/s`,
