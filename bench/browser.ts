@@ -17,6 +17,10 @@ export interface Extension {
   close(): Promise<void>;
 }
 
+/** The extension's service worker in `context`, once it runs. */
+export const serviceWorkerOf = async (context: BrowserContext): Promise<Worker> =>
+  context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+
 export async function launchExtension(extensionDir: string, exchangePort: number): Promise<Extension> {
   const profile = mkdtempSync(join(tmpdir(), 'kkm-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -25,7 +29,7 @@ export async function launchExtension(extensionDir: string, exchangePort: number
     args: chromiumArgs(extensionDir, exchangePort),
     viewport: { width: 380, height: 600 },
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const worker = await serviceWorkerOf(context);
   return {
     context,
     worker,

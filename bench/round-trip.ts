@@ -5,7 +5,8 @@
  * on a keep-alive connection — the least a client can do. Both hit the same local exchange.
  */
 import { constants, createPrivateKey, sign } from 'node:crypto';
-import { Agent, request } from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { Agent, request, type RequestOptions } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Extension } from './browser';
 import { BLANK_PAGE } from './popup-paint';
@@ -49,35 +50,22 @@ export function nodeRequester(exchange: { port: number; ca: string }, keyId: str
   const key = createPrivateKey(pem);
   const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: exchange.ca });
   const path = `${API}${endpoint}`;
-  const once = () =>
-    new Promise<void>((resolve, reject) => {
-      const ts = String(Date.now());
-      const signature = sign('sha256', Buffer.from(ts + 'GET' + path), {
-        key,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: 32,
-      }).toString('base64');
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: exchange.port,
-          path,
-          servername: DEMO_HOST,
-          agent,
-          headers: { host: DEMO_HOST, 'KALSHI-ACCESS-KEY': keyId, 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': signature },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (res.statusCode !== 200) reject(new Error(`GET ${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`));
-            else resolve(JSON.parse(Buffer.concat(chunks).toString()) as never);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end();
+  const once = () => {
+    const ts = String(Date.now());
+    const signature = sign('sha256', Buffer.from(ts + 'GET' + path), {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: 32,
+    }).toString('base64');
+    return getOk(request, {
+      host: '127.0.0.1',
+      port: exchange.port,
+      path,
+      servername: DEMO_HOST,
+      agent,
+      headers: { host: DEMO_HOST, 'KALSHI-ACCESS-KEY': keyId, 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': signature },
     });
+  };
   return {
     async time(): Promise<number> {
       const start = performance.now();
@@ -99,3 +87,19 @@ export async function nodeRequestTimes(exchange: { port: number; ca: string }, k
     requester.close();
   }
 }
+
+/** A GET with node:http's or node:https's `request`: resolves with the body of a 200, rejects with any other answer. */
+export const getOk = (send: (options: RequestOptions, onReply: (res: IncomingMessage) => void) => ClientRequest, options: RequestOptions) =>
+  new Promise<string>((resolve, reject) => {
+    const req = send(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString();
+        if (res.statusCode === 200) resolve(body);
+        else reject(new Error(`GET ${options.path}: ${res.statusCode} ${body}`));
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });

@@ -7,7 +7,8 @@
  * The popup's opens (4, 8) are each divided by the blank page's median instead (perOpen: why).
  * Exit code 1 when a budget fails. No test asserts timings (machines are noisy):
  * tests/e2e/size.spec.ts checks only the sizes, which are deterministic, and the hostile-text
- * parse times the unit tests once asserted are measured here (7.).
+ * parse times the unit tests once asserted are measured here (7.). The local agent (12.,
+ * bench/agent.ts) runs in a browser of its own, the built agent as its native host.
  */
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
@@ -29,6 +30,7 @@ import {
   workerSignRate,
 } from './browser';
 import { messageTimes, nodeRequester, nodeRequestTimes, workerListMs } from './round-trip';
+import { measureAgent } from './agent';
 import { limitOf, liveRounds, perLimit, type LiveRounds, type LiveSetup } from './live-list';
 import { HOSTILE_PARSE_BUDGET_MS, hostileParseTimes } from './hostile-text';
 import { cpuAndOpenssl, nodeRateInChild, ourSigner, rate, sdkStyleSigner } from './node-sign';
@@ -56,7 +58,7 @@ interface Row {
   pass: boolean | null; // null: reported only
 }
 const rows: Row[] = [];
-/** BENCH_ONLY=popup (or sign, sizes, hostile, keygen, request; comma-separated) runs only those sections. */
+/** BENCH_ONLY=popup (or sign, sizes, hostile, keygen, request, agent; comma-separated) runs only those sections. */
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !only || only.includes(section);
 const log = (line = '') => console.log(line);
@@ -157,6 +159,59 @@ const rsaPkcs8 = createPrivateKey(rsaPem).export({ type: 'pkcs8', format: 'der' 
 const edPkcs8 = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
 
 let exitCode = 0;
+
+// ---- 12. The local agent: the built extension signing for bots, in a browser of its own ------
+if (runs('agent')) {
+  log(
+    '\n12. A bot through the local agent (the built extension in Chromium signing over native messaging, the built agent forwarding over TLS)',
+  );
+  // An Ed25519 key in an account of its own: the popup's sections count the bench account's keys.
+  const ed = exchange.seedAccount('demo', { account: 'bots', name: 'bench ed25519', keyType: 'ed25519' });
+  const pkcs8 = (pem: string) => createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' }).toString('base64');
+  try {
+    const { latency, throughput } = await measureAgent(
+      BUILD,
+      exchange,
+      { 'RSA-PSS': { keyId: account.keyId, pem: rsaPem }, Ed25519: { keyId: ed.keyId, pem: ed.privateKeyPem } },
+      { 'RSA-PSS': rsaPkcs8, Ed25519: pkcs8(ed.privateKeyPem) },
+      log,
+    );
+    const [agentMs, directMs] = [latency.agent.flat(), latency.direct.flat()];
+    for (const [q, name, budget] of [
+      [0.5, 'p50', 1],
+      [0.99, 'p99', 5],
+    ] as const) {
+      const [a, d] = [quantile(agentMs, q), quantile(directMs, q)];
+      const rounds = latency.agent.map((times, r) => quantile(times, q) - quantile(latency.direct[r]!, q));
+      log(`  ${name}: through the agent ${fmt(a)} ms, the SDK signing itself ${fmt(d)} ms (${agentMs.length} requests each)`);
+      rows.push({
+        what: `12${q === 0.5 ? 'a' : 'b'}. agent's added latency, ${name}: through the agent − SDK signing itself (both to the exchange)`,
+        figure: `${fmt(a - d)} ms`,
+        spread: `${name} ${fmt(a)} − ${fmt(d)} ms; rounds of ${latency.agent[0]!.length}: ${fmt(Math.min(...rounds))} to ${fmt(Math.max(...rounds))} ms`,
+        budget: `≤ ${budget} ms`,
+        pass: a - d <= budget,
+      });
+    }
+    for (const [alg, name, budget] of [
+      ['RSA-PSS', '12c. agent throughput, RSA-2048', 1_000],
+      ['Ed25519', '12d. agent throughput, Ed25519', 10_000],
+    ] as const) {
+      const t = throughput[alg];
+      const limit = median(t.limit);
+      rows.push({
+        what: `${name} (64 bots; upstream answers 200 unverified)`,
+        figure: `${fmt(t.perSecond)}/s`,
+        spread: `${fmt(t.perSecond / limit)}× the worker's signing (${t.limit.map(fmt).join(', ')}/s); ${t.refused} not 200; upstream TLS connections: ${t.connections[0]} in the warm-up, ${t.connections[1]} new while measured`,
+        budget: `≥ ${budget.toLocaleString('en-US')}/s`,
+        pass: t.perSecond >= budget,
+      });
+    }
+  } catch (error) {
+    exitCode = 2;
+    console.error(error);
+  }
+}
+
 const ext = await launchExtension(BUILD, exchange.port);
 const { worker } = ext;
 await importKey(ext, account.keyId, rsaPem);

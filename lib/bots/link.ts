@@ -5,7 +5,10 @@
  *
  * The messages, agent → extension: {type:'hello', port, version} once it serves; {type:'busy', port}
  * when another browser already does; {type:'error', message}; {id, type:'sign', token, method, path};
- * {type:'outcome', id, status}. Extension → agent: {id, answer}; {type:'off'} when the user turns it off.
+ * {type:'outcome', id, status}; and, once told `batches`, {type:'sign-batch', requests:[…]} and
+ * {type:'outcomes', outcomes:[…]}. Extension → agent: {id, answer}; {type:'answers', answers:[…]} for a
+ * sign-batch; {type:'batches'} on hello (an older agent ignores it and sends one by one); {type:'off'}
+ * when the user turns it off. A native message costs more than a signature: batches carry many bots.
  */
 import type { BotAnswer, BotRequest } from './signing';
 
@@ -49,6 +52,12 @@ export interface LinkDeps {
 
 /** Signed requests whose outcome has not come back yet; beyond this, the oldest are no longer awaited. */
 const AWAITED_LIMIT = 10_000;
+/** More sign requests than an agent puts in one message (agent/src/native-messaging.ts: 256): the rest are not read. */
+const BATCH_LIMIT = 1_000;
+
+type Answer =
+  | { ok: true; host: string; headers: Extract<BotAnswer, { ok: true }>['headers'] }
+  | { ok: false; status: number; code: string; message: string };
 
 export function createAgentLink(deps: LinkDeps) {
   let port: NativePort | undefined;
@@ -59,7 +68,11 @@ export function createAgentLink(deps: LinkDeps) {
     deps.onStatus(next);
   };
 
-  async function answer(from: NativePort, message: Fields & { id: number }) {
+  /** Whether `from` is still the open port: when it closed meanwhile, nobody waits for its answers. */
+  const open = (from: NativePort) => port === from;
+
+  /** The agent's answer for one sign request on `from`; a signed one is remembered for its outcome while `from` is open. */
+  async function answer(from: NativePort, message: Fields & { id: number }): Promise<Answer> {
     const request = { token: message.token, method: message.method, path: message.path };
     let reply: BotAnswer;
     try {
@@ -72,24 +85,38 @@ export function createAgentLink(deps: LinkDeps) {
         message: 'The extension could not sign this request: nothing was signed.',
       };
     }
-    if (port !== from) return; // the port closed meanwhile: nobody waits for this answer
-    if (reply.ok) {
-      if (awaited.size >= AWAITED_LIMIT) awaited.delete(awaited.keys().next().value!);
-      awaited.set(message.id, { answer: reply, method: String(request.method), path: String(request.path) });
-      from.postMessage({ id: message.id, answer: { ok: true, host: reply.host, headers: reply.headers } });
-    } else from.postMessage({ id: message.id, answer: { ok: false, status: reply.status, code: reply.code, message: reply.message } });
+    if (!reply.ok) return { ok: false, status: reply.status, code: reply.code, message: reply.message };
+    if (!open(from)) return { ok: true, host: reply.host, headers: reply.headers }; // nobody waits for it now
+    if (awaited.size >= AWAITED_LIMIT) awaited.delete(awaited.keys().next().value!);
+    awaited.set(message.id, { answer: reply, method: String(request.method), path: String(request.path) });
+    return { ok: true, host: reply.host, headers: reply.headers };
   }
+
+  function outcome(id: unknown, status: unknown) {
+    if (!isId(id) || !Number.isInteger(status)) return;
+    const signed = awaited.get(id);
+    awaited.delete(id);
+    if (signed) deps.outcome(signed.answer, { method: signed.method, path: signed.path }, status as number);
+  }
+
+  const isSign = (v: unknown): v is Fields & { id: number } => isFields(v) && isId(v.id);
 
   function receive(from: NativePort, message: unknown) {
     if (!isFields(message) || port !== from) return;
-    if (message.type === 'sign' && isId(message.id)) void answer(from, message as Fields & { id: number });
-    else if (message.type === 'outcome' && isId(message.id) && Number.isInteger(message.status)) {
-      const signed = awaited.get(message.id);
-      awaited.delete(message.id);
-      if (signed) deps.outcome(signed.answer, { method: signed.method, path: signed.path }, message.status as number);
-    } else if (message.type === 'hello' && isPort(message.port))
+    if (message.type === 'sign' && isSign(message))
+      void answer(from, message).then((a) => open(from) && from.postMessage({ id: message.id, answer: a }));
+    else if (message.type === 'sign-batch' && Array.isArray(message.requests)) {
+      const requests = message.requests.slice(0, BATCH_LIMIT).filter(isSign);
+      void Promise.all(requests.map(async (r) => ({ id: r.id, answer: await answer(from, r) }))).then(
+        (answers) => open(from) && answers.length > 0 && from.postMessage({ type: 'answers', answers }),
+      );
+    } else if (message.type === 'outcome') outcome(message.id, message.status);
+    else if (message.type === 'outcomes' && Array.isArray(message.outcomes)) {
+      for (const o of message.outcomes.slice(0, BATCH_LIMIT)) if (isFields(o)) outcome(o.id, o.status);
+    } else if (message.type === 'hello' && isPort(message.port)) {
       set({ state: 'serving', port: message.port, version: typeof message.version === 'string' ? message.version.slice(0, 40) : '' });
-    else if (message.type === 'busy' && isPort(message.port)) set({ state: 'busy', port: message.port });
+      from.postMessage({ type: 'batches' });
+    } else if (message.type === 'busy' && isPort(message.port)) set({ state: 'busy', port: message.port });
     else if (message.type === 'error' && typeof message.message === 'string')
       set({ state: 'stopped', message: message.message.slice(0, 500) });
   }

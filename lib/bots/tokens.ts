@@ -34,10 +34,29 @@ export function sameHash(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/**
+ * Hashes of the tokens seen, for the life of the worker: a bot sends its token with every request,
+ * and a SHA-256 each time cost more than the rest of the decision. Safe to keep: what a hash may do
+ * is looked up among the grants at every request. At most HASHES_KEPT tokens, then it starts again.
+ */
+const HASHES_KEPT = 1_000;
+const hashes = new Map<string, Promise<string>>();
+
+function hashOf(token: string): Promise<string> {
+  let hash = hashes.get(token);
+  if (!hash) {
+    if (hashes.size >= HASHES_KEPT) hashes.clear();
+    hash = hashToken(token);
+    hashes.set(token, hash);
+    hash.catch(() => hashes.delete(token));
+  }
+  return hash;
+}
+
 /** The grant whose hash is the token's, every grant compared in full; undefined for no token or none. */
 export async function grantOf<G extends { tokenHash: string }>(grants: readonly G[], token: unknown): Promise<G | undefined> {
   if (!isToken(token)) return undefined;
-  const hash = await hashToken(token);
+  const hash = await hashOf(token);
   let found: G | undefined;
   for (const grant of grants) if (sameHash(grant.tokenHash, hash)) found = grant;
   return found;

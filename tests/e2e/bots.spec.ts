@@ -4,15 +4,14 @@
  * this profile only, and Kalshi's own TypeScript SDK configured with nothing but the agent's address
  * and a grant's token. The local exchange checks every signature on its own.
  */
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import axios from 'axios';
 import { Configuration, PortfolioApi } from 'kalshi-typescript';
-import { CHROMIUM, EXTENSION_DIR, chromiumArgs } from '../../scripts/chromium';
-import { ORDER, P, agentFor, refusal, sdk } from '../helpers/bot-sdk';
-import { withFixedId } from '../helpers/fixed-id';
+import { EXTENSION_DIR } from '../../scripts/chromium';
+import { admitBot, agentProfile, botsSection as bots, serveBots, type AgentProfile } from '../helpers/agent-chromium';
+import { ORDER, P, refusal, sdk } from '../helpers/bot-sdk';
 import { SHOTS, expect, importThroughOptions, test } from './fixtures';
 
 /** A raw request to the agent, with headers a bot's SDK would never send. */
@@ -27,45 +26,22 @@ const raw = (port: number, headers: Record<string, string>) =>
     req.end();
   });
 
-const bots = (options: Page) => options.locator('section[aria-labelledby="bots-heading"]');
-
 /** Admits a bot through the options page, as a person would; returns its token, shown once. */
-async function admit(options: Page, name: string, preset: RegExp): Promise<string> {
-  await options.getByLabel("Bot's name").fill(name);
-  await options.getByRole('radio', { name: preset }).check();
-  await options.getByRole('button', { name: 'Admit bot' }).click();
-  const token = (await options.locator('#bot-token').textContent()) ?? '';
-  expect(token).toMatch(/^kkb_/);
-  await bots(options).screenshot({ path: `${SHOTS}/bots-token-${name.replace(/\W/g, '-')}.png` });
-  await options.getByRole('button', { name: 'I have saved it' }).click();
-  await expect(options.locator('#bot-token')).toHaveCount(0);
-  return token;
-}
+const admit = (options: Page, name: string, preset: RegExp) =>
+  admitBot(options, { name, preset }, () => bots(options).screenshot({ path: `${SHOTS}/bots-token-${name.replace(/\W/g, '-')}.png` }));
 
-/** This test's agent: its daemon is stopped after it, whatever happened. */
-let agent: Awaited<ReturnType<typeof agentFor>> | undefined;
+/** The agent's profile for this test: its daemon is stopped after it, whatever happened. */
+let made: AgentProfile | undefined;
 test.afterEach(() => {
-  agent?.stop();
-  agent = undefined;
+  made?.remove();
+  made = undefined;
 });
 
 test('a bot using Kalshi’s SDK trades through the agent; every refusal is made before signing', async ({ exchange }) => {
   test.setTimeout(120_000);
   const seeded = exchange.seedAccount('demo', { name: 'trader' });
-  const { dir, id } = withFixedId(EXTENSION_DIR);
-  agent = await agentFor(exchange);
-  const { env, port: agentPort } = agent;
-  const profile = join(agent.work, 'profile');
   // Registered for this profile only: nothing under $HOME is touched.
-  agent.run('install', 'chromium', '--profile-dir', profile, '--extension-id', id);
-  const launch = () =>
-    chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(dir, exchange.port),
-      env,
-      viewport: { width: 800, height: 900 },
-    });
+  const { id, agentPort, launch } = (made = await agentProfile(EXTENSION_DIR, exchange));
   let context: BrowserContext | undefined = await launch();
   try {
     const options = await context.newPage();
@@ -73,7 +49,7 @@ test('a bot using Kalshi’s SDK trades through the agent; every refusal is made
     await importThroughOptions(options, 'Demo', seeded.keyId, seeded.privateKeyPem);
     await expect(options.getByRole('status')).toContainText('Imported');
 
-    await options.getByLabel('Serve bots through the local agent').check();
+    await serveBots(options, agentPort);
     await expect(options.locator('#agent-serving')).toContainText(`http://127.0.0.1:${agentPort}${P}`);
     const trader = await admit(options, 'market maker', /Trade: read/);
     const reader = await admit(options, 'dashboard', /Read only/);

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, MAX_TO_BROWSER, nativeSigner, readMessages } from '../../agent/src/native-messaging';
+import { BATCH_MAX, encodeMessage, MAX_TO_BROWSER, nativeSigner, readMessages } from '../../agent/src/native-messaging';
 
 /** Whole messages read from `chunks` fed one by one. */
 function readAll(chunks: Buffer[]): { messages: unknown[]; broken: string[] } {
@@ -125,5 +125,92 @@ describe('signing through the extension', () => {
     await new Promise((r) => setImmediate(r));
     expect(b.asked.slice(2)).toEqual([{ type: 'outcome', id: 1, status: 200 }]);
     expect(other).toEqual([{ type: 'off' }]);
+  });
+
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('once the extension says batches: one turn’s requests go as one sign-batch, answered as one message', async () => {
+    const b = browser();
+    const signer = nativeSigner(b.toAgent, b.fromAgent);
+    b.toAgent.write(encodeMessage({ type: 'batches' }));
+    await turn();
+    const signed = [signer.sign(request), signer.sign({ ...request, method: 'POST' }), signer.sign({ ...request, token: undefined })];
+    await turn();
+    expect(b.asked).toEqual([
+      {
+        type: 'sign-batch',
+        requests: [
+          { id: 1, ...request },
+          { id: 2, ...request, method: 'POST' },
+          { id: 3, method: 'GET', path: request.path },
+        ],
+      },
+    ]);
+    const refusal = { ok: false, status: 401, code: 'unknown_grant', message: 'no' };
+    b.toAgent.write(
+      encodeMessage({
+        type: 'answers',
+        answers: [
+          { id: 3, answer: refusal },
+          { id: 1, answer },
+          { id: 2, answer: { ...answer } },
+        ],
+      }),
+    );
+    const [first, second, third] = await Promise.all(signed);
+    expect([first, second, third]).toEqual([answer, answer, refusal]);
+    // Their outcomes in one message too; a lone request or outcome keeps the single form.
+    signer.outcome(first!, 200);
+    signer.outcome(second!, 201);
+    signer.outcome(third!, 401);
+    await turn();
+    const lone = signer.sign(request);
+    await turn();
+    expect(b.asked.slice(1)).toEqual([
+      {
+        type: 'outcomes',
+        outcomes: [
+          { id: 1, status: 200 },
+          { id: 2, status: 201 },
+        ],
+      },
+      { type: 'sign', id: 4, ...request },
+    ]);
+    b.reply(4, answer);
+    signer.outcome(await lone, 200);
+    await turn();
+    expect(b.asked.at(-1)).toEqual({ type: 'outcome', id: 4, status: 200 });
+  });
+
+  it('batches stay within the browser’s 1 MB limit, in as many messages as it takes', async () => {
+    const b = browser();
+    const signer = nativeSigner(b.toAgent, b.fromAgent, { timeoutMs: 1_000 });
+    b.toAgent.write(encodeMessage({ type: 'batches' }));
+    await turn();
+    const long = { ...request, path: `/trade-api/v2/${'x'.repeat(15_000)}` };
+    const many = Array.from({ length: BATCH_MAX + 100 }, () => signer.sign(request));
+    const big = Array.from({ length: 80 }, () => signer.sign(long));
+    const huge = signer.sign({ ...request, path: 'y'.repeat(MAX_TO_BROWSER) }).catch((e: Error) => e.message);
+    await turn();
+    const batches = b.asked as unknown as Array<{ type: string; requests: Array<{ id: number }> }>;
+    // In order, none over BATCH_MAX requests or the limit; the one request over it alone is refused.
+    expect(batches.map((m) => m.requests.length)).toEqual([BATCH_MAX, expect.any(Number), expect.any(Number), expect.any(Number)]);
+    expect(batches.every((m) => m.requests.length <= BATCH_MAX && encodeMessage(m).length <= MAX_TO_BROWSER)).toBe(true);
+    expect(batches.flatMap((m) => m.requests.map((r) => r.id))).toEqual(Array.from({ length: BATCH_MAX + 180 }, (_, i) => i + 1));
+    expect(await huge).toContain('1 MB');
+    for (const m of batches) b.toAgent.write(encodeMessage({ type: 'answers', answers: m.requests.map(({ id }) => ({ id, answer })) }));
+    expect(await Promise.all([...many, ...big])).toHaveLength(BATCH_MAX + 180);
+  });
+
+  it('the browser closing drops what was queued and answers it as closed', async () => {
+    const b = browser();
+    const signer = nativeSigner(b.toAgent, b.fromAgent);
+    b.toAgent.write(encodeMessage({ type: 'batches' }));
+    await turn();
+    const queued = signer.sign(request);
+    b.toAgent.end();
+    await expect(queued).rejects.toThrow('the browser is closed');
+    await turn();
+    expect(b.asked).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** The messages between the extension and the agent (agent/src/protocol.ts): each checked as it arrives. */
 import { describe, expect, it } from 'vitest';
-import { isFromAgent, isOff, isReply } from '../../agent/src/protocol';
+import { isAnswers, isBatches, isFromAgent, isOff, isReply } from '../../agent/src/protocol';
 
 describe('the agent’s protocol', () => {
   it('takes the extension’s replies and off, and nothing shaped otherwise', () => {
@@ -16,6 +16,13 @@ describe('the agent’s protocol', () => {
       'off',
     ])
       expect(isReply(bad)).toBe(false);
+    const signed = { id: 1, answer: { ok: true, host: 'h', headers: {} } };
+    expect(isAnswers({ type: 'answers', answers: [signed, { id: 2, answer: { ok: false, status: 429, code: 'c', message: 'm' } }] })).toBe(
+      true,
+    );
+    expect(isAnswers({ type: 'answers', answers: [signed, { id: 2, answer: { ok: true } }] })).toBe(false);
+    expect(isAnswers({ type: 'answers', answers: signed })).toBe(false);
+    expect(isBatches({ type: 'batches' })).toBe(true);
     expect(isOff({ type: 'off' })).toBe(true);
     expect(isOff({ type: 'of' })).toBe(false);
   });
@@ -28,12 +35,22 @@ describe('the agent’s protocol', () => {
       { id: 1, type: 'sign', token: 'kkb_x', method: 'GET', path: '/trade-api/v2/portfolio/balance' },
       { id: 2, type: 'sign', method: 'GET', path: '/trade-api/v2/portfolio/balance' },
       { type: 'outcome', id: 1, status: 200 },
+      {
+        type: 'sign-batch',
+        requests: [
+          { id: 1, token: 'kkb_x', method: 'GET', path: '/p' },
+          { id: 2, method: 'GET', path: '/p' },
+        ],
+      },
+      { type: 'outcomes', outcomes: [{ id: 1, status: 200 }] },
     ])
       expect(isFromAgent(good)).toBe(true);
     for (const bad of [
       { type: 'hello', port: 8127 },
       { type: 'outcome', id: 1 },
       { type: 'sign', id: 1, method: 'GET' },
+      { type: 'sign-batch', requests: [{ id: 1, method: 'GET' }] },
+      { type: 'outcomes', outcomes: [{ id: 1 }] },
       { type: 'shout' },
       [],
       7,

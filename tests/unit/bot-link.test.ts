@@ -56,10 +56,47 @@ describe('the agent link', () => {
     expect(link.status()).toEqual({ state: 'serving', port: 8127, version: '0.1.0' });
     port!.send({ id: 7, type: 'sign', token: 't', method: 'GET', path: '/trade-api/v2/portfolio/balance' });
     await settle();
-    expect(port!.posted).toEqual([{ id: 7, answer: { ok: true, host: SIGNED.ok && SIGNED.host, headers: { 'KALSHI-ACCESS-KEY': 'k' } } }]);
+    expect(port!.posted).toEqual([
+      { type: 'batches' }, // on hello: this extension reads sign-batch and outcomes
+      { id: 7, answer: { ok: true, host: SIGNED.ok && SIGNED.host, headers: { 'KALSHI-ACCESS-KEY': 'k' } } },
+    ]);
     port!.send({ type: 'outcome', id: 7, status: 200 });
     port!.send({ type: 'outcome', id: 7, status: 200 });
     expect(outcomes).toEqual([{ grantId: 'g1', method: 'GET', path: '/trade-api/v2/portfolio/balance', status: 200 }]);
+  });
+
+  it('a sign-batch is answered in one message, each answer with its id; outcomes come back in one too', async () => {
+    const refusal: BotAnswer = { ok: false, status: 429, code: 'over_grant_budget', message: 'slow down', grantId: 'g1' };
+    const { link, ports, outcomes } = setUp(async (r) => (r.method === 'GET' ? SIGNED : refusal));
+    link.start();
+    const port = ports[0]!;
+    const balance = '/trade-api/v2/portfolio/balance';
+    port.send({
+      type: 'sign-batch',
+      requests: [
+        { id: 1, token: 't', method: 'GET', path: balance },
+        { id: 2, token: 't', method: 'POST', path: '/trade-api/v2/portfolio/orders' },
+        { id: 'x', token: 't', method: 'GET', path: balance }, // not an id: left out
+        { id: 3, token: 't', method: 'GET', path: '/trade-api/v2/markets' },
+      ],
+    });
+    await settle();
+    const signed = { ok: true, host: SIGNED.ok && SIGNED.host, headers: { 'KALSHI-ACCESS-KEY': 'k' } };
+    expect(port.posted).toEqual([
+      {
+        type: 'answers',
+        answers: [
+          { id: 1, answer: signed },
+          { id: 2, answer: { ok: false, status: 429, code: 'over_grant_budget', message: 'slow down' } },
+          { id: 3, answer: signed },
+        ],
+      },
+    ]);
+    port.send({ type: 'outcomes', outcomes: [{ id: 3, status: 200 }, { id: 2, status: 200 }, { id: 1, status: 404 }, null] });
+    expect(outcomes).toEqual([
+      { grantId: 'g1', method: 'GET', path: '/trade-api/v2/markets', status: 200 },
+      { grantId: 'g1', method: 'GET', path: balance, status: 404 },
+    ]);
   });
 
   it('a refusal goes back in words, without the grant’s id; a failing signer refuses rather than hangs', async () => {

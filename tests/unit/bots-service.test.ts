@@ -79,7 +79,9 @@ describe('a grant', () => {
       status: 403,
       code: 'outside_grant',
     });
-    expect(await bots.sign({ token: `${token.slice(0, -1)}A`, method: 'GET', path: `${P}/portfolio/balance` })).toMatchObject({
+    expect(
+      await bots.sign({ token: `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, method: 'GET', path: `${P}/portfolio/balance` }),
+    ).toMatchObject({
       ok: false,
       status: 401,
       code: 'unknown_grant',
