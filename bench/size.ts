@@ -22,8 +22,12 @@ import { gzipSync } from 'node:zlib';
  * health (popup, worker) and the activity log (options page, worker); all the JS from 49 to 53 kB with
  * several Kalshi accounts (worker, options page) and rotation with narrower scopes. The popup's from
  * 19 to 19.5 kB when popup.html itself began to count (its styles moved into it from the entry).
+ * All the JS from 53 to 59.5 kB with bots (issue 25), a capability of its own, measured on the same
+ * build: the worker's grants, its signing for the agent, the agent's port and the per-minute log
+ * (+3.9 kB), the options page's Bots section (+2.1 kB), the popup's bots line (+0.1 kB), and a
+ * chunk split (+0.2 kB). The popup's budget did not move.
  */
-export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_500, allJsGzipBytes: 53_000 } as const;
+export const SIZE_BUDGETS = { firstPaintGzipBytes: 5_000, popupGzipBytes: 19_500, allJsGzipBytes: 59_500 } as const;
 
 export interface FileSize {
   /** Path inside the output directory, with forward slashes. */
