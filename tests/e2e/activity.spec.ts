@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, importThroughOptions, test } from './fixtures';
 
-const HEADER = 'Time (UTC),Environment,Account,Key name,Key ID,Operation,Outcome,Error code';
+const HEADER = 'Time (UTC),Environment,Account,Key name,Key ID,Operation,Outcome,Error code,Bot,Request,Status,Count';
 
 /** The table's rows as the user reads them: each row's cells, their text on one line. */
 async function rowsOf(table: Locator): Promise<string[][]> {
@@ -100,7 +100,8 @@ test('the options page lists what the options page and the popup did, newest fir
   // Every entry exported, the formula-like name kept as text.
   const all = await exportCsv(options);
   expect(all.name).toMatch(/^kalshi-key-activity-\d{4}-\d{2}-\d{2}\.csv$/);
-  const record = (i: number, rest: string) => `${times[i]![0]},${rest}\r\n`;
+  // The bot columns (grant, request, status, count) are empty for a key operation.
+  const record = (i: number, rest: string) => `${times[i]![0]},${rest},,,,\r\n`;
   // The account column: Kalshi's communications id of the account acted on; none for a refused import.
   const [demoAccount, prodAccount] = [exchange.communicationsId('demo'), exchange.communicationsId('production')];
   const demoRecords =

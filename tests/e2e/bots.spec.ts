@@ -6,27 +6,13 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { generateKeyPairSync } from 'node:crypto';
-import { request } from 'node:http';
 import axios from 'axios';
 import { Configuration, PortfolioApi } from 'kalshi-typescript';
 import { EXTENSION_DIR } from '../../scripts/chromium';
 import { admitBot, agentProfile, botsSection as bots, serveBots, type AgentProfile } from '../helpers/agent-chromium';
-import { ORDER, P, refusal, sdk } from '../helpers/bot-sdk';
+import { ORDER, P, raw, refusal, sdk } from '../helpers/bot-sdk';
 import { SHOTS, expect, importThroughOptions, test } from './fixtures';
 
-/** A raw request to the agent, with headers a bot's SDK would never send. */
-const raw = (port: number, headers: Record<string, string>) =>
-  new Promise<{ status: number; body: string }>((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path: `${P}/portfolio/balance`, headers }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', fail);
-    req.end();
-  });
-
-/** Admits a bot through the options page, as a person would; returns its token, shown once. */
 const admit = (options: Page, name: string, preset: RegExp) =>
   admitBot(options, { name, preset }, () => bots(options).screenshot({ path: `${SHOTS}/bots-token-${name.replace(/\W/g, '-')}.png` }));
 

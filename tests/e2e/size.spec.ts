@@ -23,6 +23,8 @@ const NOT_BUILT = new Set([
   'docs',
   'bench',
   'exchange',
+  // The local agent is a program of its own (built beside the extension by npm run test:e2e).
+  'agent',
   '.ci',
 ]);
 /** Files at the top that the build reads (every file in the other folders counts). */

@@ -12,7 +12,7 @@ import { startExchange, type Exchange } from '../../exchange/server';
 import { ALL_API_HOSTS } from '../../lib/shared/environments';
 import { KALSHI_ORIGINS } from '../../lib/kalshi/host-access';
 import { FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
-import { ORDER, agentFor, refusal, sdk } from '../helpers/bot-sdk';
+import { ORDER, agentFor, raw, refusal, sdk } from '../helpers/bot-sdk';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy';
 import {
   allowInPrivateBrowsing,
@@ -248,8 +248,24 @@ test('host access withdrawn in Firefox: both pages offer “Allow access to Kals
 
 // ---- runner ----
 
-test('a bot using Kalshi’s SDK trades through the agent in Firefox; with Firefox closed, 503', async ({ exchange, firefox }) => {
-  const seeded = exchange.seedAccount('demo', { name: 'trader' });
+/** Admits a bot in the options page, as a person would; its token, shown once. */
+async function admitBot(options: Page, name: string, preset: string): Promise<string> {
+  await options.locator(role('textbox', "Bot's name")).fill(name);
+  await options.locator(role('radio', preset)).click();
+  await options.locator(role('button', 'Admit bot')).click();
+  await options.waitForSelector('#bot-token');
+  const token = await options.$eval('#bot-token', (el) => el.textContent ?? '');
+  await options.locator(role('button', 'I have saved it')).click();
+  await options.waitForSelector('#bot-token', { hidden: true });
+  return token;
+}
+
+test('a bot using Kalshi’s SDK trades through the agent in Firefox with an Ed25519 key; refusals; closed, 503', async ({
+  exchange,
+  firefox,
+}) => {
+  // Kalshi's TypeScript SDK cannot sign Ed25519: through the agent, the extension signs for it.
+  const seeded = exchange.seedAccount('demo', { name: 'trader', keyType: 'ed25519' });
   // Firefox looks for native hosts under ~/.mozilla: a HOME of the test's own keeps the user's untouched.
   const agent = await agentFor(exchange);
   agent.env.HOME = join(agent.work, 'home');
@@ -265,12 +281,8 @@ test('a bot using Kalshi’s SDK trades through the agent in Firefox; with Firef
       { timeout: 15_000 },
       `:${agent.port}/`,
     );
-    await options.locator(role('textbox', "Bot's name")).fill('market maker');
-    await options.locator(role('radio', 'Trade: read, and place or cancel orders')).click();
-    await options.locator(role('button', 'Admit bot')).click();
-    await options.waitForSelector('#bot-token');
-    const token = await options.$eval('#bot-token', (el) => el.textContent ?? '');
-    await options.locator(role('button', 'I have saved it')).click();
+    const token = await admitBot(options, 'market maker', 'Trade: read, and place or cancel orders');
+    const reader = await admitBot(options, 'dashboard', 'Read only: balances, positions, orders, markets');
 
     const bot = sdk(agent.port, token);
     assert.equal(typeof (await bot.portfolio.getBalance()).data.balance, 'number');
@@ -279,14 +291,42 @@ test('a bot using Kalshi’s SDK trades through the agent in Firefox; with Firef
     assert.equal(placed.status, 201);
     assert.ok(exchange.requests.some((r) => r.method === 'POST' && r.keyId === seeded.keyId && r.status === 201));
 
+    // Refused before anything is signed: an order outside a Read only grant (it never reaches
+    // Kalshi), an unknown token, a web page, another name for the address, a revoked grant.
+    const viewer = sdk(agent.port, reader);
+    assert.equal((await viewer.portfolio.getBalance()).status, 200);
+    const posts = exchange.requests.filter((r) => r.method === 'POST').length;
+    assert.deepEqual(pick(await refusal(viewer.orders.createOrderV2(ORDER))), [403, 'outside_grant']);
+    assert.equal(exchange.requests.filter((r) => r.method === 'POST').length, posts);
+    assert.deepEqual(pick(await refusal(sdk(agent.port, `kkb_${'A'.repeat(43)}`).portfolio.getBalance())), [401, 'unknown_grant']);
+    assert.equal((await raw(agent.port, { 'KALSHI-ACCESS-KEY': token, origin: 'https://evil.example' })).status, 403);
+    assert.equal((await raw(agent.port, { 'KALSHI-ACCESS-KEY': token, host: `evil.example:${agent.port}` })).status, 421);
+    await options.locator(role('button', 'Revoke')).click(); // the newest grant first: dashboard
+    await options.locator(role('button', 'Revoke “dashboard” for good')).click();
+    await waitForStatus(options, 'revoked');
+    assert.deepEqual(pick(await refusal(viewer.portfolio.getBalance())), [401, 'grant_revoked']);
+
+    // The activity log shows them, written within a second.
+    await new Promise((done) => setTimeout(done, 1_500));
+    await options.locator(role('button', 'Refresh')).click();
+    await options.waitForFunction(() => document.querySelector('table.activity')?.textContent?.includes('grant_revoked'), {
+      timeout: 10_000,
+    });
+    const log = await options.$eval('table.activity', (el) => el.textContent ?? '');
+    for (const seen of ['Bot “market maker”', 'Kalshi answered 201', 'Not signed: 403 outside_grant', 'Not signed: 401 grant_revoked'])
+      assert.ok(log.includes(seen), `the activity log lacks “${seen}”`);
+
     await ff.close();
     const closed = await refusal(bot.portfolio.getBalance());
-    assert.deepEqual([closed.status, closed.code], [503, 'browser_closed']);
+    assert.deepEqual(pick(closed), [503, 'browser_closed']);
     assert.match(closed.message, /browser holding your keys is closed/);
   } finally {
     agent.stop();
   }
 });
+
+/** A refusal's status and code. */
+const pick = ({ status, code }: { status: number; code: string }) => [status, code];
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

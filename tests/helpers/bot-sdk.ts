@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +40,20 @@ export async function refusal(call: Promise<unknown>): Promise<{ status: number;
   if (!error.response) throw error;
   return { status: error.response.status, ...error.response.data.error };
 }
+
+/** A raw request to the agent, with headers a bot's SDK would never send. */
+export const raw = (port: number, headers: Record<string, string>) =>
+  new Promise<{ status: number; body: string }>((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path: `${P}/portfolio/balance`, headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+
+/** Admits a bot through the options page, as a person would; returns its token, shown once. */
 
 export const ORDER = {
   ticker: 'KXBOT-26DEC31',
