@@ -14,6 +14,12 @@ export const READS: ReadonlySet<keyof Handlers> = new Set<keyof Handlers>([
   'getActivity',
   'takeSecret',
   'keepScreen',
+  // Bots change grants and switches, never a key, the signing key or what Kalshi was asked.
+  'getBots',
+  'admitBot',
+  'revokeBot',
+  'pauseBots',
+  'setAgent',
 ]);
 
 export type ChangePhase = 'starts' | 'ends';

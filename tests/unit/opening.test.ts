@@ -65,6 +65,16 @@ describe('the popup’s first answers, asked for at its navigation', () => {
     expect(list.keys.map((k) => k.keyId)).not.toContain(bot.keyId);
   });
 
+  it('the options page’s bots beside the opening popup (it looks every 2 s) cost it nothing: Kalshi is asked once', async () => {
+    const { opening } = await opened();
+    const before = lists().length;
+    await opening.begin();
+    await opening.handlers.getBots({});
+    await opening.handlers.pauseBots({ paused: true });
+    await opening.handlers.listApiKeys({ environment: 'demo', opening: true });
+    expect(lists().length - before).toBe(1);
+  });
+
   it('a popup opened while a change runs (an import from the options page) gets what the change made', async () => {
     const account = h.exchange.seedAccount('demo', { name: 'sandbox' });
     const opening = createOpening(h.service, { activeEnvironment: () => h.store.getActiveEnvironment(), now: Date.now });
