@@ -129,12 +129,9 @@ export function createBots(deps: { store: KeyStore; now: () => number; agent: Ag
     flushLog: log.flush,
 
     handlers: {
-      async getBots() {
-        // The page looks: an agent that should run and does not is tried again.
-        const { agentOn } = await store.botSwitches();
-        if (agentOn && agent.status().state === 'stopped') agent.start();
-        return view();
-      },
+      // A read only: the options page asks every 2 s, and an agent that cannot start (its port taken)
+      // would be started again each time. It is tried again when the user turns it on, or the worker starts.
+      getBots: view,
 
       async admitBot(request: NewGrant) {
         const key = await store.getKey(request.environment, request.keyId);
