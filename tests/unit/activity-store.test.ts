@@ -1,20 +1,20 @@
 /**
- * The activity log in the key store: the version 3 upgrade keeps everything a version 2 store held,
- * entries come back newest first, only their own fields are written, and the log keeps the newest 5,000.
+ * The activity log and the grants in the key store: entries come back newest first, only their own
+ * fields are written, and the log keeps the newest 5,000; grants sit beside keys and settings.
+ * Upgrades from older schemas: schema-fixtures.test.ts.
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../lib/key-formats/crypto-keys';
-import { ACTIVITY_LIMIT, DB_VERSION, openKeyStore, type NewActivity, type PendingCreate, type StoredKey } from '../../lib/key-store';
+import { ACTIVITY_LIMIT, openKeyStore, type NewActivity, type StoredKey } from '../../lib/key-store';
 
 let n = 0;
 const fresh = () => `activity-store-${++n}`;
 
-/** Raw IndexedDB, promisified just enough to lay down an older store. */
-function rawOpen(name: string, version?: number, upgrade?: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+/** Raw IndexedDB, promisified just enough to read or damage what the store wrote. */
+function rawOpen(name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = version === undefined ? indexedDB.open(name) : indexedDB.open(name, version);
-    request.onupgradeneeded = () => upgrade?.(request.result);
+    const request = indexedDB.open(name);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
@@ -35,15 +35,6 @@ function rawGetAll(db: IDBDatabase, storeName: string): Promise<unknown[]> {
   });
 }
 
-/** The version 2 schema, exactly as the release before the activity log created it. */
-const v2Schema = (db: IDBDatabase) => {
-  const keys = db.createObjectStore('keys', { keyPath: ['environment', 'keyId'] });
-  keys.createIndex('by-environment', 'environment');
-  db.createObjectStore('settings');
-  const pending = db.createObjectStore('pending', { keyPath: 'id' });
-  pending.createIndex('by-environment', 'environment');
-};
-
 async function makeKey(environment: 'demo' | 'production', keyId: string, createdAt: number): Promise<StoredKey> {
   const { privateKey } = await generateKeyPair('Ed25519');
   return { environment, keyId, name: `name of ${keyId}`, algorithm: 'Ed25519', privateKey, createdAt, scopes: ['read', 'write'] };
@@ -60,21 +51,11 @@ const entry = (i: number, overrides: Partial<NewActivity> = {}): NewActivity => 
   ...overrides,
 });
 
-describe('the version 4 upgrade (grants)', () => {
-  it('keeps a version 3 store’s keys, settings and activity; grants start empty and are written beside them', async () => {
+describe('grants in the store', () => {
+  it('start empty, are written beside the keys and settings; a bot switch keeps the signing key', async () => {
     const name = fresh();
-    const old = await rawOpen(name, 3, (db) => {
-      v2Schema(db);
-      db.createObjectStore('activity', { keyPath: 'id', autoIncrement: true });
-    });
-    await rawPut(old, 'keys', await makeKey('demo', 'demo-a', 1));
-    await rawPut(old, 'settings', { signingKeyId: { demo: 'demo-a' }, activeEnvironment: 'demo' }, 'settings');
-    await rawPut(old, 'activity', { id: 1, ...entry(1) });
-    old.close();
-
     const store = await openKeyStore(name);
-    expect((await store.getSigningKey('demo'))?.keyId).toBe('demo-a');
-    expect(await store.listActivity()).toEqual([{ id: 1, ...entry(1) }]);
+    await store.saveKey(await makeKey('demo', 'demo-a', 1));
     expect(await store.listGrants()).toEqual([]);
     expect(await store.botSwitches()).toEqual({ agentOn: false, paused: false });
     const grant = {
@@ -106,68 +87,8 @@ describe('the version 4 upgrade (grants)', () => {
   });
 });
 
-describe('the version 3 upgrade', () => {
-  it('keeps every key, the signing keys, the settings and the pending records of a version 2 store; the log starts empty', async () => {
-    const name = fresh();
-    const old = await rawOpen(name, 2, v2Schema);
-    const keys = [await makeKey('demo', 'demo-a', 1), await makeKey('demo', 'demo-b', 2), await makeKey('production', 'prod-a', 3)];
-    for (const key of keys) await rawPut(old, 'keys', key);
-    const settings = {
-      signingKeyId: { demo: 'demo-b', production: 'prod-a' },
-      activeEnvironment: 'production',
-      madeByUs: { demo: ['demo-b'] },
-      uploadRefusedAt: { demo: 42 },
-    };
-    await rawPut(old, 'settings', settings, 'settings');
-    const { privateKey } = await generateKeyPair('Ed25519');
-    const pending: PendingCreate = {
-      id: 'p1',
-      environment: 'demo',
-      operation: 'create',
-      startedAt: 5,
-      name: 'lost answer',
-      source: 'local',
-      algorithm: 'Ed25519',
-      scopes: ['read'],
-      subaccount: null,
-      knownKeyIds: ['demo-a'],
-      privateKey,
-    };
-    await rawPut(old, 'pending', pending);
-    await rawPut(old, 'pending', { id: 'p2', environment: 'production', operation: 'delete', keyId: 'prod-x', startedAt: 6 });
-    old.close();
-
-    const store = await openKeyStore(name);
-    expect((await store.listKeys('demo')).map((k) => k.keyId)).toEqual(['demo-a', 'demo-b']);
-    expect((await store.listKeys('production')).map((k) => k.keyId)).toEqual(['prod-a']);
-    for (const env of ['demo', 'production'] as const) {
-      const signing = await store.getSigningKey(env);
-      expect(signing?.keyId).toBe(settings.signingKeyId[env]);
-      expect(signing?.privateKey.extractable).toBe(false);
-    }
-    expect(await store.getActiveEnvironment()).toBe('production');
-    expect(await store.madeByUs('demo')).toEqual(['demo-b']);
-    expect(await store.uploadRefusedAt('demo', undefined)).toBe(42);
-    const demoPending = (await store.listPending('demo')).records;
-    expect(demoPending).toHaveLength(1);
-    expect(demoPending[0]).toMatchObject({ id: 'p1', name: 'lost answer', knownKeyIds: ['demo-a'] });
-    expect((demoPending[0] as PendingCreate).privateKey).toBeInstanceOf(CryptoKey);
-    expect((await store.listPending('production')).records).toMatchObject([{ id: 'p2', operation: 'delete', keyId: 'prod-x' }]);
-    expect(await store.listActivity()).toEqual([]);
-    // The new store works at once, next to the old data.
-    await store.addActivity(entry(1));
-    expect(await store.listActivity()).toEqual([{ id: 1, ...entry(1) }]);
-    store.close();
-
-    const check = await rawOpen(name);
-    expect(check.version).toBe(DB_VERSION);
-    expect(DB_VERSION).toBe(4);
-    expect([...check.objectStoreNames].sort()).toEqual(['activity', 'grants', 'keys', 'pending', 'settings']);
-    expect(await rawGetAll(check, 'keys')).toHaveLength(3);
-    check.close();
-  });
-
-  it('an already upgraded store is opened again without losing its log', async () => {
+describe('activity entries', () => {
+  it('a store opened again keeps its log', async () => {
     const name = fresh();
     const first = await openKeyStore(name);
     await first.addActivity(entry(1));
@@ -176,9 +97,7 @@ describe('the version 3 upgrade', () => {
     expect((await again.listActivity()).map((e) => e.keyId)).toEqual(['key-1']);
     again.close();
   });
-});
 
-describe('activity entries', () => {
   it('come back newest first, each with its own increasing id', async () => {
     const store = await openKeyStore(fresh());
     // Written out of time order: the order of writing is what counts.
