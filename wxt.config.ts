@@ -50,8 +50,19 @@ export default defineConfig({
   }),
   zip: {
     // Firefox's reviewers rebuild from the sources zip: leave out local state, test output and the
-    // agent (a program of its own, not part of the add-on).
-    excludeSources: ['.sandbox/**', 'test-results/**', 'playwright-report/**', 'tests/**', 'docs/**', 'bench/**', 'agent/**'],
+    // agent (a program of its own, not part of the add-on); the store listing and the script that
+    // draws its images from the e2e helpers.
+    excludeSources: [
+      '.sandbox/**',
+      'test-results/**',
+      'playwright-report/**',
+      'tests/**',
+      'docs/**',
+      'bench/**',
+      'agent/**',
+      'store/**',
+      'scripts/store-images.ts',
+    ],
   },
   // WXT's zips carry the build's time and the file system's order: each is written again, sorted,
   // dated from the last commit (or SOURCE_DATE_EPOCH), with fixed permissions, so the same sources

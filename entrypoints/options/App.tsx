@@ -204,6 +204,12 @@ export function App() {
       />
       <Bots views={views} onStatus={setStatus} onLogged={() => setActivityVersion((v) => v + 1)} />
       <Activity version={activityVersion} views={views} onStatus={setStatus} />
+      <footer class="options-footer">
+        {/* The policy ships with the extension (public/privacy.html, from docs/privacy.md): no remote page. */}
+        <a href="/privacy.html" target="_blank" rel="noopener">
+          {t('options_privacy_link')}
+        </a>
+      </footer>
     </main>
   );
 }
