@@ -9,7 +9,8 @@ import { AGENT_HOST_NAME, createAgentLink } from '../lib/bots/link';
 import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
-import { createPopupShell, isPopupNavigation, sessionSlot } from '../lib/popup-shell';
+import { createUpdates } from '../lib/key-manager/updates';
+import { SCREEN_SHAPE, createPopupShell, isPopupNavigation, sessionSlot, shapedSlot } from '../lib/popup-shell';
 
 // Signing and every key operation live here only; the pages only send messages. This file only
 // wires: it builds the pieces (lib/) and registers the listeners.
@@ -35,8 +36,9 @@ export default defineBackground({
     // storage.session: memory only, trusted contexts only, gone when the browser closes. The popup's
     // last screen outlives the worker there, and so do one-time private keys, sealed, until their
     // promised time.
+    const screenSlot = shapedSlot(sessionSlot(browser.storage.session, 'popupScreen'), SCREEN_SHAPE);
     const shell = createPopupShell(
-      sessionSlot(browser.storage.session, 'popupScreen'),
+      screenSlot,
       (request) => fetch(request),
       // The copy is the last screen, not Kalshi's list now: it says so, as the app does.
       () => browser.i18n.getMessage('popup_updating'),
@@ -69,13 +71,26 @@ export default defineBackground({
         });
       }));
 
+    // A new version: applied when no one-time key would be lost by it (lib/key-manager/updates.ts).
+    const updates = createUpdates({
+      slot: sessionSlot(browser.storage.session, 'updateWaiting'),
+      oneTimeKeys: () => getHandlers().then(() => secrets?.count() ?? 0),
+      apply: () => browser.runtime.reload(),
+      dropStaleScreen: () => screenSlot.dropOtherShape(),
+    });
+    browser.runtime.onInstalled.addListener(({ reason }) => void updates.installed(reason));
+    browser.runtime.onUpdateAvailable.addListener(({ version }) => void updates.available(version));
+
     // The agent comes back with the worker, if the user had it on (after a browser restart, too).
     void getHandlers()
       .then(() => bots?.resume())
       .catch(() => undefined);
 
     browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === SECRETS_ALARM) void getHandlers().then(() => secrets?.sweep());
+      if (alarm.name === SECRETS_ALARM)
+        void getHandlers()
+          .then(() => secrets?.sweep())
+          .then(() => updates.settle());
     });
 
     // The popup's navigation, answered with its last screen inside (lib/popup-shell/shell.ts); every
@@ -96,15 +111,18 @@ export default defineBackground({
     // sendResponse + `return true` keeps the channel open in Chrome and Firefox alike
     // (Chrome does not send back a promise a listener returns).
     browser.runtime.onMessage.addListener((message, sender, sendResponse: (reply: Reply<unknown>) => void) => {
-      void getHandlers()
-        .then(
-          (opening) => route(opening.handlers, message, sender, self),
-          (error: unknown): Reply<unknown> => {
-            handlers = undefined; // let the next message try to open the store again
-            return { ok: false, error: toErrorInfo(error) };
-          },
-        )
-        .then(sendResponse);
+      // The reply is sent inside during(): a waiting update goes only after it (updates.ts).
+      void updates.during(() =>
+        getHandlers()
+          .then(
+            (opening) => route(opening.handlers, message, sender, self),
+            (error: unknown): Reply<unknown> => {
+              handlers = undefined; // let the next message try to open the store again
+              return { ok: false, error: toErrorInfo(error) };
+            },
+          )
+          .then(sendResponse),
+      );
       return true;
     });
   },

@@ -118,6 +118,11 @@ export function createSecretKeeper({ now, slot, sealKey, wake }: SecretKeeperDep
       for (const h of held.values()) if (h.value.environment === environment) return h.value;
       return null;
     },
+    /** How many secrets wait to be saved now (an update waits for none: updates.ts). */
+    async count(): Promise<number> {
+      await sweep();
+      return held.size;
+    },
     async holds(keyId: string): Promise<boolean> {
       await sweep();
       return held.has(keyId);
