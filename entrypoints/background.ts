@@ -10,7 +10,7 @@ import { openKeyStore } from '../lib/key-store';
 import type { Reply } from '../lib/messages/protocol';
 import { route } from '../lib/messages/router';
 import { createUpdates } from '../lib/key-manager/updates';
-import { SCREEN_SHAPE, createPopupShell, isPopupNavigation, sessionSlot, shapedSlot } from '../lib/popup-shell';
+import { SCREEN_SLOT, createPopupShell, isPopupNavigation, sessionSlot } from '../lib/popup-shell';
 
 // Signing and every key operation live here only; the pages only send messages. This file only
 // wires: it builds the pieces (lib/) and registers the listeners.
@@ -36,9 +36,8 @@ export default defineBackground({
     // storage.session: memory only, trusted contexts only, gone when the browser closes. The popup's
     // last screen outlives the worker there, and so do one-time private keys, sealed, until their
     // promised time.
-    const screenSlot = shapedSlot(sessionSlot(browser.storage.session, 'popupScreen'), SCREEN_SHAPE);
     const shell = createPopupShell(
-      screenSlot,
+      sessionSlot(browser.storage.session, SCREEN_SLOT),
       (request) => fetch(request),
       // The copy is the last screen, not Kalshi's list now: it says so, as the app does.
       () => browser.i18n.getMessage('popup_updating'),
@@ -73,12 +72,12 @@ export default defineBackground({
 
     // A new version: applied when no one-time key would be lost by it (lib/key-manager/updates.ts).
     const updates = createUpdates({
-      slot: sessionSlot(browser.storage.session, 'updateWaiting'),
-      oneTimeKeys: () => getHandlers().then(() => secrets?.count() ?? 0),
+      slot: sessionSlot(browser.storage.session, 'update'),
+      oneTimeKeys: () => getHandlers().then(() => secrets!.count()),
       apply: () => browser.runtime.reload(),
-      dropStaleScreen: () => screenSlot.dropOtherShape(),
     });
-    browser.runtime.onInstalled.addListener(({ reason }) => void updates.installed(reason));
+    // Updated: the screen copy goes (its shape may have changed); nothing else is touched (docs/updates.md).
+    browser.runtime.onInstalled.addListener(({ reason }) => void (reason === 'update' && shell.clear()));
     browser.runtime.onUpdateAvailable.addListener(({ version }) => void updates.available(version));
 
     // The agent comes back with the worker, if the user had it on (after a browser restart, too).
@@ -90,7 +89,7 @@ export default defineBackground({
       if (alarm.name === SECRETS_ALARM)
         void getHandlers()
           .then(() => secrets?.sweep())
-          .then(() => updates.settle());
+          .then(updates.settle);
     });
 
     // The popup's navigation, answered with its last screen inside (lib/popup-shell/shell.ts); every

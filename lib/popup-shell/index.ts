@@ -8,5 +8,5 @@
  */
 export { capture } from './capture';
 export { FIRST_SCREEN_ROWS, type CopiedElement } from './screen-copy';
-export { SCREEN_SHAPE, sessionSlot, shapedSlot, type SessionArea, type SessionSlot } from './session-store';
+export { SCREEN_SLOT, sessionSlot, type SessionArea, type SessionSlot } from './session-store';
 export { createPopupShell, isPopupNavigation, type PopupShell, type ScreenKeeper, type ScreenStore } from './shell';

@@ -29,29 +29,8 @@ export function sessionSlot(area: SessionArea, key: string): SessionSlot {
 }
 
 /**
- * The shape of the screen copy as kept in its slot. Raise it whenever what a copy holds or means
- * changes (CopiedElement, the allow-list, the popup's markup): a copy of any other shape — 0.1.0
- * kept the bare copy, shape 1 — is then never painted, and an update drops it (updates.ts).
+ * The slot of the screen copy, named with the copy's shape. Raise the version whenever what a copy
+ * holds or means changes (CopiedElement, the allow-list, the popup's markup): a copy of another shape
+ * lies under another name — 0.1.0's under `popupScreen` — so it is never read, never painted.
  */
-export const SCREEN_SHAPE = 2;
-
-/** A slot whose value is kept as `{ shape, value }`: a value written under another shape reads as none. */
-export function shapedSlot(slot: SessionSlot, shape: number): SessionSlot & { dropOtherShape(): Promise<boolean> } {
-  const ofShape = (kept: unknown): kept is { shape: number; value: unknown } =>
-    typeof kept === 'object' && kept !== null && (kept as { shape?: unknown }).shape === shape;
-  return {
-    get: async () => {
-      const kept = await slot.get();
-      return ofShape(kept) ? kept.value : undefined;
-    },
-    set: (value) => slot.set({ shape, value }),
-    remove: () => slot.remove(),
-    /** Removes a value of another shape; true when one was there. */
-    async dropOtherShape() {
-      const kept = await slot.get();
-      if (kept === undefined || ofShape(kept)) return false;
-      await slot.remove();
-      return true;
-    },
-  };
-}
+export const SCREEN_SLOT = 'popupScreen.v2';

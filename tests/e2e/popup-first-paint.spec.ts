@@ -7,6 +7,7 @@ import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { Exchange } from '../../exchange/server';
 import { API_PREFIX } from '../../exchange/client';
 import { FIRST_SCREEN_ROWS } from '../../lib/popup-shell/screen-copy';
+import { SCREEN_SLOT } from '../../lib/popup-shell/session-store';
 import { expect, importThroughOptions, SHOTS, test } from './fixtures';
 
 const LIST = { method: 'GET', path: `${API_PREFIX}/api_keys` };
@@ -27,10 +28,10 @@ const popupStorage = (popup: Page) => popup.evaluate(() => JSON.stringify({ ...l
 /** The copy the worker keeps to serve inside popup.html (lib/popup-shell), as text. */
 type Session = { get(key: string): Promise<Record<string, unknown>>; clear(): Promise<void> };
 const workerCopy = (worker: Worker) =>
-  worker.evaluate(async () => {
+  worker.evaluate(async (slot) => {
     const session = (globalThis as unknown as { chrome: { storage: { session: Session } } }).chrome.storage.session;
-    return JSON.stringify((await session.get('popupScreen')).popupScreen ?? null);
-  });
+    return JSON.stringify((await session.get(slot))[slot] ?? null);
+  }, SCREEN_SLOT);
 
 /** A key named “sandbox” imported, and the popup opened once until the worker keeps its copy. */
 async function seenOnce(exchange: Exchange, openPage: (page: 'popup' | 'options') => Promise<Page>, worker: Worker) {

@@ -11,6 +11,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
 import { dirname, join, relative } from 'node:path';
+import { SCREEN_SLOT } from '../../lib/popup-shell/session-store';
 import { expect, importThroughOptions, test } from './fixtures';
 
 /**
@@ -276,7 +277,7 @@ test('no PEM text, private key bytes or signature reaches storage, the console, 
     // searched above with everything else.
     const extensionStorage = JSON.parse(dump.storage) as Record<'local' | 'session' | 'sync', Record<string, unknown>>;
     expect([extensionStorage.local, extensionStorage.sync]).toEqual([{}, {}]);
-    expect(Object.keys(extensionStorage.session)).toEqual(['popupScreen']);
+    expect(Object.keys(extensionStorage.session)).toEqual([SCREEN_SLOT]);
     expect(dump.cacheNames).toEqual([]);
     const store = JSON.parse(dump.idb) as {
       keys: Array<{ name: string; privateKey: { cryptoKey: string; extractable: boolean } }>;

@@ -13,7 +13,7 @@ import type { Opening } from '../../lib/key-manager/opening';
 import type { SecretKeeperDeps } from '../../lib/key-manager/secrets';
 import type { KeyServiceDeps } from '../../lib/key-manager/service';
 import { openKeyStore } from '../../lib/key-store';
-import { SCREEN_SHAPE, type CopiedElement } from '../../lib/popup-shell';
+import { SCREEN_SLOT, type CopiedElement } from '../../lib/popup-shell';
 import { english } from '../helpers/english';
 
 vi.mock('wxt/browser', async () => ({ browser: (await import('wxt/testing/fake-browser')).fakeBrowser }));
@@ -192,8 +192,8 @@ describe("background.ts: the popup's navigation", () => {
     const copy: CopiedElement = ['main', { class: 'popup' }, [['p', {}, ['bot <b>&amp;</b>']]]];
     const { reply } = await deliver({ type: 'keepScreen', data: { screen: copy } }, { id: ID, url: POPUP, origin: ORIGIN });
     expect(reply).toEqual({ ok: true, value: { kept: true } });
-    // Kept with its shape: a copy of another shape (an older version's) is never painted.
-    expect(await fakeBrowser.storage.session.get('popupScreen')).toEqual({ popupScreen: { shape: SCREEN_SHAPE, value: copy } });
+    // Under a name that carries its shape: a copy of another shape (an older version's) is never read.
+    expect(await fakeBrowser.storage.session.get(SCREEN_SLOT)).toEqual({ [SCREEN_SLOT]: copy });
     const respondWith = dispatchFetch(request(POPUP));
     expect(respondWith).toHaveBeenCalledTimes(1);
     const text = await (await respondWith.mock.calls[0]![0]).text();
@@ -249,15 +249,17 @@ describe('the toolbar badge (lib/key-manager/badge.ts), drawn on browser.action'
 
 // Last in the file: an update offered here is remembered for the rest of this worker's life.
 describe('a new version of the extension', () => {
-  it('installed as an update, a screen copy of another shape goes; an update offered with no one-time key waiting is applied', async () => {
-    const bare: CopiedElement = ['main', {}, ['as 0.1.0 kept it']];
-    await fakeBrowser.storage.session.set({ popupScreen: bare });
+  it('installed as an update, the screen copy goes; an update offered with no one-time key waiting is applied', async () => {
+    const kept: CopiedElement = ['main', {}, ['the last screen']];
+    await fakeBrowser.storage.session.set({ [SCREEN_SLOT]: kept });
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'chrome_update' } as never);
+    expect(await fakeBrowser.storage.session.get(SCREEN_SLOT)).toEqual({ [SCREEN_SLOT]: kept }); // the browser's update: kept
     await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.1.0' } as never);
-    await vi.waitFor(async () => expect(await fakeBrowser.storage.session.get('popupScreen')).toEqual({}));
+    await vi.waitFor(async () => expect(await fakeBrowser.storage.session.get(SCREEN_SLOT)).toEqual({}));
 
     const reload = vi.spyOn(fakeBrowser.runtime, 'reload').mockImplementation(() => undefined);
     await fakeBrowser.runtime.onUpdateAvailable.trigger({ version: '9.9.9' });
     await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(1));
-    expect(await fakeBrowser.storage.session.get('updateWaiting')).toEqual({ updateWaiting: { version: '9.9.9' } });
+    expect(await fakeBrowser.storage.session.get('update')).toEqual({ update: '9.9.9' });
   });
 });
