@@ -28,6 +28,8 @@ export interface Firefox {
   openPage(name: 'popup' | 'options'): Promise<Page>;
   /** Runs privileged JavaScript (an expression; a promise is awaited) in about:addons. */
   chromeEval<T>(expression: string): Promise<T>;
+  /** Installs another build of the add-on (same gecko id: an upgrade in place, as an update arrives). */
+  install(build: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,11 +39,18 @@ export interface LaunchOptions {
   privateBrowsing?: boolean;
   /** More environment for Firefox (and the native hosts it starts): HOME, the agent's settings. */
   env?: NodeJS.ProcessEnv;
+  /** The unpacked build installed first (this tree's Firefox build unless given). */
+  build?: string;
 }
 
-export async function launchFirefox({ proxyPort, privateBrowsing = false, env = {} }: LaunchOptions): Promise<Firefox> {
+export async function launchFirefox({
+  proxyPort,
+  privateBrowsing = false,
+  env = {},
+  build = FIREFOX_BUILD,
+}: LaunchOptions): Promise<Firefox> {
   if (!existsSync(FIREFOX)) throw new Error(`Firefox is not at ${FIREFOX}: apt-get install firefox-esr`);
-  if (!existsSync(resolve(FIREFOX_BUILD, 'manifest.json'))) throw new Error(`no build at ${FIREFOX_BUILD}: run npx wxt build -b firefox`);
+  if (!existsSync(resolve(build, 'manifest.json'))) throw new Error(`no build at ${build}: run npx wxt build -b firefox`);
 
   const settings = firefoxLaunchSettings(EXTENSION_UUID, proxyPort, {
     // permissions.request() answers at once instead of showing a prompt nobody can click.
@@ -58,9 +67,12 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false, env = 
   });
   const connection = bidiConnection(browser);
 
-  try {
-    const id = await browser.installExtension(FIREFOX_BUILD);
+  const install = async (dir: string) => {
+    const id = await browser.installExtension(dir);
     if (id !== GECKO_ID) throw new Error(`installed ${id}, expected ${GECKO_ID}`);
+  };
+  try {
+    await install(build);
   } catch (error) {
     await browser.close();
     throw error;
@@ -89,6 +101,7 @@ export async function launchFirefox({ proxyPort, privateBrowsing = false, env = 
   return {
     browser,
     chromeEval,
+    install,
     openPage: (name) => openExtensionPage(browser, EXTENSION_UUID, name, name === 'popup' ? POPUP_VIEWPORT : OPTIONS_VIEWPORT),
     close: () => browser.close(),
   };

@@ -12,6 +12,7 @@ import { startExchange, type Exchange } from '../../exchange/server';
 import { ALL_API_HOSTS } from '../../lib/shared/environments';
 import { KALSHI_ORIGINS } from '../../lib/kalshi/host-access';
 import { FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
+import { previousBuild } from '../helpers/previous-build';
 import { ORDER, agentFor, raw, refusal, sdk } from '../helpers/bot-sdk';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy';
 import {
@@ -32,7 +33,7 @@ interface Context {
   exchange: Exchange;
   proxy: ConnectProxy;
   /** Starts Firefox with the add-on installed; closed after the test. */
-  firefox(options?: { privateBrowsing?: boolean; env?: NodeJS.ProcessEnv }): Promise<Firefox>;
+  firefox(options?: { privateBrowsing?: boolean; env?: NodeJS.ProcessEnv; build?: string }): Promise<Firefox>;
 }
 
 const tests: Array<{ name: string; run: (t: Context) => Promise<void> }> = [];
@@ -327,6 +328,95 @@ test('a bot using Kalshi’s SDK trades through the agent in Firefox with an Ed2
 
 /** A refusal's status and code. */
 const pick = ({ status, code }: { status: number; code: string }) => [status, code];
+
+/** A message to the background, as the add-on's own pages send it; its value. */
+async function ask<T>(page: Page, type: string, data: unknown): Promise<T> {
+  const reply = await page.evaluate(
+    (type, data) =>
+      (globalThis as unknown as { browser: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).browser.runtime.sendMessage({
+        type,
+        data,
+      }),
+    type,
+    data,
+  );
+  assert.equal((reply as { ok: boolean }).ok, true, `${type}: ${JSON.stringify(reply)}`);
+  return (reply as { value: T }).value;
+}
+
+const versionOf = (page: Page) =>
+  page.evaluate(
+    () => (globalThis as unknown as { browser: { runtime: { getManifest(): { version: string } } } }).browser.runtime.getManifest().version,
+  );
+
+test('an update from the previous release in place (same gecko id): every key still signs; accounts, names and activity intact', async ({
+  exchange,
+  firefox,
+}) => {
+  const previous = previousBuild('firefox');
+  const current = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+  const a = exchange.seedAccount('demo', { name: 'desk A', usageTier: 'premier' });
+  const b = exchange.seedAccount({ env: 'demo', account: 'b' }, { name: 'desk B', usageTier: 'premier' });
+  const ff = await firefox({ build: previous.dir });
+
+  // The previous release, filled through its pages.
+  const options = await ff.openPage('options');
+  assert.equal(await versionOf(options), previous.release.version);
+  await importThroughOptions(options, 'demo', a.keyId, a.privateKeyPem);
+  await waitForStatus(options, 'Imported “desk A”');
+  await importThroughOptions(options, 'demo', b.keyId, b.privateKeyPem);
+  await waitForStatus(options, 'Imported “desk B”');
+  for (const [i, name] of ['personal', 'fund'].entries()) {
+    const fields = await options.$$(role('textbox', 'Name of this account'));
+    await fields[i]!.type(name);
+    await fields[i]!.press('Enter');
+    await waitForStatus(options, `The account is now called ${name}.`);
+  }
+  const popup = await ff.openPage('popup');
+  await listItem(popup, b.keyId); // opens on the account imported last
+  await popup.locator(role('textbox', 'Key name')).fill('laptop');
+  await popup.locator(role('button', 'Create key')).click();
+  await waitForStatus(popup, 'Created “laptop”');
+  await popup.close();
+
+  const accountsBefore = await ask<{ accounts: Array<{ name: string | null }>; heldKeys: Array<{ keyId: string; algorithm: string }> }>(
+    options,
+    'getAccounts',
+    { environment: 'demo' },
+  );
+  assert.deepEqual(
+    accountsBefore.accounts.map((x) => x.name),
+    ['personal', 'fund'],
+  );
+  assert.deepEqual(accountsBefore.heldKeys.map((k) => k.algorithm).sort(), ['Ed25519', 'RSA-PSS', 'RSA-PSS']);
+  const activityBefore = await ask<{ entries: unknown[] }>(options, 'getActivity', {});
+  assert.ok(activityBefore.entries.length >= 3, 'the imports and the create were recorded');
+  await options.close();
+
+  // The update: this build installed over it, as addons.mozilla.org's update does.
+  const requestsAtUpdate = exchange.requests.length;
+  await ff.install(FIREFOX_BUILD);
+  const after = await ff.openPage('options');
+  assert.equal(await versionOf(after), current);
+  assert.notEqual(current, previous.release.version);
+  assert.deepEqual(exchange.requests.slice(requestsAtUpdate), [], 'nothing went to Kalshi before the user did anything');
+  assert.deepEqual(await ask(after, 'getAccounts', { environment: 'demo' }), accountsBefore);
+  assert.deepEqual(await ask(after, 'getActivity', {}), activityBefore);
+  // Every key still signs: a balance request per key, which the sandbox verifies on its own.
+  const fromTests = exchange.requests.length;
+  for (const { keyId } of accountsBefore.heldKeys) await ask(after, 'testKey', { environment: 'demo', keyId });
+  assert.deepEqual(
+    exchange.requests
+      .slice(fromTests)
+      .filter((r) => r.path === '/trade-api/v2/portfolio/balance')
+      .map((r) => [r.keyId, r.status]),
+    accountsBefore.heldKeys.map((k) => [k.keyId, 200]),
+  );
+  assert.deepEqual(
+    (await inspectStoredKeys(after)).map((k) => k.extractable),
+    [false, false, false],
+  );
+});
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
