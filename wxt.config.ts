@@ -84,6 +84,7 @@ export default defineConfig({
     plugins: [pageChunks(), paintFirst(POPUP_PAGE)],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     // Chrome and Firefox know modulepreload: no polyfill in every page.
-    build: { sourcemap: false, modulePreload: { polyfill: false } },
+    // Terser: about 3 % smaller than esbuild's minifier, in every file (bench 5).
+    build: { sourcemap: false, modulePreload: { polyfill: false }, minify: 'terser', terserOptions: { compress: { passes: 2 } } },
   }),
 });
