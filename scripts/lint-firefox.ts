@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FIREFOX_BUILD } from './firefox';
+import { firefoxBuildProblems } from './store-listing';
 
 interface Finding {
   code: string;
@@ -65,7 +66,11 @@ function run(): number {
   const allowed = report.warnings.filter(isPreactInnerHtml);
   const unexpected = report.warnings.filter((w) => !allowed.includes(w));
   const writers = sourcesWritingHtml();
-  const failed = report.errors.length + report.notices.length + unexpected.length + writers.length + Math.max(0, allowed.length - 1);
+  // This build is fresh: what addons.mozilla.org needs of it and of its listing is checked here too.
+  const listing = firefoxBuildProblems(FIREFOX_BUILD);
+  listing.forEach((problem) => console.error(`  store: ${problem}`));
+  const failed =
+    report.errors.length + report.notices.length + unexpected.length + writers.length + Math.max(0, allowed.length - 1) + listing.length;
 
   report.errors.forEach((f) => show('error', f));
   report.notices.forEach((f) => show('notice', f));
@@ -73,7 +78,9 @@ function run(): number {
   if (allowed.length > 1) console.error(`  ${allowed.length} innerHTML warnings in the shared chunk: Preact has one`);
   writers.forEach((file) => console.error(`  ${file} writes HTML from a string: the innerHTML warning may then be ours`));
   if (failed > 0) {
-    console.error(`web-ext lint: ${report.errors.length} errors, ${report.notices.length} notices, ${unexpected.length} warnings to fix`);
+    console.error(
+      `web-ext lint: ${report.errors.length} errors, ${report.notices.length} notices, ${unexpected.length} warnings to fix; ${listing.length} store listing problems`,
+    );
     return 1;
   }
   console.log(

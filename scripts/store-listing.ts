@@ -120,19 +120,30 @@ export function manifestDescription(buildDir: string): string {
   return messages[key]?.message ?? '';
 }
 
+const manifestOf = (build: string) => JSON.parse(readFileSync(join(build, 'manifest.json'), 'utf8')) as Manifest;
+
+/** What a build must carry for its store: the privacy policy's page and the 128×128 icon. */
+function shippedFileProblems(build: string): string[] {
+  const problems: string[] = [];
+  if (!existsSync(join(build, 'privacy.html'))) problems.push(`${build} does not ship privacy.html`);
+  if (!existsSync(join(build, 'icon/128.png'))) problems.push(`${build} has no 128×128 icon`);
+  return problems;
+}
+
+/** What addons.mozilla.org would lack from the Firefox build and its listing (checked where that build is made). */
+export function firefoxBuildProblems(firefoxBuild: string): string[] {
+  const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  return [...shippedFileProblems(firefoxBuild), ...amoListingProblems(manifestOf(firefoxBuild), read(AMO_LISTING), read(CHROME_LISTING))];
+}
+
 /** Everything a submission would lack, given the two builds (Firefox's may be absent: then only Chrome's is checked). */
 export function submissionProblems(chromeBuild: string, firefoxBuild: string | null): string[] {
   const problems = listingFileProblems();
   const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
   const chromeListing = read(CHROME_LISTING);
-  const builds = [chromeBuild, ...(firefoxBuild ? [firefoxBuild] : [])];
-  for (const build of builds) {
-    if (!existsSync(join(build, 'privacy.html'))) problems.push(`${build} does not ship privacy.html`);
-    if (!existsSync(join(build, 'icon/128.png'))) problems.push(`${build} has no 128×128 icon`);
-  }
-  const manifestOf = (build: string) => JSON.parse(readFileSync(join(build, 'manifest.json'), 'utf8')) as Manifest;
+  problems.push(...shippedFileProblems(chromeBuild));
   problems.push(...chromeListingProblems(manifestOf(chromeBuild), chromeListing));
-  if (firefoxBuild) problems.push(...amoListingProblems(manifestOf(firefoxBuild), read(AMO_LISTING), chromeListing));
+  if (firefoxBuild) problems.push(...firefoxBuildProblems(firefoxBuild));
   const short = read(SHORT_DESCRIPTION).trim();
   const description = manifestDescription(chromeBuild);
   if (short !== description) problems.push(`store/short-description.txt differs from the manifest's description: “${description}”`);
