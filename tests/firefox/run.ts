@@ -327,6 +327,37 @@ test('a bot using Kalshi’s SDK trades through the agent in Firefox with an Ed2
 });
 
 /** A refusal's status and code. */
+/** Every record of the key store, as the add-on's pages read it (a CryptoKey by what it says of itself). */
+function storedRecords(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const describe = (v: unknown): unknown => {
+          if (v instanceof CryptoKey) return { cryptoKey: v.type, algorithm: v.algorithm, extractable: v.extractable, usages: v.usages };
+          if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return { bytes: [...new Uint8Array(v as ArrayBuffer)] };
+          if (Array.isArray(v)) return v.map(describe);
+          if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, describe(x)]));
+          return v;
+        };
+        const open = indexedDB.open('kalshi-key-manager');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          const out: Record<string, unknown> = { version: db.version };
+          const tx = db.transaction(names);
+          for (const store of names) {
+            const keys = tx.objectStore(store).getAllKeys();
+            const values = tx.objectStore(store).getAll();
+            values.onsuccess = () => (out[store] = keys.result.map((k, i) => [k, describe(values.result[i])]));
+          }
+          tx.oncomplete = () => (db.close(), resolve(out));
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
 const pick = ({ status, code }: { status: number; code: string }) => [status, code];
 
 /** A message to the background, as the add-on's own pages send it; its value. */
@@ -349,7 +380,7 @@ const versionOf = (page: Page) =>
     () => (globalThis as unknown as { browser: { runtime: { getManifest(): { version: string } } } }).browser.runtime.getManifest().version,
   );
 
-test('an update from the previous release in place (same gecko id): every key still signs; accounts, names and activity intact', async ({
+test('an update from the previous release in place (same gecko id): every key still signs; every record, account, name, pending record and activity entry intact', async ({
   exchange,
   firefox,
 }) => {
@@ -377,7 +408,13 @@ test('an update from the previous release in place (same gecko id): every key st
   await popup.locator(role('textbox', 'Key name')).fill('laptop');
   await popup.locator(role('button', 'Create key')).click();
   await waitForStatus(popup, 'Created “laptop”');
+  // Kalshi generates a key and its answer breaks off: a pending record, the user to decide.
+  exchange.failNext({ method: 'POST', path: '/trade-api/v2/api_keys/generate' }, { reset: 'mid-answer' });
+  await popup.locator(role('textbox', 'Key name')).fill('maybe lost');
+  await popup.locator(role('button', 'Generate on Kalshi')).click();
+  await waitForStatus(popup, 'POST /api_keys/generate');
   await popup.close();
+  const maybeLost = exchange.keys({ env: 'demo', account: 'b' }).find((k) => k.name === 'maybe lost')!.api_key_id;
 
   const accountsBefore = await ask<{ accounts: Array<{ name: string | null }>; heldKeys: Array<{ keyId: string; algorithm: string }> }>(
     options,
@@ -390,7 +427,12 @@ test('an update from the previous release in place (same gecko id): every key st
   );
   assert.deepEqual(accountsBefore.heldKeys.map((k) => k.algorithm).sort(), ['Ed25519', 'RSA-PSS', 'RSA-PSS']);
   const activityBefore = await ask<{ entries: unknown[] }>(options, 'getActivity', {});
-  assert.ok(activityBefore.entries.length >= 3, 'the imports and the create were recorded');
+  assert.ok(activityBefore.entries.length >= 4, 'the imports, the create and the lost generate were recorded');
+  const isMaybeLost = (list: { keys: Array<{ keyId: string; maybeLostAnswer?: true }> }) =>
+    list.keys.find((k) => k.keyId === maybeLost)?.maybeLostAnswer === true;
+  const listBefore = await ask<{ keys: Array<{ keyId: string; maybeLostAnswer?: true }> }>(options, 'listApiKeys', { environment: 'demo' });
+  assert.ok(isMaybeLost(listBefore), 'the lost answer is a pending record the list names');
+  const recordsBefore = await storedRecords(options);
   await options.close();
 
   // The update: this build installed over it, as addons.mozilla.org's update does.
@@ -400,6 +442,8 @@ test('an update from the previous release in place (same gecko id): every key st
   assert.equal(await versionOf(after), current);
   assert.notEqual(current, previous.release.version);
   assert.deepEqual(exchange.requests.slice(requestsAtUpdate), [], 'nothing went to Kalshi before the user did anything');
+  // The worker's first start changed nothing: the key store is the same, record for record.
+  assert.deepEqual(await storedRecords(after), recordsBefore);
   assert.deepEqual(await ask(after, 'getAccounts', { environment: 'demo' }), accountsBefore);
   assert.deepEqual(await ask(after, 'getActivity', {}), activityBefore);
   // Every key still signs: a balance request per key, which the sandbox verifies on its own.
@@ -416,6 +460,8 @@ test('an update from the previous release in place (same gecko id): every key st
     (await inspectStoredKeys(after)).map((k) => k.extractable),
     [false, false, false],
   );
+  // The pending record still offers its choice.
+  assert.ok(isMaybeLost(await ask(after, 'listApiKeys', { environment: 'demo' })), 'the pending record survived the update');
 });
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
