@@ -332,6 +332,8 @@ function storedRecords(page: Page) {
   return page.evaluate(
     () =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
+        // tsx names inner functions with a helper of its own, absent from the page.
+        (globalThis as { __name?: unknown }).__name ??= (f: unknown) => f;
         const describe = (v: unknown): unknown => {
           if (v instanceof CryptoKey) return { cryptoKey: v.type, algorithm: v.algorithm, extractable: v.extractable, usages: v.usages };
           if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return { bytes: [...new Uint8Array(v as ArrayBuffer)] };
