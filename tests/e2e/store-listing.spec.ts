@@ -1,6 +1,7 @@
 /**
  * The store listing (store/) against the build users install (.output/chrome-mv3 after `wxt build`;
- * .output/firefox-mv3 when a Firefox build is there): screenshots at the stores' sizes in light and
+ * .output/firefox-mv3 when a Firefox build of these sources is there; tests/firefox/run.ts checks the
+ * one test:firefox makes): screenshots at the stores' sizes in light and
  * dark, the promo tile, and a reason in the listing for every permission, host permission and
  * Firefox data type the manifests declare. `npm run release` refuses to package on the same checks.
  */
@@ -10,7 +11,6 @@ import { join } from 'node:path';
 import { EXTENSION_DIR } from '../../scripts/chromium';
 import { FIREFOX_BUILD } from '../../scripts/firefox';
 import {
-  AMO_LISTING,
   CHROME_LISTING,
   PROMO_SIZE,
   PROMO_TILE,
@@ -19,7 +19,6 @@ import {
   SCREENSHOT_SIZE,
   SHORT_DESCRIPTION,
   SHORT_DESCRIPTION_MAX,
-  amoListingProblems,
   chromeListingProblems,
   manifestDescription,
   pngSize,
@@ -62,19 +61,6 @@ test('a permission without its reason is named, and so is a reason left as a pla
   expect(chromeListingProblems(manifest, placeholder)).toEqual([expect.stringContaining('`alarms`')]);
   const hostGone = chromeListing().replace('#### `https://demo-api.kalshi.co/*`', '#### demo');
   expect(chromeListingProblems(manifest, hostGone)).toEqual([expect.stringContaining('demo-api.kalshi.co')]);
-});
-
-test('the Firefox build’s data collection declaration has its reason, and the reviewer notes their build steps', () => {
-  test.skip(!firefoxBuilt(), 'no Firefox build of these sources in .output/firefox-mv3: test:firefox checks it (scripts/lint-firefox.ts)');
-  const manifest = manifestOf(FIREFOX_BUILD);
-  expect(manifest.browser_specific_settings?.gecko?.data_collection_permissions?.required).toEqual(['authenticationInfo']);
-  const listing = readFileSync(AMO_LISTING, 'utf8');
-  expect(amoListingProblems(manifest, listing, chromeListing())).toEqual([]);
-  const withLocation = {
-    ...manifest,
-    browser_specific_settings: { gecko: { data_collection_permissions: { required: ['authenticationInfo', 'locationInfo'] } } },
-  };
-  expect(amoListingProblems(withLocation, listing, chromeListing())).toEqual([expect.stringContaining('`locationInfo`')]);
 });
 
 test('the short description is the manifest’s, within the Chrome Web Store’s 132 characters', () => {

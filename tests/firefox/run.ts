@@ -12,6 +12,7 @@ import { startExchange, type Exchange } from '../../exchange/server';
 import { ALL_API_HOSTS } from '../../lib/shared/environments';
 import { KALSHI_ORIGINS } from '../../lib/kalshi/host-access';
 import { FIREFOX_BUILD, GECKO_ID } from '../../scripts/firefox';
+import { AMO_LISTING, CHROME_LISTING, amoListingProblems, type Manifest } from '../../scripts/store-listing';
 import { previousBuild } from '../helpers/previous-build';
 import { ORDER, agentFor, raw, refusal, sdk } from '../helpers/bot-sdk';
 import { startConnectProxy, type ConnectProxy } from './connect-proxy';
@@ -359,6 +360,22 @@ function storedRecords(page: Page) {
       }),
   );
 }
+
+test('the build’s data collection declaration has its reason in the listing, and the reviewer notes their build steps', async () => {
+  const manifest = JSON.parse(readFileSync(join(FIREFOX_BUILD, 'manifest.json'), 'utf8')) as Manifest;
+  assert.deepEqual(manifest.browser_specific_settings?.gecko?.data_collection_permissions?.required, ['authenticationInfo']);
+  const amo = readFileSync(AMO_LISTING, 'utf8');
+  const chrome = readFileSync(CHROME_LISTING, 'utf8');
+  assert.deepEqual(amoListingProblems(manifest, amo, chrome), []);
+  // A data type the listing gives no reason for is named.
+  const withLocation = {
+    ...manifest,
+    browser_specific_settings: { gecko: { data_collection_permissions: { required: ['authenticationInfo', 'locationInfo'] } } },
+  };
+  const problems = amoListingProblems(withLocation, amo, chrome);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /`locationInfo`/);
+});
 
 const pick = ({ status, code }: { status: number; code: string }) => [status, code];
 
